@@ -195,6 +195,14 @@ class Diagram:
         >>> (Box("p", Ty(), X) >> Box("f", X, Y) >> discard(Y)).pruned().boxes
         ()
         """
+        cached = self.__dict__.get("_pruned")
+        if cached is not None:
+            return cached
+        result = self._prune()
+        object.__setattr__(self, "_pruned", result)
+        return result
+
+    def _prune(self) -> Diagram:
         live_wires = set(self.outputs)
         live_boxes = []
         for j in reversed(range(len(self.boxes))):

@@ -1,0 +1,204 @@
+"""Array backends, chosen by the arrays given and never by global state.
+
+- ``"numpy"``: numpy float64 arrays;
+- ``"exact"``: numpy object arrays of ``fractions.Fraction``, ints or sympy expressions;
+- ``"torch"``: torch tensors of any floating dtype on any device (torch is imported lazily).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from numbers import Number
+from typing import Any
+
+import numpy as np
+
+from markov.errors import NotStochastic
+
+#: Default tolerance of the row-sum check for floating arrays.
+ATOL = 1e-6
+
+
+def is_torch(array: Any) -> bool:
+    """Whether ``array`` is a torch tensor, without importing torch.
+
+    >>> is_torch([0.5, 0.5])
+    False
+    """
+    return type(array).__module__.startswith("torch") and hasattr(array, "device")
+
+
+def backend_of(array: Any) -> str:
+    """The backend name of an array: ``"torch"``, ``"exact"`` or ``"numpy"``.
+
+    >>> from fractions import Fraction
+    >>> backend_of(np.ones(2)), backend_of(np.array([Fraction(1, 2)], dtype=object))
+    ('numpy', 'exact')
+    """
+    if is_torch(array):
+        return "torch"
+    if isinstance(array, np.ndarray) and array.dtype == object:
+        return "exact"
+    return "numpy"
+
+
+def _is_exact_scalar(x: Any) -> bool:
+    if isinstance(x, (Fraction, int, np.integer)) and not isinstance(x, bool):
+        return True
+    return type(x).__module__.startswith("sympy")
+
+
+def as_array(value: Any) -> Any:
+    """Convert array-likes: torch tensors stay as they are; nested lists of Fractions, ints
+    or sympy objects become exact object arrays; anything else becomes float64.
+
+    >>> from fractions import Fraction
+    >>> as_array([Fraction(1, 3), Fraction(2, 3)]).dtype, as_array([0.5, 0.5]).dtype
+    (dtype('O'), dtype('float64'))
+    """
+    if is_torch(value):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return value if value.dtype == np.float64 else value.astype(np.float64)
+    array = np.asarray(value, dtype=object)
+    flat = array.ravel()
+    if flat.size and any(isinstance(x, Fraction) or type(x).__module__.startswith("sympy")
+                         for x in flat):
+        bad = [x for x in flat if not _is_exact_scalar(x)]
+        if bad:
+            raise NotStochastic(f"an exact array mixes in the non-exact entry {bad[0]!r}; "
+                                "use Fractions (or sympy numbers) throughout")
+        return array
+    return np.asarray(value, dtype=np.float64)
+
+
+def common_backend(arrays: list) -> tuple[str, Any]:
+    """The backend that a set of operands computes in, and a template array (for torch, one
+    tensor whose dtype and device the others are moved to).
+
+    >>> common_backend([np.ones(2), np.ones(3)])[0]
+    'numpy'
+    """
+    template = next((a for a in arrays if is_torch(a)), None)
+    if template is not None:
+        return "torch", template
+    if any(isinstance(a, np.ndarray) and a.dtype == object for a in arrays):
+        return "exact", None
+    return "numpy", None
+
+
+def convert(array: Any, backend: str, template: Any = None) -> Any:
+    """Move ``array`` into ``backend`` (for torch, to the template's dtype and device)."""
+    if backend == "torch":
+        import torch
+
+        if is_torch(array):
+            return array.to(dtype=template.dtype, device=template.device)
+        if isinstance(array, np.ndarray) and array.dtype == object:
+            array = array.astype(np.float64)
+        return torch.as_tensor(np.asarray(array), dtype=template.dtype, device=template.device)
+    if backend == "exact":
+        return array if array.dtype == object else array.astype(object)
+    return array
+
+
+def eye(n: int, backend: str, template: Any = None) -> Any:
+    """The ``n x n`` identity in a backend (the only delta the contractions ever build)."""
+    if backend == "torch":
+        import torch
+
+        return torch.eye(n, dtype=template.dtype, device=template.device)
+    if backend == "exact":
+        return np.eye(n, dtype=int).astype(object)
+    return np.eye(n)
+
+
+def ones(n: int, backend: str, template: Any = None) -> Any:
+    """A vector of ones (a discarded input wire's constant factor)."""
+    if backend == "torch":
+        import torch
+
+        return torch.ones(n, dtype=template.dtype, device=template.device)
+    if backend == "exact":
+        return np.ones(n, dtype=int).astype(object)
+    return np.ones(n)
+
+
+def check_stochastic(array: Any, n_cod: int, name: str, atol: float | None = None) -> None:
+    """Raise :class:`~markov.errors.NotStochastic`, naming ``name`` and the offending entry
+    or row, unless ``array`` is finite, non-negative and sums to 1 over its last ``n_cod``
+    axes (exactly for exact arrays; within ``atol`` for floats).
+
+    >>> check_stochastic(np.array([[0.5, 0.5], [1.0, -0.0]]), 1, "f")
+    >>> check_stochastic(np.array([0.5, -0.5, 1.0]), 1, "p")
+    Traceback (most recent call last):
+    ...
+    markov.errors.NotStochastic: kernel p: entry (1,) is negative (-0.5)
+    """
+    axes = tuple(range(array.ndim - n_cod, array.ndim))
+    if backend_of(array) == "exact":
+        return _check_exact(array, axes, name)
+    if is_torch(array):
+        import torch
+
+        if atol is None:
+            atol = max(ATOL, 10 * torch.finfo(array.dtype).eps) if array.is_floating_point() \
+                else ATOL
+        arr = array.detach()
+        finite = torch.isfinite(arr)
+        if not bool(finite.all()):
+            _raise_entry(name, (~finite).nonzero()[0].tolist(), "is not finite",
+                         arr, array.ndim)
+        negative = arr < 0
+        if bool(negative.any()):
+            _raise_entry(name, negative.nonzero()[0].tolist(), "is negative", arr, array.ndim)
+        sums = arr.sum(dim=axes) if axes else arr
+        off = (sums - 1).abs() > atol
+        if bool(off.any()):
+            index = off.nonzero()[0].tolist()
+            _raise_row(name, index, float(sums[tuple(index)]))
+        return None
+    atol = ATOL if atol is None else atol
+    finite = np.isfinite(array)
+    if not finite.all():
+        _raise_entry(name, np.argwhere(~finite)[0].tolist(), "is not finite", array,
+                     array.ndim)
+    if (array < 0).any():
+        _raise_entry(name, np.argwhere(array < 0)[0].tolist(), "is negative", array,
+                     array.ndim)
+    sums = array.sum(axis=axes) if axes else array
+    off = np.abs(sums - 1) > atol
+    if np.any(off):
+        index = np.argwhere(off)[0].tolist() if np.ndim(off) else []
+        _raise_row(name, index, float(np.asarray(sums)[tuple(index)]))
+
+
+def _check_exact(array: np.ndarray, axes: tuple, name: str) -> None:
+    for index, x in np.ndenumerate(array):
+        if isinstance(x, Number) and not isinstance(x, bool) and _is_exact_scalar(x):
+            if x < 0:
+                raise NotStochastic(f"kernel {name}: entry {index} is negative ({x})")
+        elif getattr(x, "is_number", False):
+            if bool(x < 0):
+                raise NotStochastic(f"kernel {name}: entry {index} is negative ({x})")
+        elif not getattr(x, "free_symbols", None):
+            raise NotStochastic(f"kernel {name}: entry {index} is not an exact number ({x!r})")
+    sums = array.sum(axis=axes) if axes else array
+    for index, s in np.ndenumerate(np.asarray(sums, dtype=object)):
+        if type(s).__module__.startswith("sympy"):
+            import sympy
+
+            if sympy.expand(s - 1) != 0:
+                raise NotStochastic(f"kernel {name}: row {index} sums to {s}, not 1")
+        elif s != 1:
+            raise NotStochastic(f"kernel {name}: row {index} sums to {s}, not 1")
+
+
+def _raise_entry(name: str, index: list, what: str, array: Any, ndim: int) -> None:
+    value = array[tuple(index)]
+    value = value.item() if hasattr(value, "item") else value
+    raise NotStochastic(f"kernel {name}: entry {tuple(index)} {what} ({value})")
+
+
+def _raise_row(name: str, index: list, total: float) -> None:
+    raise NotStochastic(f"kernel {name}: row {tuple(index)} sums to {total:.6g}, not 1")

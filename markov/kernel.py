@@ -1,0 +1,233 @@
+"""Kernels: morphisms of FinStoch, an array with a domain and a codomain type.
+
+Axis convention ``[*batch, *dom, *cod]``: one axis per atom of the domain, then one per atom
+of the codomain; each row (fixed batch and domain indices) sums to 1 over the codomain axes.
+Batch axes lead and broadcast as in torch and pyro.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from diagrams import Box, Category, Diagram, Ty, as_ty
+from diagrams import diagram as _d
+from markov import backend as B
+from markov.errors import ShapeMismatch, UnknownAtom
+
+
+class Kernel:
+    """A (batch of) stochastic matrices ``dom -> cod``.
+
+    >>> K = Kernel([[0.9, 0.1], [0.2, 0.8]], dom="X", cod="Y", name="f")
+    >>> K.dom, K.cod, K.batch_shape, K.sizes
+    (Ty('X'), Ty('Y'), (), {'X': 2, 'Y': 2})
+    >>> p = Kernel.state([0.5, 0.5], cod="X")
+    >>> (p >> K).array.tolist()
+    [0.55, 0.45]
+    """
+
+    __slots__ = ("array", "dom", "cod", "name", "labels")
+
+    def __init__(self, array: Any, dom: Ty | str | Sequence[str] = Ty(),
+                 cod: Ty | str | Sequence[str] = Ty(), *, name: str | None = None,
+                 validate: bool = True, atol: float | None = None,
+                 labels: Mapping[str, Sequence] | None = None):
+        dom, cod = as_ty(dom), as_ty(cod)
+        array = B.as_array(array)
+        n = len(dom) + len(cod)
+        label = name or f"{dom} -> {cod}"
+        if array.ndim < n:
+            raise ShapeMismatch(f"kernel {label}: an array of shape {tuple(array.shape)} has "
+                                f"fewer axes than the {n} atoms of {dom} -> {cod}")
+        sizes: dict[str, int] = {}
+        for ty, size in zip((dom @ cod).names, array.shape[array.ndim - n:]):
+            if sizes.setdefault(ty, size) != size:
+                raise ShapeMismatch(f"kernel {label}: type {ty} has sizes {sizes[ty]} and "
+                                    f"{size} on two axes")
+        if validate:
+            B.check_stochastic(array, len(cod), label, atol)
+        for attr, value in (("array", array), ("dom", dom), ("cod", cod), ("name", name),
+                            ("labels", dict(labels) if labels else None)):
+            object.__setattr__(self, attr, value)
+
+    def __setattr__(self, key, value):
+        raise AttributeError("kernels are immutable")
+
+    @staticmethod
+    def state(probs: Any, cod: Ty | str | Sequence[str], **kwargs) -> Kernel:
+        """A state (a kernel with empty domain), i.e. a distribution on ``cod``.
+
+        >>> Kernel.state([0.25, 0.75], cod="X").array.tolist()
+        [0.25, 0.75]
+        """
+        return Kernel(probs, dom=Ty(), cod=cod, **kwargs)
+
+    @staticmethod
+    def identity(ty: Ty | str, sizes: Mapping[str, int], like: Any = None) -> Kernel:
+        """The identity kernel on ``ty`` (in the backend of ``like``).
+
+        >>> Kernel.identity("X", {"X": 2}).array.tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
+        return _wiring(_d.identity(as_ty(ty)), sizes, like)
+
+    @staticmethod
+    def copy(ty: Ty | str, sizes: Mapping[str, int], n: int = 2, like: Any = None) -> Kernel:
+        """The ``n``-fold copy kernel on ``ty``.
+
+        >>> Kernel.copy("X", {"X": 2}).array[1].tolist()
+        [[0.0, 0.0], [0.0, 1.0]]
+        """
+        return _wiring(_d.copy(as_ty(ty), n), sizes, like)
+
+    @staticmethod
+    def discard(ty: Ty | str, sizes: Mapping[str, int], like: Any = None) -> Kernel:
+        """The discard kernel ``ty -> Ty()`` (all ones).
+
+        >>> Kernel.discard("X", {"X": 3}).array.tolist()
+        [1.0, 1.0, 1.0]
+        """
+        return _wiring(_d.discard(as_ty(ty)), sizes, like)
+
+    @staticmethod
+    def swap(a: Ty | str, b: Ty | str, sizes: Mapping[str, int], like: Any = None) -> Kernel:
+        """The swap kernel ``a @ b -> b @ a``.
+
+        >>> Kernel.swap("X", "Y", {"X": 2, "Y": 3}).array.shape
+        (2, 3, 3, 2)
+        """
+        return _wiring(_d.swap(as_ty(a), as_ty(b)), sizes, like)
+
+    # ---- shapes ------------------------------------------------------------------------
+
+    @property
+    def n_batch(self) -> int:
+        return self.array.ndim - len(self.dom) - len(self.cod)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """The leading batch shape (as in torch.distributions)."""
+        return tuple(self.array.shape[:self.n_batch])
+
+    @property
+    def event_shape(self) -> tuple[int, ...]:
+        """The shape over the domain and codomain axes."""
+        return tuple(self.array.shape[self.n_batch:])
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """The size of each atomic type of the domain and codomain."""
+        return dict(zip((self.dom @ self.cod).names, self.event_shape))
+
+    @property
+    def backend(self) -> str:
+        """``"numpy"``, ``"exact"`` or ``"torch"``."""
+        return B.backend_of(self.array)
+
+    def __repr__(self) -> str:
+        name = f"{self.name}: " if self.name else ""
+        batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
+        return f"<Kernel {name}{self.dom} -> {self.cod}{batch}, {self.backend}>"
+
+    # ---- structure ---------------------------------------------------------------------
+
+    def box(self, name: str | None = None) -> Box:
+        """A box of this kernel's type, to use it in a diagram."""
+        return Box(name or self.name or "k", self.dom, self.cod)
+
+    def then(self, other: Kernel) -> Kernel:
+        """Composition ``self >> other`` (Chapman–Kolmogorov), batched.
+
+        >>> f = Kernel([[0.5, 0.5], [0.0, 1.0]], dom="X", cod="X")
+        >>> (f >> f).array.tolist()
+        [[0.25, 0.75], [0.0, 1.0]]
+        """
+        a, b = Box("0", self.dom, self.cod), Box("1", other.dom, other.cod)
+        return _run(a >> b, {a: self, b: other})
+
+    def tensor(self, other: Kernel) -> Kernel:
+        """Parallel composition ``self @ other``.
+
+        >>> p = Kernel.state([0.5, 0.5], cod="X")
+        >>> (p @ p).array.tolist()
+        [[0.25, 0.25], [0.25, 0.25]]
+        """
+        a, b = Box("0", self.dom, self.cod), Box("1", other.dom, other.cod)
+        return _run(a @ b, {a: self, b: other})
+
+    def __rshift__(self, other: Kernel) -> Kernel:
+        if not isinstance(other, Kernel):
+            return NotImplemented
+        return self.then(other)
+
+    def __matmul__(self, other: Kernel) -> Kernel:
+        if not isinstance(other, Kernel):
+            return NotImplemented
+        return self.tensor(other)
+
+    def marginal(self, keep: Iterable[int | str] | Ty | str) -> Kernel:
+        """Keep the codomain atoms ``keep`` (positions or names, in the order given) and
+        discard the others.
+
+        >>> J = Kernel.state([[0.125, 0.375], [0.25, 0.25]], cod=("X", "Y"))
+        >>> J.marginal(["Y"]).array.tolist()
+        [0.375, 0.625]
+        """
+        positions = self.positions(keep)
+        box = self.box("0")
+        select = _d.Diagram(self.cod.names, (), (), (), range(len(self.cod)), positions)
+        return _run(box >> select, {box: self})
+
+    def positions(self, atoms: Iterable[int | str] | Ty | str) -> list[int]:
+        """Positions in the codomain of atoms given by name or position.
+
+        >>> Kernel.state([[0.1, 0.2], [0.3, 0.4]], cod=("X", "Y")).positions("Y")
+        [1]
+        """
+        if isinstance(atoms, (str, Ty)):
+            atoms = as_ty(atoms).names
+        names = list(self.cod.names)
+        out = []
+        for a in atoms:
+            if isinstance(a, str):
+                if a not in names:
+                    raise UnknownAtom(f"{a} is not in the codomain {self.cod}")
+                out.append(names.index(a))
+            else:
+                out.append(int(a))
+        return out
+
+    def tolist(self) -> list:
+        """The array as nested lists."""
+        return self.array.tolist()
+
+
+def _run(diagram: Diagram, mapping: dict) -> Kernel:
+    from markov.interpret import interpret
+
+    return interpret(diagram, mapping, validate=False)
+
+
+def _wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any) -> Kernel:
+    from markov.interpret import interpret
+
+    return interpret(diagram, {}, sizes=sizes, like=like)
+
+
+def kernel_category(sizes: Mapping[str, int], like: Any = None) -> Category:
+    """The category of kernels over atomic types of the given sizes, as a functor target.
+
+    >>> from diagrams import Ty, Box, copy, Functor
+    >>> X = Ty("X")
+    >>> p = Box("p", Ty(), X)
+    >>> F = Functor(ar={p: Kernel.state([0.5, 0.5], cod=X)}, cod=kernel_category({"X": 2}))
+    >>> F(p >> copy(X)).array.tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    """
+    return Category(
+        unit=Ty(),
+        identity=lambda ty: Kernel.identity(ty, sizes, like),
+        swap=lambda a, b: Kernel.swap(a, b, sizes, like),
+        copy=lambda ty, n: Kernel.copy(ty, sizes, n, like),
+        discard=lambda ty: Kernel.discard(ty, sizes, like),
+    )
