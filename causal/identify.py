@@ -1,0 +1,791 @@
+"""Identification of causal effects: a complete algorithm, its estimands and certificates.
+
+``identify(graph, treatment, outcome, given=())`` decides whether ``P(outcome | do(treatment),
+given)`` is a function of the observational distribution of a semi-Markovian model (an
+:class:`~causal.admg.ADMG`, or a DAG with latent nodes), by the ID and IDC algorithms of
+Shpitser & Pearl (2006), which are complete. It returns an :class:`Estimand`: an expression
+tree of plain frozen dataclasses (:class:`Prob`, :class:`Product`, :class:`Sum`,
+:class:`Quotient`) over the observational ``P``, with a text formula, LaTeX and numeric
+evaluation. Otherwise it raises :class:`~causal.errors.NotIdentifiable` carrying a
+:class:`Hedge`.
+
+Names are hygienic: a summed copy of a variable that is free (or a treatment, or summed
+further out) is primed, ``S'``, ``S''``, never shadowed. Factors of ``P(v | v_<)`` use Tian's
+reduced conditioning sets, chain-rule pairs are merged and marginalised, so the back-door and
+front-door graphs give the textbook formulas.
+
+>>> front_door = ADMG([("S", "T"), ("T", "C")], [("S", "C")])
+>>> print(identify(front_door, "S", "C"))
+P(C|do(S)) = Σ_{T} P(T|S) Σ_{S'} P(C|S',T) P(S')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable, Sequence, Union
+
+import networkx as nx
+import numpy as np
+import opt_einsum
+
+from causal.admg import ADMG
+from causal.errors import CausalError, NotIdentifiable, UnknownVariable
+
+__all__ = ["identify", "Estimand", "Hedge", "Prob", "Product", "Sum", "Quotient", "Expr"]
+
+
+def _names(vs: str | Iterable[str]) -> tuple[str, ...]:
+    return (vs,) if isinstance(vs, str) else tuple(vs)
+
+
+# ---- the expression tree -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prob:
+    """``P(vars | given)``, a marginal or conditional of the observational distribution over
+    observed variables. Entries are index names: a variable's name, or the name a
+    :class:`Sum` binds for a copy of it.
+
+    >>> print(Prob(("Y",), ("X", "Z"))), print(Prob("Y"))
+    P(Y|X,Z)
+    P(Y)
+    (None, None)
+    """
+
+    vars: tuple[str, ...]
+    given: tuple[str, ...] = ()
+    free: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vars", _names(self.vars))
+        object.__setattr__(self, "given", _names(self.given))
+        object.__setattr__(self, "free", frozenset(self.vars) | frozenset(self.given))
+
+    def __str__(self) -> str:
+        return _text(self)
+
+
+@dataclass(frozen=True)
+class Product:
+    """The product of ``terms``; the empty product is 1.
+
+    >>> print(Product((Prob("Y", "X"), Prob("X"))))
+    P(Y|X) P(X)
+    """
+
+    terms: tuple["Expr", ...]
+    free: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", tuple(self.terms))
+        object.__setattr__(self, "free", frozenset().union(*(t.free for t in self.terms)))
+
+    def __str__(self) -> str:
+        return _text(self)
+
+
+@dataclass(frozen=True)
+class Sum:
+    """``Σ_{over} term``: the index ``over[i]`` ranges over the values of the observed
+    variable ``variables[i]`` (by default the index is the variable's own name).
+
+    >>> e = Sum(("S'",), Product((Prob("C", ("S'", "T")), Prob("S'"))), variables=("S",))
+    >>> print(e), sorted(e.free)
+    Σ_{S'} P(C|S',T) P(S')
+    (None, ['C', 'T'])
+    """
+
+    over: tuple[str, ...]
+    term: "Expr"
+    variables: tuple[str, ...] = ()
+    free: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "over", _names(self.over))
+        object.__setattr__(self, "variables", _names(self.variables) or self.over)
+        if len(self.variables) != len(self.over):
+            raise ValueError("a Sum needs one variable per summed index")
+        object.__setattr__(self, "free", self.term.free - frozenset(self.over))
+
+    def __str__(self) -> str:
+        return _text(self)
+
+
+@dataclass(frozen=True)
+class Quotient:
+    """``num / den`` (a conditional that is not a single :class:`Prob`; IDC's
+    normalisation). Rows where ``den`` is 0 evaluate to the uniform distribution over the
+    indices free in ``num`` and not in ``den``.
+
+    >>> print(Quotient(Prob(("X", "Y")), Sum(("Y",), Prob(("X", "Y")))))
+    P(X,Y) / [Σ_{Y} P(X,Y)]
+    """
+
+    num: "Expr"
+    den: "Expr"
+    free: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "free", self.num.free | self.den.free)
+
+    def __str__(self) -> str:
+        return _text(self)
+
+
+Expr = Union[Prob, Product, Sum, Quotient]
+_ONE = Product(())
+
+
+def _factors(e: Expr) -> list[Expr]:
+    return list(e.terms) if isinstance(e, Product) else [e]
+
+
+# ---- the certificate -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Hedge:
+    """A hedge for ``P(outcome | do(treatment))`` (Shpitser & Pearl 2006): node sets
+    ``subforest < forest``, both c-forests with root set ``roots`` (each is one district and
+    every node has a directed path inside it to ``roots``), ``forest`` meets the treatment,
+    ``subforest`` avoids it, and the roots are ancestors of the outcome once the treatment's
+    incoming edges are cut. Its existence proves the effect is not identifiable.
+
+    >>> h = Hedge(frozenset("XY"), frozenset("Y"), frozenset("Y"), ("X",), ("Y",))
+    >>> h.is_valid(ADMG([("X", "Y")], [("X", "Y")]))
+    True
+    """
+
+    forest: frozenset[str]
+    subforest: frozenset[str]
+    roots: frozenset[str]
+    treatment: tuple[str, ...]
+    outcome: tuple[str, ...]
+
+    def is_valid(self, graph: ADMG) -> bool:
+        """Check every condition of the definition on ``graph``.
+
+        >>> Hedge(frozenset("XY"), frozenset("Y"), frozenset("Y"), ("X",), ("Y",)).is_valid(
+        ...     ADMG([("X", "Y")]))
+        False
+        """
+        f, f1, r, x = self.forest, self.subforest, self.roots, set(self.treatment)
+        if not (r and r <= f1 < f and f <= set(graph.nodes)):
+            return False
+        if not (f & x) or (f1 & x):
+            return False
+        if not r <= graph.do(x).ancestors(self.outcome):
+            return False
+        return all(_is_c_forest(graph, s, r) for s in (f, f1))
+
+
+def _is_c_forest(graph: ADMG, nodes: frozenset[str], roots: frozenset[str]) -> bool:
+    sub = graph.subgraph(nodes)
+    return len(sub.districts()) == 1 and sub.ancestors(roots) == nodes
+
+
+# ---- distributions met inside the recursion ------------------------------------------------
+
+class _Obs:
+    """The observational marginal over ``nodes`` (an ancestral set of the original graph)."""
+
+    def __init__(self, nodes: frozenset[str]) -> None:
+        self.nodes = nodes
+
+    def marginal(self, keep: frozenset[str], ctx: "_Identifier") -> "_Obs":
+        return _Obs(keep)
+
+    def total(self, y: frozenset[str], ctx: "_Identifier") -> Expr:
+        return Prob(ctx.sort(y))
+
+    def conditionals(self, members: frozenset[str], g: ADMG, ctx: "_Identifier") -> dict:
+        # Tian & Pearl (2002): P(v | v_<) = P(v | (T_v ∪ Pa(T_v)) \ {v}), T_v the district of
+        # v in the graph induced by v and its predecessors.
+        uf, comp, out = nx.utils.UnionFind(), {}, {}
+        dag, seen = g.directed, set()
+        for v in ctx.sort(g.nodes):
+            comp[uf[v]] = {v}
+            for s in g.siblings(v):
+                a, b = uf[v], uf[s] if s in seen else None
+                if b is not None and a != b:
+                    uf.union(a, b)
+                    comp[uf[v]] = comp.pop(a) | comp.pop(b)
+            seen.add(v)
+            if v in members:
+                block = comp[uf[v]]
+                parents = set().union(*(dag.predecessors(u) for u in block))
+                out[v] = Prob((v,), ctx.sort((block | parents) - {v}))
+        return out
+
+
+class _Chain:
+    """``Π_v factors[v]`` in topological ``order``: each factor is already ``P(v | v_<)``."""
+
+    def __init__(self, order: tuple[str, ...], factors: dict) -> None:
+        self.order, self.factors, self.nodes = order, factors, frozenset(order)
+
+    def marginal(self, keep: frozenset[str], ctx: "_Identifier"):
+        if set(self.order[:len(keep)]) == keep:
+            return _Chain(self.order[:len(keep)], self.factors)
+        return _General(ctx.sum(self.nodes - keep, self.expr()), keep)
+
+    def expr(self) -> Expr:
+        return Product(tuple(self.factors[v] for v in self.order))
+
+    def total(self, y: frozenset[str], ctx: "_Identifier") -> Expr:
+        return ctx.sum(self.nodes - y, self.expr())
+
+    def conditionals(self, members: frozenset[str], g: ADMG, ctx: "_Identifier") -> dict:
+        return {v: self.factors[v] for v in members}
+
+
+class _General:
+    """Any expression ``expr``, a distribution over ``nodes``."""
+
+    def __init__(self, expr: Expr, nodes: frozenset[str]) -> None:
+        self.expr, self.nodes = expr, nodes
+
+    def marginal(self, keep: frozenset[str], ctx: "_Identifier") -> "_General":
+        return _General(ctx.sum(self.nodes - keep, self.expr), keep)
+
+    def total(self, y: frozenset[str], ctx: "_Identifier") -> Expr:
+        return ctx.sum(self.nodes - y, self.expr)
+
+    def conditionals(self, members: frozenset[str], g: ADMG, ctx: "_Identifier") -> dict:
+        out, before = {}, set()
+        for v in ctx.sort(self.nodes):
+            if v in members:
+                out[v] = Quotient(ctx.sum(self.nodes - before - {v}, self.expr),
+                                  ctx.sum(self.nodes - before, self.expr))
+            before.add(v)
+        return out
+
+
+class _Fail(Exception):
+    def __init__(self, forest, subforest, roots, treatment, outcome) -> None:
+        super().__init__()
+        self.hedge = (forest, subforest, roots, treatment, outcome)
+
+
+# ---- ID and IDC ----------------------------------------------------------------------------
+
+class _Identifier:
+    def __init__(self, graph: ADMG) -> None:
+        self.graph = graph
+        self.pos = {v: i for i, v in enumerate(graph.topological_order())}
+        self.var_of: dict[str, str] = {}
+        self.fresh = 0
+
+    def sort(self, vs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(vs, key=lambda v: self.pos[self.var_of.get(v, v)]))
+
+    def sum(self, over: Iterable[str], term: Expr) -> Expr:
+        over = self.sort(over)
+        return Sum(over, term) if over else term
+
+    def id(self, y: frozenset, x: frozenset, p, g: ADMG, query: tuple) -> Expr:
+        v = frozenset(g.nodes)
+        if not x:                                                       # line 1
+            return p.total(y, self)
+        an = g.ancestors(y)
+        if an != v:                                                     # line 2
+            return self.id(y, x & an, p.marginal(an, self), g.subgraph(an), query)
+        w = (v - x) - g.do(x).ancestors(y)
+        if w:                                                           # line 3
+            return self.id(y, x | w, p, g, query)
+        rest = g.subgraph(v - x)
+        parts = rest.districts()
+        if len(parts) > 1:                                              # line 4
+            terms = tuple(self.id(s, v - s, p, g, query) for s in parts)
+            return self.sum(v - y - x, Product(terms))
+        s, districts = parts[0], g.districts()
+        if len(districts) == 1:                                         # line 5: a hedge
+            roots = frozenset(u for u in s if not rest.children(u))
+            raise _Fail(v, s, roots, *query)
+        if s in districts:                                              # line 6
+            cond = p.conditionals(s, g, self)
+            return self.sum(s - y, Product(tuple(cond[u] for u in self.sort(s))))
+        big = next(d for d in districts if s < d)                       # line 7
+        cond = p.conditionals(big, g, self)
+        chain = _Chain(self.sort(big), cond)
+        return self.id(y, x & big, chain, g.subgraph(big), query)
+
+    def idc(self, y: frozenset, x: frozenset, z: frozenset) -> Expr:
+        g = self.graph
+        while z:
+            for zi in self.sort(z):
+                cut = g.do(x).remove_outgoing([zi])
+                if cut.is_m_separated(y, [zi], x | (z - {zi})):
+                    x, z = x | {zi}, z - {zi}
+                    break
+            else:
+                break
+        whole = _Obs(frozenset(g.nodes))
+        query = (self.sort(x), self.sort(y | z))
+        if not z:
+            return self.id(y, x, whole, g, query)
+        joint = self.id(y | z, x, whole, g, query)
+        return Quotient(joint, self.sum(y, joint))
+
+    # ---- from the recursion's tree to a readable one -----------------------------------
+
+    def alpha(self, e: Expr, env: dict) -> Expr:
+        """Give every summed index a fresh name (no shadowing left)."""
+        if isinstance(e, Prob):
+            return Prob(tuple(env.get(v, v) for v in e.vars), tuple(env.get(v, v)
+                                                                    for v in e.given))
+        if isinstance(e, Product):
+            return Product(tuple(self.alpha(t, env) for t in e.terms))
+        if isinstance(e, Quotient):
+            return Quotient(self.alpha(e.num, env), self.alpha(e.den, env))
+        inner = dict(env)
+        for v in e.over:
+            self.fresh += 1
+            inner[v] = fresh = f"{v}\0{self.fresh}"
+            self.var_of[fresh] = self.var_of.get(v, v)
+        return Sum(tuple(inner[v] for v in e.over), self.alpha(e.term, inner))
+
+    def pretty(self, e: Expr, visible: frozenset, env: dict) -> Expr:
+        """Name each summed index after its variable, primed until it clashes with nothing
+        visible in its scope."""
+        if isinstance(e, Prob):
+            return Prob(tuple(env.get(v, v) for v in e.vars), tuple(env.get(v, v)
+                                                                    for v in e.given))
+        if isinstance(e, Product):
+            return Product(tuple(self.pretty(t, visible, env) for t in e.terms))
+        if isinstance(e, Quotient):
+            return Quotient(self.pretty(e.num, visible, env), self.pretty(e.den, visible, env))
+        inner, seen, names = dict(env), set(visible), []
+        for u in e.over:
+            name = self.var_of[u]
+            while name in seen:
+                name += "'"
+            seen.add(name)
+            inner[u] = name
+            names.append(name)
+        return Sum(tuple(names), self.pretty(e.term, frozenset(seen), inner),
+                   variables=tuple(self.var_of[u] for u in e.over))
+
+    # ---- simplification (on alpha-renamed trees) ---------------------------------------
+
+    def top(self, idx: Iterable[str]) -> int:
+        return max((self.pos[self.var_of.get(v, v)] for v in idx), default=-1)
+
+    def prob(self, vars: Iterable[str], given: Iterable[str]) -> Prob:
+        return Prob(self.sort(vars), self.sort(given))
+
+    def product(self, fs: Iterable[Expr]) -> Expr:
+        flat = [t for f in fs for t in _factors(f)]
+        probs = [f for f in flat if isinstance(f, Prob)]
+        others = [f for f in flat if not isinstance(f, Prob)]
+        probs = self.merge_chain(probs)
+        probs.sort(key=lambda f: (-self.top(f.vars), -self.top(f.given)))
+        others.sort(key=lambda f: (isinstance(f, Sum), -self.top(f.free)))
+        out = probs + others
+        return out[0] if len(out) == 1 else Product(tuple(out))
+
+    def merge_chain(self, probs: list[Prob]) -> list[Prob]:
+        """P(A | B, C) P(B | C) = P(A, B | C)."""
+        probs = list(probs)
+        while True:
+            scope = {f.free: i for i, f in enumerate(probs)}
+            for i, f in enumerate(probs):
+                j = scope.get(frozenset(f.given))
+                if j is not None and j != i:
+                    g = probs[j]
+                    probs[i] = self.prob(g.vars + f.vars, g.given)
+                    del probs[j]
+                    break
+            else:
+                return probs
+
+    def simplify(self, e: Expr) -> Expr:
+        if isinstance(e, Prob):
+            return self.prob(e.vars, e.given)
+        if isinstance(e, Product):
+            return self.product(self.simplify(t) for t in e.terms)
+        if isinstance(e, Quotient):
+            return self.quotient(self.simplify(e.num), self.simplify(e.den))
+        return self.sum_of(set(e.over), _factors(self.simplify(e.term)))
+
+    def sum_of(self, over: set, fs: list[Expr]) -> Expr:
+        changed = True
+        while changed:
+            changed = False
+            for w in self.sort(over):
+                holders = [i for i, f in enumerate(fs) if w in f.free]
+                if len(holders) != 1:
+                    continue
+                f = fs[holders[0]]
+                if isinstance(f, Prob) and w in f.vars:       # Σ_w P(w, A | C) = P(A | C)
+                    over.discard(w)
+                    rest = [v for v in f.vars if v != w]
+                    fs[holders[0]] = self.prob(rest, f.given) if rest else _ONE
+                    changed = True
+                elif isinstance(f, Sum):                       # Σ_w Σ_u f = Σ_{w,u} f
+                    del fs[holders[0]]
+                    over |= set(f.over)
+                    fs += _factors(f.term)
+                    changed = True
+            if changed:
+                fs = _factors(self.product(fs))
+        inside = [f for f in fs if f.free & over]
+        groups = nx.utils.UnionFind(range(len(inside)))
+        for w in over:
+            holders = [i for i, f in enumerate(inside) if w in f.free]
+            groups.union(*holders)
+        sums = []
+        for block in groups.to_sets():
+            terms = [inside[i] for i in sorted(block)]
+            bound = self.sort(over & frozenset().union(*(t.free for t in terms)))
+            sums.append(Sum(bound, self.product(terms)))
+        return self.product([f for f in fs if not f.free & over] + sums)
+
+    def quotient(self, num: Expr, den: Expr) -> Expr:
+        nf, df = _factors(num), _factors(den)
+        keys = [self.key(f) for f in df]
+        for f in list(nf):
+            k = self.key(f)
+            if k in keys:
+                i = keys.index(k)
+                del keys[i], df[i]
+                nf.remove(f)
+        num, den = self.product(nf), self.product(df)
+        if den == _ONE:
+            return num
+        if isinstance(num, Prob) and isinstance(den, Prob) and num.given == den.given \
+                and set(den.vars) <= set(num.vars):
+            return self.prob(set(num.vars) - set(den.vars), num.given + den.vars)
+        return Quotient(num, den)
+
+    def key(self, e: Expr, env: dict | None = None) -> tuple:
+        """A key equal for alpha-equivalent trees."""
+        env = env or {}
+        if isinstance(e, Prob):
+            return ("P", tuple(env.get(v, v) for v in e.vars),
+                    frozenset(env.get(v, v) for v in e.given))
+        if isinstance(e, Product):
+            return ("*", frozenset(self.key(t, env) for t in e.terms))
+        if isinstance(e, Quotient):
+            return ("/", self.key(e.num, env), self.key(e.den, env))
+        inner = dict(env)
+        for i, v in enumerate(e.over):
+            inner[v] = (len(env), i, self.var_of.get(v, v))
+        return ("Σ", self.key(e.term, inner))
+
+
+# ---- text and LaTeX ------------------------------------------------------------------------
+
+def _text(e: Expr) -> str:
+    if isinstance(e, Prob):
+        given = "|" + ",".join(e.given) if e.given else ""
+        return f"P({','.join(e.vars)}{given})"
+    if isinstance(e, Sum):
+        return f"Σ_{{{','.join(e.over)}}} {_text(e.term)}"
+    if isinstance(e, Quotient):
+        parts = [_text(t) if isinstance(t, Prob) else f"[{_text(t)}]" for t in (e.num, e.den)]
+        return " / ".join(parts)
+    if not e.terms:
+        return "1"
+    out = []
+    for i, t in enumerate(e.terms):
+        s = _text(t)
+        if isinstance(t, Sum) and i < len(e.terms) - 1 or isinstance(t, Quotient):
+            s = f"[{s}]" if isinstance(t, Sum) else f"({s})"
+        out.append(s)
+    return " ".join(out)
+
+
+def _tex_name(name: str) -> str:
+    base = name.rstrip("'")
+    primes = name[len(base):]
+    base = base.replace("\\", r"\backslash ").replace("_", r"\_")
+    return (base if len(base) == 1 else rf"\mathrm{{{base}}}") + primes
+
+
+def _latex(e: Expr) -> str:
+    if isinstance(e, Prob):
+        head = ", ".join(map(_tex_name, e.vars))
+        given = r" \mid " + ", ".join(map(_tex_name, e.given)) if e.given else ""
+        return f"P({head}{given})"
+    if isinstance(e, Sum):
+        return rf"\sum_{{{', '.join(map(_tex_name, e.over))}}} {_latex(e.term)}"
+    if isinstance(e, Quotient):
+        return rf"\frac{{{_latex(e.num)}}}{{{_latex(e.den)}}}"
+    if not e.terms:
+        return "1"
+    out = []
+    for i, t in enumerate(e.terms):
+        s = _latex(t)
+        out.append(rf"\left[{s}\right]" if isinstance(t, Sum) and i < len(e.terms) - 1 else s)
+    return " ".join(out)
+
+
+def _query(treatment: Sequence[str], outcome: Sequence[str], given: Sequence[str],
+           sep: str = "|") -> str:
+    cond = ([f"do({','.join(treatment)})"] if treatment else []) + list(given)
+    return f"P({','.join(outcome)}{sep + ','.join(cond) if cond else ''})"
+
+
+# ---- the estimand and its evaluation -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Estimand:
+    """The identified ``P(outcome | do(treatment), given)`` as an expression over the
+    observational distribution.
+
+    >>> e = identify(ADMG([("Z", "X"), ("X", "Y"), ("Z", "Y")]), "X", "Y")
+    >>> e.query, e.formula
+    ('P(Y|do(X))', 'Σ_{Z} P(Y|Z,X) P(Z)')
+    """
+
+    expression: Expr
+    treatment: tuple[str, ...]
+    outcome: tuple[str, ...]
+    given: tuple[str, ...] = ()
+    graph: ADMG | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def query(self) -> str:
+        """The query in text, e.g. ``P(Y|do(X),Z)``."""
+        return _query(self.treatment, self.outcome, self.given)
+
+    @property
+    def formula(self) -> str:
+        """The estimand in text.
+
+        >>> identify(ADMG([("X", "Y")]), "X", "Y").formula
+        'P(Y|X)'
+        """
+        return _text(self.expression)
+
+    def latex(self) -> str:
+        """The estimand in LaTeX (math mode, without delimiters).
+
+        >>> identify(ADMG([("S", "T"), ("T", "C")], [("S", "C")]), "S", "C").latex()
+        "\\\\sum_{T} P(T \\\\mid S) \\\\sum_{S'} P(C \\\\mid S', T) P(S')"
+        """
+        return _latex(self.expression)
+
+    def __str__(self) -> str:
+        return f"{self.query} = {self.formula}"
+
+    def evaluate_array(self, joint: Any, variables: Sequence[str]) -> Any:
+        """Evaluate on an observational joint whose axes are ``variables`` (any order; extra
+        variables are marginalised). Returns an array with axes ``[*treatment, *given,
+        *outcome]``, row-stochastic over the outcome axes. Exact for object arrays of
+        Fractions; works for float arrays and torch tensors.
+
+        Zero mass: a conditional ``P(A | C)`` (or a :class:`Quotient`) is taken to be the
+        uniform distribution over ``A`` where ``P(C) = 0``, and a row of the result whose
+        total mass is zero is uniform over the outcome; NaN is never returned.
+
+        >>> from fractions import Fraction as F
+        >>> joint = np.array([[F(3, 8), F(1, 8)], [F(1, 8), F(3, 8)]], dtype=object)
+        >>> identify(ADMG([("X", "Y")]), "X", "Y").evaluate_array(joint, ["X", "Y"])
+        array([[Fraction(3, 4), Fraction(1, 4)],
+               [Fraction(1, 4), Fraction(3, 4)]], dtype=object)
+        """
+        return _Evaluator(joint, variables, 0).run(self)
+
+    def evaluate(self, joint: Any) -> Any:
+        """Evaluate on an observational joint given as a ``markov.Kernel`` state whose
+        codomain atoms are the observed variables (any order; leading batch axes allowed).
+        Returns the interventional ``Kernel`` from ``treatment @ given`` to ``outcome``,
+        batched like ``joint``. Zero mass is handled as in :meth:`evaluate_array`.
+
+        >>> from markov import Kernel
+        >>> joint = Kernel.state([[0.375, 0.125], [0.125, 0.375]], cod=("X", "Y"))
+        >>> k = identify(ADMG([("X", "Y")]), "X", "Y").evaluate(joint)
+        >>> k.dom, k.cod, k.array.tolist()
+        (Ty('X'), Ty('Y'), [[0.75, 0.25], [0.25, 0.75]])
+        """
+        from markov import Kernel
+
+        if len(joint.dom):
+            raise CausalError(f"the observational joint must be a state (empty domain), got "
+                              f"a kernel {joint.dom} -> {joint.cod}")
+        array = _Evaluator(joint.array, joint.cod.names, joint.n_batch).run(self)
+        return Kernel(array, dom=self.treatment + self.given, cod=self.outcome,
+                      name=self.query, validate=False)
+
+
+def _is_torch(a: Any) -> bool:
+    return type(a).__module__.startswith("torch")
+
+
+class _Evaluator:
+    def __init__(self, joint: Any, variables: Sequence[str], n_batch: int) -> None:
+        if not _is_torch(joint):
+            joint = np.asarray(joint)
+        variables = list(variables)
+        if len(set(variables)) != len(variables):
+            raise ValueError(f"variables {variables} name an axis twice")
+        if joint.ndim != n_batch + len(variables):
+            raise ValueError(f"the joint has {joint.ndim} axes but {n_batch} batch axes and "
+                             f"the variables {variables} were given")
+        self.joint, self.vars, self.nb = joint, variables, n_batch
+        self.sizes = dict(zip(variables, tuple(joint.shape)[n_batch:]))
+        self.batch = tuple(f"\0batch{i}" for i in range(n_batch))
+        self.cache: dict = {}
+
+    def run(self, est: Estimand) -> Any:
+        needed = set(est.treatment) | set(est.given) | set(est.outcome) | _variables(
+            est.expression)
+        missing = needed - set(self.vars)
+        if missing:
+            raise UnknownVariable(f"the joint has no axis for {sorted(missing)}; its "
+                                  f"variables are {self.vars}")
+        array, labels = self.eval(est.expression, {})
+        target = self.batch + est.treatment + est.given + est.outcome
+        array = _align(array, labels, target)
+        shape = tuple(self.joint.shape[:self.nb]) + tuple(self.sizes[v] for v in target[
+            self.nb:])
+        array = array.expand(shape).clone() if _is_torch(array) else \
+            np.array(np.broadcast_to(array, shape))
+        axes = tuple(range(len(target) - len(est.outcome), len(target)))
+        total = _sum(array, axes, keep=True)
+        return self.divide(array, total, int(np.prod([self.sizes[v] for v in est.outcome])))
+
+    def divide(self, num: Any, den: Any, size: int) -> Any:
+        zero = den == 0
+        if _is_torch(num):
+            import torch
+
+            return torch.where(zero, num * 0 + 1.0 / size, num / torch.where(zero, 1.0, den))
+        if num.dtype == object:
+            fill, one = Fraction(1, size), 1
+        else:
+            fill, one = 1.0 / size, 1.0
+        return np.where(zero, num * 0 + fill, num / np.where(zero, one, den))
+
+    def marginal(self, vs: tuple[str, ...]) -> Any:
+        if vs not in self.cache:
+            drop = tuple(self.nb + i for i, v in enumerate(self.vars) if v not in vs)
+            m = _sum(self.joint, drop)
+            kept = [v for v in self.vars if v in vs]
+            perm = tuple(range(self.nb)) + tuple(self.nb + kept.index(v) for v in vs)
+            self.cache[vs] = m.permute(*perm) if _is_torch(m) else np.transpose(m, perm)
+        return self.cache[vs]
+
+    def eval(self, e: Expr, env: dict) -> tuple[Any, tuple]:
+        if isinstance(e, Prob):
+            vs = tuple(env.get(v, v) for v in e.vars + e.given)
+            m = self.marginal(vs)
+            den = _sum(m, tuple(range(self.nb, self.nb + len(e.vars))), keep=True)
+            size = int(np.prod([self.sizes[v] for v in vs[:len(e.vars)]]))
+            return self.divide(m, den, size), self.batch + e.vars + e.given
+        if isinstance(e, Quotient):
+            (num, ln), (den, ld) = self.eval(e.num, env), self.eval(e.den, env)
+            labels = ln + tuple(v for v in ld if v not in ln)
+            extra = [v for v in ln if v not in ld]
+            size = int(np.prod([self.sizes[env.get(v, v)] for v in extra]))
+            return self.divide(_align(num, ln, labels), _align(den, ld, labels), size), labels
+        if isinstance(e, Sum):
+            inner = dict(env)
+            inner.update(zip(e.over, e.variables))
+            terms, over = _factors(e.term), set(e.over)
+        else:
+            inner, terms, over = env, list(e.terms), set()
+        if not terms:
+            one = self.joint.sum() * 0 + 1
+            return (one if _is_torch(one) else np.asarray(one)), ()
+        parts = [self.eval(t, inner) for t in terms]
+        labels = tuple(dict.fromkeys(v for _, ls in parts for v in ls if v not in over))
+        ids = {v: i for i, v in enumerate(dict.fromkeys(v for _, ls in parts for v in ls))}
+        operands = [x for a, ls in parts for x in (a, [ids[v] for v in ls])]
+        return opt_einsum.contract(*operands, [ids[v] for v in labels]), labels
+
+
+def _variables(e: Expr) -> set[str]:
+    if isinstance(e, Prob):
+        return set(e.vars) | set(e.given)
+    if isinstance(e, Product):
+        return set().union(*(_variables(t) for t in e.terms))
+    if isinstance(e, Quotient):
+        return _variables(e.num) | _variables(e.den)
+    return (_variables(e.term) - set(e.over)) | set(e.variables)
+
+
+def _sum(a: Any, axes: tuple, keep: bool = False) -> Any:
+    if not axes:
+        return a
+    if _is_torch(a):
+        return a.sum(dim=axes, keepdim=keep)
+    return a.sum(axis=axes, keepdims=keep)
+
+
+def _align(a: Any, labels: tuple, target: tuple) -> Any:
+    """Transpose ``a`` (axes ``labels``) to the order of ``target``, with size-1 axes for
+    the labels it lacks."""
+    present = [v for v in target if v in labels]
+    perm = [labels.index(v) for v in present]
+    a = a.permute(*perm) if _is_torch(a) else np.transpose(a, perm)
+    shape, it = [], iter(a.shape)
+    for v in target:
+        shape.append(next(it) if v in labels else 1)
+    return a.reshape(tuple(shape))
+
+
+# ---- the entry point -----------------------------------------------------------------------
+
+def _as_admg(graph: Any) -> ADMG:
+    if isinstance(graph, ADMG):
+        return graph
+    if hasattr(graph, "to_admg"):
+        return graph.to_admg()
+    if isinstance(graph, nx.DiGraph):
+        latent = [v for v, data in graph.nodes(data=True) if data.get("latent")]
+        return ADMG.from_latent_dag(graph, latent)
+    raise TypeError(f"identify needs an ADMG, a networkx DiGraph (latent nodes marked "
+                    f"latent=True) or an object with .to_admg(), got {type(graph).__name__}")
+
+
+def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
+             outcome: str | Iterable[str], given: str | Iterable[str] = ()) -> Estimand:
+    """Identify ``P(outcome | do(treatment), given)`` from the observational distribution of
+    the observed variables of ``graph``, or raise :class:`~causal.errors.NotIdentifiable`
+    with a :class:`Hedge`. ``graph`` is an :class:`~causal.admg.ADMG`, a networkx DiGraph
+    whose latent nodes carry ``latent=True``, or any object with a ``to_admg()`` method.
+
+    The algorithm is Shpitser & Pearl's ID (and IDC for ``given``), complete for
+    semi-Markovian models; it runs in polynomial time.
+
+    >>> g = ADMG([("W", "R"), ("R", "X"), ("X", "Y")], [("W", "X"), ("W", "Y")])  # napkin
+    >>> identify(g, "X", "Y").formula
+    '[Σ_{W} P(X,Y|W,R) P(W)] / [Σ_{W} P(X|W,R) P(W)]'
+    >>> identify(ADMG([("X", "Z"), ("Z", "Y")]), "X", "Y", given="Z").formula
+    'P(Y|Z)'
+    >>> identify(ADMG([("X", "Y")], [("X", "Y")]), "X", "Y")
+    Traceback (most recent call last):
+    ...
+    causal.errors.NotIdentifiable: P(Y | do(X)) is not identifiable: hedge F = {X, Y}, F' = {Y}, roots {Y}
+    """
+    g = _as_admg(graph)
+    x, y, z = _names(treatment), _names(outcome), _names(given)
+    unknown = [v for v in x + y + z if v not in g]
+    if unknown:
+        raise UnknownVariable(f"unknown variables {unknown} in the query "
+                              f"{_query(x, y, z, ' | ')}; the graph has {list(g.nodes)}")
+    if not y:
+        raise ValueError("the outcome is empty")
+    sets = {"treatment": set(x), "outcome": set(y), "given": set(z)}
+    for a, b in (("treatment", "outcome"), ("treatment", "given"), ("outcome", "given")):
+        if sets[a] & sets[b]:
+            raise ValueError(f"{sorted(sets[a] & sets[b])} is in both the {a} and the {b}")
+    ctx = _Identifier(g)
+    try:
+        raw = ctx.idc(frozenset(y), frozenset(x), frozenset(z))
+    except _Fail as fail:
+        hedge = Hedge(*map(frozenset, fail.hedge[:3]), *fail.hedge[3:])
+        shown = lambda s: "{" + ", ".join(ctx.sort(s)) + "}"  # noqa: E731
+        asked = _query(x, y, z, " | ")
+        refuted = _query(hedge.treatment, hedge.outcome, (), " | ")
+        also = f" (a hedge for {refuted})" if refuted != asked else ""
+        raise NotIdentifiable(
+            f"{asked} is not identifiable: hedge F = {shown(hedge.forest)}, "
+            f"F' = {shown(hedge.subforest)}, roots {shown(hedge.roots)}{also}",
+            hedge=hedge, treatment=x, outcome=y, given=z) from None
+    expr = ctx.simplify(ctx.alpha(raw, {}))
+    expr = ctx.pretty(expr, expr.free | set(x) | set(y) | set(z), {})
+    return Estimand(expr, x, y, z, g)
