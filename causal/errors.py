@@ -1,0 +1,90 @@
+"""Errors of the causality package: each names the variable, file or line at fault."""
+
+from __future__ import annotations
+
+
+class CausalError(Exception):
+    """Base class of every error raised by :mod:`causal`."""
+
+
+class BIFParseError(CausalError, ValueError):
+    """A BIF file is malformed or describes no Bayesian network: a syntax error, an undeclared
+    variable or parent, a missing or non-stochastic row, a cycle. The message starts with
+    ``source:line:`` and names the variable; the parts are kept as attributes.
+
+    >>> from causal.bif import parse_bif
+    >>> parse_bif("variable A { type discrete [ 2 ] { a, b }; }\\n"
+    ...           "probability ( A ) { table 0.5, -0.5; }", source="tiny.bif")
+    Traceback (most recent call last):
+    ...
+    causal.errors.BIFParseError: tiny.bif:2: variable 'A': row () has a negative or non-finite entry: [0.5, -0.5]
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        variable: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.variable = variable
+        where = "" if source is None else f"{source}:" if line is None else f"{source}:{line}:"
+        what = "" if variable is None else f"variable {variable!r}: "
+        super().__init__(f"{where} {what}{reason}".lstrip())
+
+    def __reduce__(self):  # keep the keyword-only parts across pickling (multiprocessing)
+        return _rebuild_bif_error, (self.reason, self.source, self.line, self.variable)
+
+
+def _rebuild_bif_error(reason, source, line, variable) -> BIFParseError:
+    return BIFParseError(reason, source=source, line=line, variable=variable)
+
+
+class UnknownVariable(CausalError, KeyError):
+    """A variable named in a query or a graph operation is not a variable of the graph.
+
+    >>> from causal.admg import ADMG
+    >>> ADMG([("X", "Y")]).parents("Z")
+    Traceback (most recent call last):
+    ...
+    causal.errors.UnknownVariable: unknown variables ['Z']; the graph has ['X', 'Y']
+    """
+
+    def __str__(self) -> str:  # KeyError would print the message with quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class NotIdentifiable(CausalError):
+    """An interventional distribution cannot be computed from the observational one.
+
+    ``hedge`` is the certificate (Shpitser & Pearl 2006): two c-forests ``F' < F`` with the
+    same root set, ``F`` meeting the treatment and ``F'`` avoiding it; ``treatment`` and
+    ``outcome`` name the query that was asked.
+
+    >>> from causal.admg import ADMG
+    >>> from causal.identify import identify
+    >>> identify(ADMG([("X", "Y")], [("X", "Y")]), "X", "Y")
+    Traceback (most recent call last):
+    ...
+    causal.errors.NotIdentifiable: P(Y | do(X)) is not identifiable: hedge F = {X, Y}, F' = {Y}, roots {Y}
+    """
+
+    def __init__(self, message: str, *, hedge=None, treatment=(), outcome=(), given=()) -> None:
+        super().__init__(message)
+        self.hedge = hedge
+        self.treatment = tuple(treatment)
+        self.outcome = tuple(outcome)
+        self.given = tuple(given)
+
+    def __reduce__(self):
+        return _rebuild_not_identifiable, (self.args[0], self.hedge, self.treatment,
+                                           self.outcome, self.given)
+
+
+def _rebuild_not_identifiable(message, hedge, treatment, outcome, given) -> NotIdentifiable:
+    return NotIdentifiable(message, hedge=hedge, treatment=treatment, outcome=outcome,
+                           given=given)
