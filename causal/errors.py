@@ -88,3 +88,51 @@ class NotIdentifiable(CausalError):
 def _rebuild_not_identifiable(message, hedge, treatment, outcome, given) -> NotIdentifiable:
     return NotIdentifiable(message, hedge=hedge, treatment=treatment, outcome=outcome,
                            given=given)
+
+
+class CyclicModel(CausalError, ValueError):
+    """The parents of a causal model form a cycle; the message lists it.
+
+    >>> from causal import CausalModel
+    >>> CausalModel({"A": ["B"], "B": ["A"]}, {"A": [[1.0, 0.0], [0.0, 1.0]],
+    ...                                        "B": [[1.0, 0.0], [0.0, 1.0]]})
+    Traceback (most recent call last):
+    ...
+    causal.errors.CyclicModel: variable 'A' is on a cycle: A -> B -> A
+    """
+
+
+class InvalidCPT(CausalError, ValueError):
+    """A conditional probability table is missing, has the wrong shape, or disagrees with the
+    outcomes declared for its variable or its parents.
+
+    >>> from causal import CausalModel
+    >>> CausalModel({"A": []}, {"A": [[0.5, 0.5]]})
+    Traceback (most recent call last):
+    ...
+    causal.errors.InvalidCPT: variable 'A': its CPT has shape (1, 2), expected 1 axes [A]
+    """
+
+
+class InvalidValue(CausalError, ValueError):
+    """A value given for a variable (in ``do``, evidence or data) is not one of its outcomes:
+    an index out of range or an unknown outcome name.
+
+    >>> from causal import CausalModel
+    >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).do(A=2)
+    Traceback (most recent call last):
+    ...
+    causal.errors.InvalidValue: variable 'A': do value 2 is out of range; its 2 outcomes are ('0', '1')
+    """
+
+
+class LatentVariable(CausalError, ValueError):
+    """A latent variable was used where only observed variables make sense (the
+    observational distribution, data).
+
+    >>> from causal import CausalModel
+    >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}, latent=["A"]).observational(["A"])
+    Traceback (most recent call last):
+    ...
+    causal.errors.LatentVariable: variable 'A' is latent: it has no observational distribution; use query() for the full model
+    """
