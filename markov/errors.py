@@ -46,3 +46,30 @@ class ZeroProbabilityEvidence(ZeroMass):
 
 class ContractionTooLarge(MarkovError, MemoryError):
     """The contraction's largest intermediate would not fit in the allowed memory."""
+
+
+class NotCovariance(MarkovError, ValueError):
+    """A Gaussian kernel's covariance is not symmetric positive semidefinite, or one of its
+    arrays is not finite.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> GaussianKernel.state([0.0], [[-1.0]], cod="X", name="p")
+    Traceback (most recent call last):
+    ...
+    markov.errors.NotCovariance: Gaussian kernel p: the covariance has the negative eigenvalue -1 (tolerance 1e-08 relative to its largest entry)
+    """
+
+
+class ConditionError(MarkovError, ValueError):
+    """Exact conditioning on an equation ``M x = c`` that cannot hold: ``c - M mean`` has a
+    component outside the support of ``M x`` (beyond the documented tolerance), so the
+    condition has probability zero *and* density zero, e.g. contradictory noise-free
+    observations.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian_condition import observe
+    >>> observe(GaussianKernel.state([0.0], [[0.0]], cod="X"), {"X": 1.0})
+    Traceback (most recent call last):
+    ...
+    markov.errors.ConditionError: the condition on X cannot hold: a deterministic combination of the variables would have to move by 1 (tolerance 1e-09)
+    """

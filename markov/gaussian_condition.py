@@ -1,0 +1,441 @@
+"""Inference on Gaussian kernels: conditionals, Bayesian inversion, almost-sure equality and
+exact conditioning on equations (Stein & Staton, *Compositional Semantics for Probabilistic
+Programs with Exact Conditioning*, 2021).
+
+Conditionals and inverses use Schur complements with pseudo-inverses, so singular covariances
+are allowed; off the support of the conditioning variable a conditional is not unique, and
+results are compared :func:`almost_surely_equal`.
+
+**Exact conditioning.** ``condition(k, M, c)`` conditions the output ``x`` of ``k`` on the
+equation ``M x = c``. Writing ``S = M Sigma M^T`` for the covariance of ``M x`` and
+``K = Sigma M^T S^+``, the result is ``x |-> (I - K M)(A u + b) + K c`` with covariance
+``(I - K M) Sigma (I - K M)^T``: no jitter is added, so a variance that is 0 stays exactly 0,
+and observations with zero noise (events of probability zero but positive density) are fine.
+
+**The support test and its tolerance.** The equation can hold only if ``c - M mean`` lies in
+the support (column space) of ``S``. With ``tol`` (default :data:`CONDITION_TOL`):
+
+- a direction of ``S`` counts as deterministic when its eigenvalue is at most
+  ``tol * max(lambda_max(S), |M|_F^2 * max|Sigma|)``;
+- along the deterministic directions ``u``, the condition is *contradictory* when
+  ``|u . (c - M mean)| > tol * (max|c| + max(|M| |mean|) + sqrt(|M|_F^2 max|Sigma|))``
+  (magnitudes before cancellation), and :class:`~markov.errors.ConditionError` is raised,
+  naming the conditioned variables and the batch index. For a kernel with inputs, the same
+  test is applied to the input-dependent part ``M A``: a condition that holds only for some
+  inputs raises too.
+
+>>> from markov.gaussian import GaussianKernel
+>>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], cod=("X", "Y"))
+>>> post = condition_equal(xy, "X", "Y")
+>>> post.covariance.tolist()
+[[0.5, 0.5], [0.5, 0.5]]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from diagrams import Ty, TypeMismatch, as_ty
+from markov import gaussian_backend as G
+from markov.errors import ConditionError, ShapeMismatch
+from markov.gaussian import GaussianKernel, _check_dims, _coordinates
+
+#: Default relative tolerance of the support test of exact conditioning and of the
+#: pseudo-inverses of conditionals (see the module docstring for its exact meaning).
+CONDITION_TOL = 1e-9
+
+
+# ---- exact conditioning ----------------------------------------------------------------
+
+def condition(kernel: GaussianKernel, matrix: Any, value: Any = 0.0, *,
+              on: Iterable[int | str] | Ty | str | None = None,
+              tol: float = CONDITION_TOL) -> GaussianKernel:
+    """Condition the output ``x`` of ``kernel`` exactly on the equation ``matrix @ x = value``.
+
+    ``on`` restricts ``x`` to some codomain atoms (names or positions; default all, in order);
+    ``matrix`` is ``[*batch, k, n_on]`` and ``value`` ``[*batch, k]`` (a scalar broadcasts).
+    The result has the same type; the conditioned combinations become deterministic.
+    Raises :class:`~markov.errors.ConditionError` when the equation cannot hold (see the
+    module docstring for the tolerance ``tol``).
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], cod=("X", "Y"))
+    >>> condition(xy, [[2.0, -2.0]], [0.0]).marginal("X").covariance.tolist()
+    [[0.5]]
+    >>> condition(GaussianKernel.state([0.0], None, cod="X"), [[1.0]], [1.0])
+    Traceback (most recent call last):
+    ...
+    markov.errors.ConditionError: the condition on X cannot hold: a deterministic combination of the variables would have to move by 1 (tolerance 1e-09)
+    """
+    positions = list(range(len(kernel.cod))) if on is None else kernel.positions(on)
+    t = kernel.template
+    m = G.as_float(matrix, t)
+    n_on = sum(kernel.cod_dims[p] for p in positions)
+    if m.ndim < 2 or m.shape[-1] != n_on:
+        raise ShapeMismatch(f"the equation's matrix has shape {tuple(m.shape)}; it needs "
+                            f"[*batch, k, {n_on}] for the {n_on} coordinates of "
+                            f"{_names(kernel.cod, positions)}")
+    c = G.as_float(value, t)
+    if c.ndim == 0:
+        c = c + G.zeros((m.shape[-2],), t)
+    if c.shape[-1] != m.shape[-2]:
+        raise ShapeMismatch(f"the equation has {m.shape[-2]} rows but its value has shape "
+                            f"{tuple(c.shape)}")
+    full = m @ _selection(kernel.cod_dims, positions, t)
+    return _condition_kernel(kernel, full, c, tol, _names(kernel.cod, positions))
+
+
+def observe(kernel: GaussianKernel, evidence: Mapping[int | str, Any], *,
+            tol: float = CONDITION_TOL) -> GaussianKernel:
+    """Condition exactly on observed values of codomain atoms, ``{atom: value}`` with a value
+    of shape ``[*batch, d]`` (or ``[*batch]`` when ``d == 1``; scalars broadcast). Noise-free
+    observations are allowed; the observed atoms become deterministic.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 1.0], [1.0, 2.0]], cod=("X", "Y"))
+    >>> post = observe(xy, {"X": 2.0})
+    >>> post.mean.tolist(), post.covariance.tolist()
+    ([2.0, 2.0], [[0.0, 0.0], [0.0, 1.0]])
+    """
+    if not evidence:
+        return kernel
+    t = kernel.template
+    positions, values = [], []
+    for atom, value in evidence.items():
+        (p,) = kernel.positions([atom])
+        d = kernel.cod_dims[p]
+        v = G.as_float(value, t)
+        if v.ndim == 0 or (d == 1 and v.shape[-1] != 1):
+            v = v[..., None]
+        if v.shape[-1] != d:
+            raise ShapeMismatch(f"the observed value of {kernel.cod.names[p]} has shape "
+                                f"{tuple(v.shape)}; it needs [*batch, {d}]")
+        positions.append(p)
+        values.append(v)
+    batch = tuple(np.broadcast_shapes(*(tuple(v.shape[:-1]) for v in values)))
+    value = G.cat([G.broadcast_to(v, batch + (v.shape[-1],)) for v in values], -1)
+    full = _selection(kernel.cod_dims, positions, t)
+    return _condition_kernel(kernel, full, value, tol, _names(kernel.cod, positions))
+
+
+def condition_equal(kernel: GaussianKernel, lhs: Iterable[int | str] | Ty | str,
+                    rhs: Iterable[int | str] | Ty | str, *,
+                    tol: float = CONDITION_TOL) -> GaussianKernel:
+    """Condition exactly on the equality of two groups of codomain atoms (``lhs = rhs``,
+    coordinate by coordinate).
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> xyz = GaussianKernel.state([0.0] * 3, np.eye(3), cod=("X", "Y", "Z"))
+    >>> post = condition_equal(xyz, ["X", "Y"], ["Y", "Z"])
+    >>> round(float(post.covariance[0, 0]), 12)
+    0.333333333333
+    """
+    left, right = kernel.positions(lhs), kernel.positions(rhs)
+    dims_l = [kernel.cod_dims[p] for p in left]
+    dims_r = [kernel.cod_dims[p] for p in right]
+    if sum(dims_l) != sum(dims_r):
+        raise ShapeMismatch(f"cannot equate {_names(kernel.cod, left)} (dimension "
+                            f"{sum(dims_l)}) with {_names(kernel.cod, right)} (dimension "
+                            f"{sum(dims_r)})")
+    t = kernel.template
+    full = _selection(kernel.cod_dims, left, t) - _selection(kernel.cod_dims, right, t)
+    label = f"{_names(kernel.cod, left)} = {_names(kernel.cod, right)}"
+    return _condition_kernel(kernel, full, G.zeros((full.shape[-2],), t), tol, label)
+
+
+def _condition_kernel(kernel: GaussianKernel, full: Any, value: Any, tol: float,
+                      label: str) -> GaussianKernel:
+    matrix, mean, covariance = condition_affine(kernel.matrix, kernel.mean, kernel.covariance,
+                                                full, value, tol, label)
+    return kernel._replace(matrix, mean, covariance)
+
+
+def condition_affine(matrix: Any, mean: Any, covariance: Any, equation: Any, value: Any,
+                     tol: float = CONDITION_TOL, label: str = "the variables"
+                     ) -> tuple[Any, Any, Any]:
+    """The array core of exact conditioning: the kernel ``u |-> matrix u + mean +
+    N(0, covariance)`` conditioned on ``equation @ x = value`` (all arrays batched alike).
+
+    >>> F, m, C = condition_affine(np.zeros((2, 0)), np.zeros(2), np.eye(2),
+    ...                            np.array([[1.0, -1.0]]), np.zeros(1))
+    >>> C.tolist()
+    [[0.5, 0.5], [0.5, 0.5]]
+    """
+    t = G.template_of([matrix, mean, covariance, equation, value])
+    matrix, mean, covariance, equation, value = (
+        G.as_float(a, t) for a in (matrix, mean, covariance, equation, value))
+    k = equation.shape[-2]
+    if k == 0:
+        return matrix, mean, covariance
+    eq_t = G.transpose(equation)
+    s = equation @ covariance @ eq_t
+    var_scale = (G.amax(equation, (-2, -1)) ** 2 * equation.shape[-1]
+                 * G.amax(covariance, (-2, -1)))
+    pinv, support = G.psd_pinv(s, tol, var_scale[..., None])
+    null = G.eye(k, t) - support
+    residual = value - G.matvec(equation, mean)
+    magnitude = (G.amax(value, -1) + G.amax(G.matvec(abs(equation), abs(mean)), -1)
+                 + var_scale ** 0.5)
+    off = G.amax(G.matvec(null, residual), -1)
+    _raise_if(off > tol * magnitude, off, tol, label, "")
+    if matrix.shape[-1]:
+        lin = equation @ matrix
+        lin_off = G.amax(null @ lin, (-2, -1))
+        lin_scale = G.amax(abs(equation) @ abs(matrix), (-2, -1))
+        _raise_if(lin_off > tol * lin_scale, lin_off, tol, label, "inputs")
+    gain = covariance @ eq_t @ pinv
+    keep = G.eye(covariance.shape[-1], t) - gain @ equation
+    new_matrix = keep @ matrix
+    new_mean = mean + G.matvec(gain, residual)
+    new_cov = G.symmetrize(keep @ covariance @ G.transpose(keep))
+    return new_matrix, new_mean, new_cov
+
+
+def _raise_if(bad: Any, off: Any, tol: float, label: str, kind: str) -> None:
+    index = G.batch_index(bad)
+    if index is None:
+        return
+    amount = float(G.to_numpy(off)[index])
+    where = f" (batch {index})" if index else ""
+    if kind == "inputs":
+        raise ConditionError(f"the condition on {label} cannot hold for every input{where}: "
+                             "it fixes a deterministic function of the kernel's inputs "
+                             f"(off by {amount:.6g} per unit input; tolerance {tol:g}); "
+                             "condition a state instead")
+    raise ConditionError(f"the condition on {label} cannot hold{where}: a deterministic "
+                         "combination of the variables would have to move by "
+                         f"{amount:.6g} (tolerance {tol:g})")
+
+
+def _selection(dims: Sequence[int], positions: Sequence[int], template: Any) -> Any:
+    """The 0/1 matrix ``[n_selected, n_total]`` picking the coordinates of ``positions``."""
+    rows = _coordinates(dims, positions)
+    return G.take(G.eye(int(sum(dims)), template), rows, 0)
+
+
+def _names(ty: Ty, positions: Sequence[int]) -> str:
+    return ", ".join(ty.names[p] for p in positions) or "no variable"
+
+
+# ---- conditionals, disintegration, Bayesian inversion ------------------------------------
+
+def conditional(kernel: GaussianKernel, given: Iterable[int | str] | Ty | str, *,
+                tol: float = CONDITION_TOL) -> GaussianKernel:
+    """Fritz's conditional: for ``f: A -> X @ Y`` (``X`` = the atoms ``given``, ``Y`` the
+    others in order) the kernel ``X @ A -> Y`` such that ``f`` is recovered from its
+    marginal on ``X`` and the conditional. Off the support of ``X`` the pseudo-inverse picks
+    one version; versions agree almost surely.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> xy = GaussianKernel.state([0.0, 1.0], [[2.0, 1.0], [1.0, 1.0]], cod=("X", "Y"))
+    >>> c = conditional(xy, "X")
+    >>> c.dom, c.cod, c.matrix.tolist(), c.mean.tolist(), c.covariance.tolist()
+    (Ty('X'), Ty('Y'), [[0.5]], [1.0], [[0.5]])
+    """
+    given_p = kernel.positions(given)
+    rest_p = [p for p in range(len(kernel.cod)) if p not in given_p]
+    g_rows = kernel.coordinates(given_p)
+    r_rows = kernel.coordinates(rest_p)
+    cov = kernel.covariance
+    c_gg = G.take(G.take(cov, g_rows, -2), g_rows, -1)
+    c_rg = G.take(G.take(cov, r_rows, -2), g_rows, -1)
+    c_rr = G.take(G.take(cov, r_rows, -2), r_rows, -1)
+    pinv, _ = G.psd_pinv(c_gg, tol)
+    gain = c_rg @ pinv
+    f_g, f_r = G.take(kernel.matrix, g_rows, -2), G.take(kernel.matrix, r_rows, -2)
+    m_g, m_r = G.take(kernel.mean, g_rows, -1), G.take(kernel.mean, r_rows, -1)
+    lin = f_r - gain @ f_g
+    batch = tuple(np.broadcast_shapes(tuple(gain.shape[:-2]), tuple(lin.shape[:-2])))
+    matrix = G.cat([G.broadcast_to(gain, batch + tuple(gain.shape[-2:])),
+                    G.broadcast_to(lin, batch + tuple(lin.shape[-2:]))], -1)
+    mean = m_r - G.matvec(gain, m_g)
+    covariance = G.symmetrize(c_rr - gain @ G.transpose(c_rg))
+    given_ty = Ty(*(kernel.cod.names[p] for p in given_p))
+    return kernel._replace(matrix, mean, covariance, given_ty @ kernel.dom,
+                           Ty(*(kernel.cod.names[p] for p in rest_p)),
+                           [kernel.cod_dims[p] for p in given_p] + list(kernel.dom_dims),
+                           [kernel.cod_dims[p] for p in rest_p])
+
+
+def disintegrate(joint: GaussianKernel, given: Iterable[int | str] | Ty | str, *,
+                 tol: float = CONDITION_TOL) -> tuple[GaussianKernel, GaussianKernel]:
+    """The marginal on ``given`` and the conditional of the rest, so that the joint is
+    ``marginal >> copy >> (identity @ conditional)`` up to the order of the outputs.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> xy = GaussianKernel.state([0.0, 1.0], [[2.0, 1.0], [1.0, 1.0]], cod=("X", "Y"))
+    >>> p, c = disintegrate(xy, "X")
+    >>> X = p.dims
+    >>> (p >> GaussianKernel.copy("X", X) >> (GaussianKernel.identity("X", X) @ c)).allclose(xy)
+    True
+    """
+    return joint.marginal(joint.positions(given)), conditional(joint, given, tol=tol)
+
+
+def bayes_invert(kernel: GaussianKernel, prior: GaussianKernel, *,
+                 tol: float = CONDITION_TOL) -> GaussianKernel:
+    """The Bayesian inverse ``cod -> dom`` of ``kernel`` at the state ``prior`` on its
+    domain: the conditional of ``prior >> copy >> (identity @ kernel)`` given the output.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> prior = GaussianKernel.state([0.0], [[1.0]], cod="X")
+    >>> noisy = GaussianKernel([[1.0]], [0.0], [[1.0]], dom="X", cod="Y")
+    >>> post = bayes_invert(noisy, prior)
+    >>> post.dom, post.cod, post.matrix.tolist(), post.covariance.tolist()
+    (Ty('Y'), Ty('X'), [[0.5]], [[0.5]])
+    """
+    if not prior.is_state or prior.cod != kernel.dom:
+        raise TypeMismatch(f"bayes_invert needs a prior state on {kernel.dom}, got "
+                           f"{prior.dom} -> {prior.cod}")
+    _check_dims(kernel.dom, prior.cod_dims, kernel.dom_dims, "the prior", "the kernel")
+    joint = _graph(kernel, prior)
+    n = len(kernel.dom)
+    return conditional(joint, list(range(n, n + len(kernel.cod))), tol=tol)
+
+
+def _graph(kernel: GaussianKernel, state: GaussianKernel) -> GaussianKernel:
+    """``state >> copy >> (identity @ kernel)``: the joint of input and output."""
+    dims = dict(zip(kernel.dom.names, kernel.dom_dims))
+    like = state if state.template is not None else kernel
+    ident = GaussianKernel.identity(kernel.dom, dims, like)
+    return state >> GaussianKernel.copy(kernel.dom, dims, 2, like) >> (ident @ kernel)
+
+
+def almost_surely_equal(f: GaussianKernel, g: GaussianKernel,
+                        state: GaussianKernel | None = None, *, rtol: float = 1e-6,
+                        atol: float = 1e-8) -> bool:
+    """Whether ``f`` and ``g`` are equal ``state``-almost surely (Fritz): the joints
+    ``state >> copy >> (identity @ f)`` and the same with ``g`` are equal (within the
+    tolerances). For Gaussians this is: equal noise covariances, equal means on the support
+    of ``state``. Without a state, plain (close) equality.
+
+    >>> from markov.gaussian import GaussianKernel
+    >>> point = GaussianKernel.state([1.0], None, cod="X")
+    >>> f = GaussianKernel.deterministic([[2.0]], [0.0], dom="X", cod="Y")
+    >>> g = GaussianKernel.deterministic([[0.0]], [2.0], dom="X", cod="Y")
+    >>> almost_surely_equal(f, g, point), almost_surely_equal(f, g)
+    (True, False)
+    """
+    if f.dom != g.dom or f.cod != g.cod:
+        raise TypeMismatch(f"cannot compare kernels of types {f.dom} -> {f.cod} and "
+                           f"{g.dom} -> {g.cod}")
+    if state is None:
+        return f.allclose(g, rtol=rtol, atol=atol)
+    if not state.is_state or state.cod != f.dom:
+        raise TypeMismatch(f"almost-sure equality needs a state on {f.dom}, got "
+                           f"{state.dom} -> {state.cod}")
+    return _graph(f, state).allclose(_graph(g, state), rtol=rtol, atol=atol)
+
+
+# ---- conditions as effects in diagrams ---------------------------------------------------
+
+class GaussianCondition:
+    """An exact condition ``matrix @ x = value`` on its inputs, used as the image of a box
+    ``dom -> Ty()`` in :func:`~markov.gaussian_interpret.interpret_gaussian` (Stein &
+    Staton's ``=:=``). Build it with :meth:`observe`, :meth:`equal` or :meth:`equation`.
+
+    >>> obs = GaussianCondition.observe([1.0, 2.0], "Y")
+    >>> obs.dom, obs.cod, obs.dims
+    (Ty('Y'), Ty(), {'Y': 2})
+    """
+
+    __slots__ = ("matrix", "value", "dom", "dom_dims", "name", "tol")
+
+    def __init__(self, matrix: Any, value: Any, dom: Ty | str | Sequence[str], *,
+                 dims: Mapping[str, int] | None = None, name: str | None = None,
+                 tol: float = CONDITION_TOL):
+        t = G.template_of([matrix, value])
+        matrix, value = G.as_float(matrix, t), G.as_float(value, t)
+        if matrix.ndim < 2 or value.ndim < 1 or value.shape[-1] != matrix.shape[-2]:
+            raise ShapeMismatch(f"condition {name or dom}: the matrix needs shape [*batch, k, "
+                                f"n] and the value [*batch, k]; got {tuple(matrix.shape)} "
+                                f"and {tuple(value.shape)}")
+        probe = GaussianKernel.deterministic(G.zeros((0, matrix.shape[-1]), t), None, dom,
+                                             Ty(), dims=dims, name=name)
+        for attr, v in (("matrix", matrix), ("value", value), ("dom", probe.dom),
+                        ("dom_dims", probe.dom_dims), ("name", name), ("tol", tol)):
+            object.__setattr__(self, attr, v)
+
+    def __setattr__(self, key, value):
+        raise AttributeError("conditions are immutable")
+
+    @property
+    def cod(self) -> Ty:
+        """Conditions are effects: their codomain is the unit."""
+        return Ty()
+
+    @property
+    def dims(self) -> dict[str, int]:
+        """The dimension of each input atom."""
+        return dict(zip(self.dom.names, self.dom_dims))
+
+    def __repr__(self) -> str:
+        name = f"{self.name}: " if self.name else ""
+        return f"<GaussianCondition {name}{self.dom} -> I, {self.matrix.shape[-2]} equations>"
+
+    @staticmethod
+    def observe(value: Any, ty: Ty | str | Sequence[str], *,
+                dims: Mapping[str, int] | None = None, name: str | None = None,
+                tol: float = CONDITION_TOL) -> GaussianCondition:
+        """The observation ``x = value`` (``value``: ``[*batch, n]``, or ``[*batch]`` for a
+        one-dimensional ``ty``).
+
+        >>> GaussianCondition.observe(np.zeros(5), "Y", dims={"Y": 1}).value.shape
+        (5, 1)
+        """
+        ty = as_ty(ty)
+        t = G.template_of([value])
+        v = G.as_float(value, t)
+        n = sum(dims[a] for a in ty.names) if dims and all(a in dims for a in ty.names) \
+            else None
+        if v.ndim == 0 or (n == 1 and v.shape[-1] != 1):
+            v = v[..., None]
+        n = v.shape[-1] if n is None else n
+        return GaussianCondition(G.eye(n, t), v, ty, dims=dims, name=name, tol=tol)
+
+    @staticmethod
+    def equal(ty: Ty | str | Sequence[str], dims: Mapping[str, int] | None = None, *,
+              name: str | None = None, like: Any = None,
+              tol: float = CONDITION_TOL) -> GaussianCondition:
+        """The equation ``x = y`` on ``ty @ ty`` (dimensions from ``dims``, default 1).
+
+        >>> GaussianCondition.equal("X").matrix.tolist()
+        [[1.0, -1.0]]
+        """
+        ty = as_ty(ty)
+        n = sum((dims or {}).get(a, 1) for a in ty.names)
+        t = like.template if isinstance(like, GaussianKernel) else like
+        e = G.eye(n, t)
+        return GaussianCondition(G.cat([e, -e], -1), G.zeros((n,), t), ty @ ty,
+                                 dims=dims or {a: 1 for a in ty.names}, name=name, tol=tol)
+
+    @staticmethod
+    def equation(matrix: Any, value: Any, dom: Ty | str | Sequence[str], *,
+                 dims: Mapping[str, int] | None = None, name: str | None = None,
+                 tol: float = CONDITION_TOL) -> GaussianCondition:
+        """The equation ``matrix @ x = value`` on ``dom``.
+
+        >>> GaussianCondition.equation([[2.0, -2.0]], [0.0], ("X", "Y")).dims
+        {'X': 1, 'Y': 1}
+        """
+        return GaussianCondition(matrix, value, dom, dims=dims, name=name, tol=tol)
+
+    def apply(self, kernel: GaussianKernel) -> GaussianKernel:
+        """Condition a kernel whose codomain is this condition's domain.
+
+        >>> from markov.gaussian import GaussianKernel
+        >>> p = GaussianKernel.state([0.0], [[1.0]], cod="Y")
+        >>> GaussianCondition.observe(3.0, "Y").apply(p).mean.tolist()
+        [3.0]
+        """
+        if kernel.cod != self.dom:
+            raise TypeMismatch(f"condition {self.name or self.dom} takes {self.dom}, the "
+                               f"kernel gives {kernel.cod}")
+        return condition(kernel, self.matrix, self.value, tol=self.tol)
+
+
+__all__ = ["CONDITION_TOL", "condition", "observe", "condition_equal", "condition_affine",
+           "conditional", "disintegrate", "bayes_invert", "almost_surely_equal",
+           "GaussianCondition"]
