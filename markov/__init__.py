@@ -18,3 +18,12 @@ __all__ = [
     "MarkovError", "NotStochastic", "ShapeMismatch", "MissingBox", "UnknownAtom", "ZeroMass",
     "ZeroProbabilityEvidence", "ContractionTooLarge",
 ]
+
+# Gaussian semantics (linear-Gaussian kernels, exact conditioning): numpy and lazy torch.
+from markov.errors import ConditionError, NotCovariance  # noqa: E402
+from markov.gaussian import GaussianKernel, gaussian_category  # noqa: E402
+from markov.gaussian_condition import GaussianCondition  # noqa: E402
+from markov.gaussian_interpret import interpret_gaussian  # noqa: E402
+
+__all__ += ["GaussianKernel", "gaussian_category", "GaussianCondition", "interpret_gaussian",
+            "ConditionError", "NotCovariance"]
