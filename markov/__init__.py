@@ -27,3 +27,16 @@ from markov.gaussian_interpret import interpret_gaussian  # noqa: E402
 
 __all__ += ["GaussianKernel", "gaussian_category", "GaussianCondition", "interpret_gaussian",
             "ConditionError", "NotCovariance"]
+
+# Inference: disintegration, Bayesian inversion, evidence, almost-sure equality, lenses.
+from markov.bayes import bayes_invert  # noqa: E402
+from markov.disintegration import conditional, disintegrate, marginal, recompose  # noqa: E402
+from markov.equality import almost_surely_equal, independent, is_deterministic  # noqa: E402
+from markov.evidence import (condition, evidence_probability, jeffrey_update,  # noqa: E402
+                             pearl_update, posterior)
+from markov.lens import BayesianLens, bayes_lens, diagram_lens, lens_category  # noqa: E402
+
+__all__ += ["marginal", "disintegrate", "conditional", "recompose", "bayes_invert",
+            "pearl_update", "jeffrey_update", "condition", "posterior", "evidence_probability",
+            "almost_surely_equal", "is_deterministic", "independent",
+            "BayesianLens", "bayes_lens", "diagram_lens", "lens_category"]

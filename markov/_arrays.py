@@ -1,0 +1,172 @@
+"""Private array helpers shared by the inference modules: the few operations that numpy,
+exact (object) and torch arrays spell differently. Everything else goes through contractions
+(:func:`markov.interpret`) or :func:`markov.normalize.normalize`."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from markov import backend as B
+
+
+def transpose(array: Any, perm: Sequence[int]) -> Any:
+    """Permute the axes of an array (numpy ``transpose``, torch ``permute``).
+
+    >>> transpose(np.zeros((2, 3, 4)), [2, 0, 1]).shape
+    (4, 2, 3)
+    """
+    perm = [int(i) for i in perm]
+    if perm == list(range(len(perm))):
+        return array
+    if B.is_torch(array):
+        return array.permute(*perm)
+    return np.transpose(array, perm)
+
+
+def sum_last(array: Any, n: int) -> Any:
+    """Sum over the last ``n`` axes.
+
+    >>> sum_last(np.ones((2, 3, 4)), 2).tolist()
+    [12.0, 12.0]
+    """
+    if n == 0:
+        return array
+    axes = tuple(range(array.ndim - n, array.ndim))
+    if B.is_torch(array):
+        return array.sum(dim=axes)
+    return array.sum(axis=axes)
+
+
+def first_index(mask: Any) -> tuple[int, ...] | None:
+    """The index of the first true entry of a boolean array, or ``None``.
+
+    >>> first_index(np.array([[False, False], [False, True]]))
+    (1, 1)
+    """
+    if B.is_torch(mask):
+        hits = mask.nonzero()
+        return tuple(int(i) for i in hits[0].tolist()) if len(hits) else None
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return None
+    return tuple(int(i) for i in np.argwhere(mask)[0]) if mask.ndim else ()
+
+
+def is_zero(array: Any) -> Any:
+    """Elementwise ``array == 0`` as a boolean array (structural for sympy expressions)."""
+    out = array == 0
+    if B.is_torch(out):
+        return out
+    return np.asarray(out, dtype=bool)
+
+
+def is_nonzero(array: Any) -> Any:
+    """Elementwise ``array != 0`` as a boolean array."""
+    out = array != 0
+    if B.is_torch(out):
+        return out
+    return np.asarray(out, dtype=bool)
+
+
+def both(a: Any, b: Any) -> Any:
+    """Elementwise ``a and b`` of two broadcastable boolean arrays (numpy or torch)."""
+    if B.is_torch(a) or B.is_torch(b):
+        import torch
+
+        device = a.device if B.is_torch(a) else b.device
+        a, b = (torch.as_tensor(x, device=device) for x in (a, b))
+        return a & b
+    return np.logical_and(a, b)
+
+
+def like(value: Any, array: Any) -> Any:
+    """``value`` (an array-like) in the backend, dtype and device of ``array``.
+
+    >>> from fractions import Fraction
+    >>> like([1, 0], np.array([Fraction(1, 2)], dtype=object)).dtype
+    dtype('O')
+    """
+    value = B.as_array(value) if not B.is_torch(value) else value
+    backend = B.backend_of(array)
+    if backend == "exact" and B.backend_of(value) == "numpy":
+        if np.all(np.mod(value, 1) == 0):   # integers (indicators) stay exact
+            return value.astype(int).astype(object)
+        return value
+    return B.convert(value, backend, array if backend == "torch" else None)
+
+
+def default_atol(*arrays: Any) -> float:
+    """A comparison tolerance suited to the least precise floating array given."""
+    atol = 1e-9
+    for a in arrays:
+        if B.is_torch(a) and a.is_floating_point():
+            import torch
+
+            atol = max(atol, 1000 * torch.finfo(a.dtype).eps)
+    return atol
+
+
+def to_float(array: Any, template: Any = None) -> Any:
+    """A floating copy (float64 numpy, or torch in the template's dtype and device)."""
+    if template is not None:
+        return B.convert(array, "torch", template)
+    if B.is_torch(array):
+        return array
+    return np.asarray(array, dtype=np.float64)
+
+
+def allclose(a: Any, b: Any, atol: float | None = None) -> bool:
+    """Whether two broadcastable arrays agree: exactly when both are exact (sympy
+    differences simplified), within ``atol`` otherwise.
+
+    >>> from fractions import Fraction
+    >>> allclose(np.array([Fraction(1, 3)], dtype=object), np.array([Fraction(2, 6)], dtype=object))
+    True
+    >>> allclose(np.array([0.5]), np.array([0.5 + 1e-12]))
+    True
+    """
+    ba, bb = B.backend_of(a), B.backend_of(b)
+    if ba == bb == "exact":
+        a, b = np.broadcast_arrays(a, b)
+        for x, y in zip(a.ravel(), b.ravel()):
+            d = x - y
+            if type(d).__module__.startswith("sympy"):
+                import sympy
+
+                if sympy.simplify(d) != 0:
+                    return False
+            elif d != 0:
+                return False
+        return True
+    tol = default_atol(a, b) if atol is None else atol
+    template = a if ba == "torch" else b if bb == "torch" else None
+    a, b = to_float(a, template), to_float(b, template)
+    if template is not None:
+        import torch
+
+        return bool(torch.all((a - b).abs() <= tol))
+    return bool(np.all(np.abs(a - b) <= tol))
+
+
+def wiring(diagram: Any, sizes: Any, like: Any = None) -> Any:
+    """The kernel of a box-free diagram (copies, discards, swaps) in the backend of
+    ``like``; exact when ``like`` is exact (entries are Fractions, so they stay exact).
+
+    >>> from fractions import Fraction
+    >>> from diagrams import copy
+    >>> k = wiring(copy("X"), {"X": 2}, np.array([Fraction(1, 2)], dtype=object))
+    >>> k.array[0].tolist()
+    [[Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(0, 1)]]
+    """
+    from fractions import Fraction
+
+    from markov.interpret import interpret
+    from markov.kernel import Kernel
+
+    kernel = interpret(diagram, {}, sizes=sizes, like=like)
+    if like is None or B.backend_of(like) != "exact" or kernel.backend == "exact":
+        return kernel
+    array = np.vectorize(lambda v: Fraction(int(v)), otypes=[object])(kernel.array)
+    return Kernel(array, dom=kernel.dom, cod=kernel.cod, validate=False)
