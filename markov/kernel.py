@@ -143,7 +143,7 @@ class Kernel:
         [[0.25, 0.75], [0.0, 1.0]]
         """
         a, b = Box("0", self.dom, self.cod), Box("1", other.dom, other.cod)
-        return _run(a >> b, {a: self, b: other})
+        return _run(a >> b, {a: self, b: other}, self, other)
 
     def tensor(self, other: Kernel) -> Kernel:
         """Parallel composition ``self @ other``.
@@ -153,7 +153,7 @@ class Kernel:
         [[0.25, 0.25], [0.25, 0.25]]
         """
         a, b = Box("0", self.dom, self.cod), Box("1", other.dom, other.cod)
-        return _run(a @ b, {a: self, b: other})
+        return _run(a @ b, {a: self, b: other}, self, other)
 
     def __rshift__(self, other: Kernel) -> Kernel:
         if not isinstance(other, Kernel):
@@ -176,7 +176,7 @@ class Kernel:
         positions = self.positions(keep)
         box = self.box("0")
         select = _d.Diagram(self.cod.names, (), (), (), range(len(self.cod)), positions)
-        return _run(box >> select, {box: self})
+        return _run(box >> select, {box: self}, self)
 
     def positions(self, atoms: Iterable[int | str] | Ty | str) -> list[int]:
         """Positions in the codomain of atoms given by name or position.
@@ -202,10 +202,15 @@ class Kernel:
         return self.array.tolist()
 
 
-def _run(diagram: Diagram, mapping: dict) -> Kernel:
+def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
+    """Interpret a small diagram over kernels; their sizes and backend carry over even to
+    wires whose boxes are pruned away."""
     from markov.interpret import interpret
 
-    return interpret(diagram, mapping, validate=False)
+    sizes = {t: s for k in kernels for t, s in k.sizes.items()}
+    like = next((k.array for k in kernels if B.is_torch(k.array)),
+                next((k.array for k in kernels if k.backend == "exact"), None))
+    return interpret(diagram, mapping, sizes=sizes, validate=False, like=like)
 
 
 def _wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any) -> Kernel:
