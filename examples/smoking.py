@@ -1,0 +1,62 @@
+"""The smoking / tar / cancer model with a latent common cause, as a string diagram.
+
+    U -> Smoking, U -> Cancer, Smoking -> Tar -> Cancer      (U latent: discarded)
+
+Run with ``make demo``. Prints the exact observational joint of (Smoking, Tar, Cancer) and
+writes a drawing of the diagram to ``build/smoking.png``.
+"""
+
+from fractions import Fraction as Fr
+from pathlib import Path
+
+from diagrams import Box, Ty, trace
+from markov import interpret
+
+U, S, T, C = Ty("U"), Ty("Smoking"), Ty("Tar"), Ty("Cancer")
+
+# One mechanism box per variable, inputs = its parents in a stated order.
+u = Box("U", Ty(), U)
+smoking = Box("Smoking", U, S)
+tar = Box("Tar", S, T)
+cancer = Box("Cancer", T @ U, C)
+
+
+@trace()
+def model():
+    u_ = u()
+    s_ = smoking(u_)
+    t_ = tar(s_)
+    return s_, t_, cancer(t_, u_)  # u_ is used twice (copied) and not returned (latent)
+
+
+# Outcomes are (no, yes) on every wire; axes of a CPT are [*parents, variable].
+CPTS = {
+    u: [Fr(1, 2), Fr(1, 2)],
+    smoking: [[Fr(4, 5), Fr(1, 5)],                  # P(Smoking | U = 0)
+              [Fr(3, 10), Fr(7, 10)]],               # P(Smoking | U = 1)
+    tar: [[Fr(19, 20), Fr(1, 20)],                   # P(Tar | Smoking = no)
+          [Fr(1, 10), Fr(9, 10)]],                   # P(Tar | Smoking = yes)
+    cancer: [[[Fr(9, 10), Fr(1, 10)], [Fr(7, 10), Fr(3, 10)]],   # Tar = no,  U = 0 / 1
+             [[Fr(3, 5), Fr(2, 5)], [Fr(3, 10), Fr(7, 10)]]],    # Tar = yes, U = 0 / 1
+}
+
+
+def main() -> None:
+    joint = interpret(model, CPTS)
+    print(f"The model: {model}")
+    print(f"P({joint.cod}) exactly, one contraction:")
+    names = ("no", "yes")
+    for i in range(2):
+        for j in range(2):
+            for k in range(2):
+                print(f"  Smoking={names[i]:3} Tar={names[j]:3} Cancer={names[k]:3}  "
+                      f"{joint.array[i, j, k]}")
+    assert sum(joint.array.ravel()) == 1
+    out = Path("build")
+    out.mkdir(exist_ok=True)
+    model.draw(out / "smoking.png", styles={"U": {"linestyle": "--"}})
+    print(f"Drawing written to {out / 'smoking.png'}")
+
+
+if __name__ == "__main__":
+    main()
