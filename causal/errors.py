@@ -110,7 +110,7 @@ class InvalidCPT(CausalError, ValueError):
     >>> CausalModel({"A": []}, {"A": [[0.5, 0.5]]})
     Traceback (most recent call last):
     ...
-    causal.errors.InvalidCPT: variable 'A': its CPT has shape (1, 2), expected 1 axes [A]
+    causal.errors.InvalidCPT: variable 'A': its CPT has shape (1, 2), expected one axis per parent and one for the variable: [A]
     """
 
 

@@ -1,0 +1,529 @@
+"""Causal models as string diagrams: one mechanism box per variable, copied to its children.
+
+A variable named ``V`` is the wire type ``Ty("V")``; its mechanism is the box
+``Box("V", Ty(*parents), Ty("V"))``, interpreted by its conditional probability table (CPT)
+with axes ``[*parents, V]`` (the ``[*dom, *cod]`` convention of :class:`markov.Kernel`).
+Queries are answered by surgery on the diagram, pruning and one cached contraction.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from typing import Any, Iterable, Mapping, Sequence
+
+import heapq
+
+import networkx as nx
+import numpy as np
+
+from causal._values import indices, one_hot
+from causal.errors import (CausalError, CyclicModel, InvalidCPT, InvalidValue, LatentVariable,
+                           UnknownVariable)
+from causal.surgery import do_box, surgery
+from diagrams import Box, Diagram, Ty, identity
+from markov import Kernel, ZeroProbabilityEvidence, interpret
+from markov import backend as B
+from markov.normalize import normalize
+
+#: The size-1 type of the observation boxes that bring evidence into a contraction.
+_OBSERVED = "observed"
+
+
+class CausalModel:
+    """A causal Bayesian network: variables with named outcomes, one mechanism (a CPT) per
+    variable, and a set of latent (unobserved) variables.
+
+    ``parents`` maps each variable to its parents in the order of its CPT's axes; ``cpts``
+    maps each variable to an array with axes ``[*parents, variable]`` or to a
+    :class:`~markov.Kernel` (whose domain then gives the parents: roots and kernel-given
+    variables may be left out of ``parents``). Arrays may be float, exact (Fractions, sympy)
+    or torch; a :class:`~markov.Kernel` may carry leading batch axes. ``states`` names the
+    outcomes (default ``"0"``, ``"1"``, ...). The model's variable order is the order of
+    ``parents`` then ``cpts``; the mechanisms are stored in a topological order.
+
+    Bad input raises a typed error naming the variable: :class:`~causal.errors.UnknownVariable`,
+    :class:`~causal.errors.CyclicModel`, :class:`~causal.errors.InvalidCPT` (shape, missing
+    table, outcome count), :class:`markov.NotStochastic` (rows not summing to 1).
+
+    >>> m = CausalModel({"Rain": [], "Wet": ["Rain"]},
+    ...                 {"Rain": [0.2, 0.8], "Wet": [[0.9, 0.1], [0.1, 0.9]]},
+    ...                 states={"Rain": ["yes", "no"], "Wet": ["yes", "no"]})
+    >>> m.variables, m.parents["Wet"], m.diagram.cod
+    (('Rain', 'Wet'), ('Rain',), Ty('Rain', 'Wet'))
+    >>> m.query("Wet").array.round(2).tolist()
+    [0.26, 0.74]
+    >>> CausalModel({"Wet": ["Rain"]}, {"Wet": [[0.9, 0.1], [0.1, 0.9]]})
+    Traceback (most recent call last):
+    ...
+    causal.errors.UnknownVariable: variable 'Wet' has parent 'Rain', which is not a variable of the model
+    """
+
+    def __init__(self, parents: Mapping[str, Sequence[str]] | None,
+                 cpts: Mapping[str, Any], *, states: Mapping[str, Sequence] | None = None,
+                 latent: Iterable[str] = (), name: str = "",
+                 intervened: Iterable[str] = ()):
+        parents = {str(v): ((ps,) if isinstance(ps, str) else tuple(map(str, ps)))
+                   for v, ps in (parents or {}).items()}
+        cpts = {str(v): t for v, t in cpts.items()}
+        variables = list(parents) + [v for v in cpts if v not in parents]
+        known = set(variables)
+        for v in variables:
+            table = cpts.get(v)
+            if table is None:
+                raise InvalidCPT(f"variable {v!r} has no CPT")
+            if isinstance(table, Kernel):
+                if v in parents and parents[v] != table.dom.names:
+                    raise InvalidCPT(f"variable {v!r}: its kernel has domain {table.dom} but "
+                                     f"its parents are {list(parents[v])}")
+                parents[v] = table.dom.names
+            parents.setdefault(v, ())
+            for p in parents[v]:
+                if p not in known:
+                    raise UnknownVariable(f"variable {v!r} has parent {p!r}, which is not a "
+                                          "variable of the model")
+            if len(set(parents[v])) != len(parents[v]):
+                raise InvalidCPT(f"variable {v!r} lists a parent twice: {list(parents[v])}")
+        for group, names in (("states", states or {}), ("latent", latent),
+                             ("intervened", intervened)):
+            for v in names:
+                if v not in known:
+                    raise UnknownVariable(f"{group} names {v!r}, which is not a variable of "
+                                          f"the model; its variables are {variables}")
+        order = _topological_order(variables, parents)
+        kernels, outcomes = _mechanisms(variables, parents, cpts, states or {},
+                                        set(intervened))
+        self._setup(tuple(variables), parents, kernels, outcomes, frozenset(latent),
+                    frozenset(intervened), order, str(name))
+
+    def _setup(self, variables, parents, kernels, outcomes, latent, intervened, order, name):
+        self._variables = variables
+        self._parents = parents
+        self._kernels = kernels
+        self._states = outcomes
+        self._latent = latent
+        self._intervened = intervened
+        self._order = order
+        self._name = name
+        self._boxes = {v: kernels[v].box() for v in variables}
+        self._arrays = {self._boxes[v]: kernels[v].array for v in variables}
+        self._backend = B.common_backend([k.array for k in kernels.values()])[0]
+        self._cache: dict = {}
+
+    def _with(self, kernels: dict, parents: dict, intervened: frozenset) -> CausalModel:
+        """A copy with some mechanisms replaced (already validated)."""
+        new = object.__new__(CausalModel)
+        new._setup(self._variables, parents, kernels, self._states, self._latent, intervened,
+                   _topological_order(list(self._variables), parents), self._name)
+        return new
+
+    # ---- the data ----------------------------------------------------------------------
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """All variables, in the model's order (the order they were given in)."""
+        return self._variables
+
+    @property
+    def observed(self) -> tuple[str, ...]:
+        """The variables that are not latent, in the model's order."""
+        return tuple(v for v in self._variables if v not in self._latent)
+
+    @property
+    def latent(self) -> frozenset[str]:
+        """The latent (unobserved) variables."""
+        return self._latent
+
+    @property
+    def intervened(self) -> frozenset[str]:
+        """The variables whose mechanism was replaced by an intervention (see :meth:`do`)."""
+        return self._intervened
+
+    @property
+    def parents(self) -> dict[str, tuple[str, ...]]:
+        """Each variable's parents, in the order of its CPT's axes."""
+        return dict(self._parents)
+
+    @property
+    def states(self) -> dict[str, tuple[str, ...]]:
+        """Each variable's outcome names."""
+        return dict(self._states)
+
+    @property
+    def cpts(self) -> dict[str, Any]:
+        """Each variable's CPT, an array with axes ``[*batch, *parents, variable]``."""
+        return {v: self._kernels[v].array for v in self._variables}
+
+    @property
+    def mechanisms(self) -> dict[str, Kernel]:
+        """Each variable's mechanism as a kernel ``parents -> variable`` with labels."""
+        return dict(self._kernels)
+
+    @property
+    def mapping(self) -> dict[Box, Kernel]:
+        """The kernel of each box of :attr:`diagram`, ready for :func:`markov.interpret`.
+
+        >>> from markov import interpret
+        >>> m = CausalModel({"A": []}, {"A": [0.25, 0.75]})
+        >>> interpret(m.diagram, m.mapping).array.tolist()
+        [0.25, 0.75]
+        """
+        return {self._boxes[v]: self._kernels[v] for v in self._variables}
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def backend(self) -> str:
+        """The backend the CPTs compute in: ``"numpy"``, ``"exact"`` or ``"torch"``."""
+        return self._backend
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The DAG of the model, edges from parents to children (latent nodes included, with
+        the node attribute ``latent``).
+
+        >>> CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}
+        ...             ).graph.edges
+        OutEdgeView([('A', 'B')])
+        """
+        graph = nx.DiGraph()
+        for v in self._variables:
+            graph.add_node(v, latent=v in self._latent, states=self._states[v])
+        for v in self._variables:
+            graph.add_edges_from((p, v) for p in self._parents[v])
+        return graph
+
+    def __repr__(self) -> str:
+        name = f" {self._name!r}" if self._name else ""
+        edges = sum(len(ps) for ps in self._parents.values())
+        extra = f", do({', '.join(sorted(self._intervened))})" if self._intervened else ""
+        return (f"<CausalModel{name}: {len(self._variables)} variables "
+                f"({len(self._latent)} latent), {edges} edges{extra}>")
+
+    # ---- diagrams ----------------------------------------------------------------------
+
+    @property
+    def diagram(self) -> Diagram:
+        """The string diagram: each variable is the output of its mechanism box, copied to
+        its children and to the outputs; latent variables are discarded. The outputs are the
+        observed variables in the model's order.
+
+        >>> m = CausalModel({"U": [], "X": ["U"]}, {"U": [0.5, 0.5], "X": [[1, 0], [0, 1]]},
+        ...                 latent=["U"])
+        >>> [box.name for box in m.diagram.boxes], m.diagram.cod
+        (['U', 'X'], Ty('X'))
+        """
+        return self.diagram_of(self.observed)
+
+    def diagram_of(self, outputs: Sequence[str]) -> Diagram:
+        """The model's diagram with the given variables (latent allowed) as outputs, in that
+        order; mechanisms that do not reach them stay in the diagram (prune with
+        :meth:`~diagrams.Diagram.pruned`).
+
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2})
+        >>> m.diagram_of(["B", "A"]).cod
+        Ty('B', 'A')
+        """
+        outputs = self._names(outputs, "output")
+        index = {v: i for i, v in enumerate(self._order)}
+        return Diagram(self._order, [self._boxes[v] for v in self._order],
+                       [tuple(index[p] for p in self._parents[v]) for v in self._order],
+                       [(index[v],) for v in self._order], (),
+                       [index[v] for v in outputs])
+
+    def draw(self, path: Any = None, **kwargs: Any):
+        """Draw :attr:`diagram` (latent mechanisms dashed, intervened ones marked); see
+        :func:`causal.drawing.draw`."""
+        from causal.drawing import draw
+
+        return draw(self, path, **kwargs)
+
+    # ---- interventions -----------------------------------------------------------------
+
+    def do(self, interventions: Mapping[str, Any] | None = None, /, **kwargs: Any
+           ) -> CausalModel:
+        """The intervened model: each variable's mechanism is replaced by a state and its
+        incoming edges are cut (string-diagram surgery).
+
+        A value is an outcome index or name (a point mass), a batch of them (a list or array:
+        the model's kernels get leading batch axes), or a :class:`~markov.Kernel` state on the
+        variable (a soft intervention). Unknown variables raise
+        :class:`~causal.errors.UnknownVariable`, bad values :class:`~causal.errors.InvalidValue`.
+
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]})
+        >>> m.do(B=1).query("B").array.tolist(), m.do({"B": 1}).parents["B"]
+        ([0.0, 1.0], ())
+        >>> m.do(B=Kernel.state([0.25, 0.75], cod="B")).query("B").array.tolist()
+        [0.25, 0.75]
+        """
+        items = self._interventions({**(interventions or {}), **kwargs})
+        kernels, parents = dict(self._kernels), dict(self._parents)
+        for v, array in items.items():
+            kernels[v] = Kernel(array, cod=Ty(v), name=do_box(v).name, validate=False,
+                                labels={v: self._states[v]})
+            parents[v] = ()
+        return self._with(kernels, parents, self._intervened | frozenset(items))
+
+    def _interventions(self, do: Mapping[str, Any]) -> dict[str, Any]:
+        out = {}
+        for v, value in do.items():
+            self._check_known(v, "do")
+            n = len(self._states[v])
+            if isinstance(value, Kernel):
+                if value.dom != Ty() or len(value.cod) != 1 or value.event_shape != (n,):
+                    raise InvalidValue(f"variable {v!r}: a soft intervention is a state on "
+                                       f"{v} with {n} outcomes, got {value!r} of shape "
+                                       f"{value.event_shape}")
+                out[v] = value.array
+            else:
+                out[v] = one_hot(indices(v, self._states[v], value, "do"), n, self._backend)
+        return out
+
+    # ---- queries -----------------------------------------------------------------------
+
+    def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
+              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise") -> Kernel:
+        """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
+
+        Computed by surgery on the model's diagram (outputs: the targets and the evidence
+        variables), pruning of the mechanisms that do not reach them, and one contraction.
+        ``do`` takes the values of :meth:`do`; ``evidence`` maps variables to outcome indices
+        or names, or batches of them (a pandas DataFrame gives one row per batch entry). All
+        batch shapes broadcast together into the result's leading batch axes. Evidence of
+        probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes the
+        other policies of :func:`markov.normalize.normalize`).
+
+        >>> m = CausalModel({"S": [], "C": ["S"]},
+        ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]},
+        ...                 states={"S": ["no", "yes"], "C": ["no", "yes"]})
+        >>> P = m.query("C", do={"S": ["no", "yes"]})   # one contraction, batch of two
+        >>> P.batch_shape, P.array.tolist(), P.labels
+        ((2,), [[0.9, 0.1], [0.3, 0.7]], {'C': ('no', 'yes')})
+        >>> m.query("S", evidence={"C": "yes"}).array.round(3).tolist()
+        [0.125, 0.875]
+        """
+        targets = self._names(targets, "target")
+        if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
+            evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
+        evidence = dict(evidence or {})
+        for v in evidence:
+            self._check_known(v, "evidence")
+        do_arrays = self._interventions(dict(do or {}))
+        observed = {v: indices(v, self._states[v], value, "evidence")
+                    for v, value in evidence.items()}
+        diagram, observe = self._query_diagram(targets, tuple(observed), frozenset(do_arrays))
+        overrides: dict = {do_box(v): a for v, a in do_arrays.items()}
+        for v, idx in observed.items():
+            overrides[observe[v]] = one_hot(idx, len(self._states[v]), self._backend)[..., None]
+        result = interpret(diagram, ChainMap(overrides, self._arrays), validate=False)
+        array = result.array
+        nb = result.n_batch
+        if observed:
+            array = array.reshape(tuple(array.shape[:nb + len(targets)]))
+            array = normalize(array, len(targets), on_zero=on_zero,
+                              what=_describe_evidence(observed, self._states),
+                              error=ZeroProbabilityEvidence)
+        return Kernel(array, cod=Ty(*targets), validate=False,
+                      labels={v: self._states[v] for v in targets},
+                      name=_query_name(targets, do_arrays, observed))
+
+    def _query_diagram(self, targets: tuple, evidence: tuple, do: frozenset):
+        key = (targets, evidence, do)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        diagram = self.diagram_of(targets + evidence).pruned()
+        if do:
+            diagram = surgery(diagram, sorted(do)).pruned()
+        observe = {}
+        if evidence:
+            unit = _OBSERVED
+            while unit in self._states:
+                unit += "'"
+            effects = identity(Ty(*targets))
+            for v in evidence:
+                observe[v] = Box(f"observe({v})", Ty(v), Ty(unit))
+                effects = effects @ observe[v]
+            diagram = diagram >> effects
+        if len(self._cache) > 256:
+            self._cache.clear()
+        self._cache[key] = (diagram, observe)
+        return diagram, observe
+
+    def observational(self, variables: str | Sequence[str] | None = None) -> Kernel:
+        """The joint distribution of observed variables (all of them by default, in the
+        model's order), with labels.
+
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]})
+        >>> m.observational().array.tolist()
+        [[0.5, 0.0], [0.0, 0.5]]
+        """
+        variables = self.observed if variables is None else self._names(variables, "variable")
+        for v in variables:
+            if v in self._latent:
+                raise LatentVariable(f"variable {v!r} is latent: it has no observational "
+                                     "distribution; use query() for the full model")
+        return self.query(variables)
+
+    # ---- I/O (see causal.io) ----------------------------------------------------------
+
+    @classmethod
+    def from_bif(cls, path: Any, latent: Iterable[str] = ()) -> CausalModel:
+        """Read a BIF file (plain or gzip); see :func:`causal.io.from_bif`."""
+        from causal.io import from_bif
+
+        return from_bif(path, latent=latent)
+
+    @classmethod
+    def from_pgmpy(cls, model: Any, latent: Iterable[str] | None = None) -> CausalModel:
+        """Convert a pgmpy Bayesian network; see :func:`causal.io.from_pgmpy`."""
+        from causal.io import from_pgmpy
+
+        return from_pgmpy(model, latent=latent)
+
+    @classmethod
+    def from_networkx(cls, graph: nx.DiGraph, cpts: Mapping[str, Any] | None = None, *,
+                      states: Mapping[str, Sequence] | None = None,
+                      latent: Iterable[str] | None = None) -> CausalModel:
+        """Build from a networkx DAG; see :func:`causal.io.from_networkx`."""
+        from causal.io import from_networkx
+
+        return from_networkx(graph, cpts, states=states, latent=latent)
+
+    @classmethod
+    def from_edges(cls, edges: Iterable[tuple[str, str]], cpts: Mapping[str, Any], *,
+                   states: Mapping[str, Sequence] | None = None,
+                   latent: Iterable[str] = ()) -> CausalModel:
+        """Build from a list of edges ``(parent, child)``; each CPT's parent axes are in the
+        order the edges list them.
+
+        >>> m = CausalModel.from_edges([("A", "B")], {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]})
+        >>> m.parents
+        {'A': (), 'B': ('A',)}
+        """
+        parents: dict[str, list[str]] = {}
+        for a, b in edges:
+            parents.setdefault(str(a), [])
+            parents.setdefault(str(b), []).append(str(a))
+        return cls(parents, cpts, states=states, latent=latent)
+
+    def to_pgmpy(self) -> Any:
+        """Convert to a pgmpy ``DiscreteBayesianNetwork``; see :func:`causal.io.to_pgmpy`."""
+        from causal.io import to_pgmpy
+
+        return to_pgmpy(self)
+
+    def to_bif(self, path: Any) -> None:
+        """Write the model as a BIF file; see :func:`causal.io.to_bif`."""
+        from causal.io import to_bif
+
+        to_bif(self, path)
+
+    def fit(self, data: Any, pseudocount: float = 0.0) -> CausalModel:
+        """The same model with CPTs estimated from a data frame; see :func:`causal.io.fit`."""
+        from causal.io import fit
+
+        return fit(self, data, pseudocount=pseudocount)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _check_known(self, v: str, role: str) -> None:
+        if v not in self._states:
+            raise UnknownVariable(f"{role} names {v!r}, which is not a variable of the model")
+
+    def _names(self, names: str | Sequence[str], role: str) -> tuple[str, ...]:
+        names = (names,) if isinstance(names, str) else tuple(names)
+        for v in names:
+            self._check_known(v, role)
+        if len(set(names)) != len(names):
+            raise CausalError(f"{role}s {list(names)} name a variable twice")
+        return names
+
+
+def _topological_order(variables: list[str], parents: Mapping[str, tuple]) -> tuple[str, ...]:
+    """Kahn's algorithm, breaking ties by the given order; raises CyclicModel."""
+    rank = {v: i for i, v in enumerate(variables)}
+    children: dict[str, list[str]] = {v: [] for v in variables}
+    missing = {v: len(parents[v]) for v in variables}
+    for v in variables:
+        for p in parents[v]:
+            children[p].append(v)
+    ready = [rank[v] for v in variables if missing[v] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        v = variables[heapq.heappop(ready)]
+        order.append(v)
+        for c in children[v]:
+            missing[c] -= 1
+            if missing[c] == 0:
+                heapq.heappush(ready, rank[c])
+    if len(order) < len(variables):
+        rest = nx.DiGraph((p, v) for v in variables if missing[v] for p in parents[v])
+        cycle = [a for a, _ in nx.find_cycle(rest)]
+        start = min(cycle, key=rank.__getitem__)
+        k = cycle.index(start)
+        cycle = cycle[k:] + cycle[:k]
+        raise CyclicModel(f"variable {start!r} is on a cycle: "
+                          + " -> ".join(cycle + [start]))
+    return tuple(order)
+
+
+def _mechanisms(variables, parents, cpts, states, intervened):
+    """Validate the CPTs; return the mechanism kernels and the outcome names."""
+    arrays, size = {}, {}
+    for v in variables:
+        table = cpts[v]
+        if isinstance(table, Kernel):
+            array, event = table.array, table.event_shape
+        else:
+            array = B.as_array(table)
+            event = tuple(array.shape)
+            if len(event) != len(parents[v]) + 1:
+                axes = ", ".join((*parents[v], v))
+                raise InvalidCPT(f"variable {v!r}: its CPT has shape {event}, expected one "
+                                 f"axis per parent and one for the variable: [{axes}]")
+        arrays[v] = array
+        size[v] = event[-1]
+    outcomes = {}
+    for v in variables:
+        table = cpts[v]
+        event = table.event_shape if isinstance(table, Kernel) else tuple(arrays[v].shape)
+        for p, n in zip(parents[v], event):
+            if n != size[p]:
+                raise InvalidCPT(f"variable {v!r}: its CPT has size {n} on the axis of parent "
+                                 f"{p!r}, which has {size[p]} outcomes")
+        names = states.get(v)
+        if names is None and isinstance(table, Kernel) and table.labels:
+            names = table.labels.get(v)
+        names = tuple(str(s) for s in names) if names is not None else \
+            tuple(str(i) for i in range(size[v]))
+        if len(names) != size[v]:
+            raise InvalidCPT(f"variable {v!r} has {len(names)} outcomes {names} but its CPT "
+                             f"has {size[v]}")
+        if len(set(names)) != len(names):
+            raise InvalidValue(f"variable {v!r} names an outcome twice: {names}")
+        outcomes[v] = names
+    kernels = {}
+    for v in variables:
+        name = do_box(v).name if v in intervened else v
+        if v in intervened and parents[v]:
+            raise InvalidCPT(f"variable {v!r} is marked intervened but has parents "
+                             f"{list(parents[v])}")
+        labels = {u: outcomes[u] for u in (*parents[v], v)}
+        kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=name,
+                            labels=labels)
+    return kernels, outcomes
+
+
+def _describe_evidence(observed: Mapping[str, np.ndarray], states: Mapping) -> str:
+    if all(idx.ndim == 0 for idx in observed.values()):
+        shown = ", ".join(f"{v}={states[v][int(idx)]!r}" for v, idx in observed.items())
+        return f"the observations {shown}"
+    return "the observations of " + ", ".join(observed)
+
+
+def _query_name(targets, do, observed) -> str:
+    given = ([f"do({', '.join(do)})"] if do else []) + list(observed)
+    return f"P({', '.join(targets)}{' | ' + ', '.join(given) if given else ''})"
