@@ -3,7 +3,8 @@
 ``identify(graph, treatment, outcome, given=())`` decides whether ``P(outcome | do(treatment),
 given)`` is a function of the observational distribution of a semi-Markovian model (an
 :class:`~causal.admg.ADMG`, or a DAG with latent nodes), by the ID and IDC algorithms of
-Shpitser & Pearl (2006), which are complete. It returns an :class:`Estimand`: an expression
+Shpitser & Pearl (2006), which are complete; ID is run in Tian's c-component form, which
+is equivalent and works district by district, so large sparse graphs are fast. It returns an :class:`Estimand`: an expression
 tree of plain frozen dataclasses (:class:`Prob`, :class:`Product`, :class:`Sum`,
 :class:`Quotient`) over the observational ``P``, with a text formula, LaTeX and numeric
 evaluation. Otherwise it raises :class:`~causal.errors.NotIdentifiable` carrying a
@@ -186,38 +187,6 @@ def _is_c_forest(graph: ADMG, nodes: frozenset[str], roots: frozenset[str]) -> b
 
 # ---- distributions met inside the recursion ------------------------------------------------
 
-class _Obs:
-    """The observational marginal over ``nodes`` (an ancestral set of the original graph)."""
-
-    def __init__(self, nodes: frozenset[str]) -> None:
-        self.nodes = nodes
-
-    def marginal(self, keep: frozenset[str], ctx: "_Identifier") -> "_Obs":
-        return _Obs(keep)
-
-    def total(self, y: frozenset[str], ctx: "_Identifier") -> Expr:
-        return Prob(ctx.sort(y))
-
-    def conditionals(self, members: frozenset[str], g: ADMG, ctx: "_Identifier") -> dict:
-        # Tian & Pearl (2002): P(v | v_<) = P(v | (T_v ∪ Pa(T_v)) \ {v}), T_v the district of
-        # v in the graph induced by v and its predecessors.
-        uf, comp, out = nx.utils.UnionFind(), {}, {}
-        dag, seen = g.directed, set()
-        for v in ctx.sort(g.nodes):
-            comp[uf[v]] = {v}
-            for s in g.siblings(v):
-                a, b = uf[v], uf[s] if s in seen else None
-                if b is not None and a != b:
-                    uf.union(a, b)
-                    comp[uf[v]] = comp.pop(a) | comp.pop(b)
-            seen.add(v)
-            if v in members:
-                block = comp[uf[v]]
-                parents = set().union(*(dag.predecessors(u) for u in block))
-                out[v] = Prob((v,), ctx.sort((block | parents) - {v}))
-        return out
-
-
 class _Chain:
     """``Π_v factors[v]`` in topological ``order``: each factor is already ``P(v | v_<)``."""
 
@@ -275,6 +244,7 @@ class _Identifier:
         self.pos = {v: i for i, v in enumerate(graph.topological_order())}
         self.var_of: dict[str, str] = {}
         self.fresh = 0
+        self._q: dict[str, Prob] | None = None
 
     def sort(self, vs: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(vs, key=lambda v: self.pos[self.var_of.get(v, v)]))
@@ -283,32 +253,56 @@ class _Identifier:
         over = self.sort(over)
         return Sum(over, term) if over else term
 
-    def id(self, y: frozenset, x: frozenset, p, g: ADMG, query: tuple) -> Expr:
-        v = frozenset(g.nodes)
-        if not x:                                                       # line 1
-            return p.total(y, self)
-        an = g.ancestors(y)
-        if an != v:                                                     # line 2
-            return self.id(y, x & an, p.marginal(an, self), g.subgraph(an), query)
-        w = (v - x) - g.do(x).ancestors(y)
-        if w:                                                           # line 3
-            return self.id(y, x | w, p, g, query)
-        rest = g.subgraph(v - x)
-        parts = rest.districts()
-        if len(parts) > 1:                                              # line 4
-            terms = tuple(self.id(s, v - s, p, g, query) for s in parts)
-            return self.sum(v - y - x, Product(terms))
-        s, districts = parts[0], g.districts()
-        if len(districts) == 1:                                         # line 5: a hedge
-            roots = frozenset(u for u in s if not rest.children(u))
-            raise _Fail(v, s, roots, *query)
-        if s in districts:                                              # line 6
-            cond = p.conditionals(s, g, self)
-            return self.sum(s - y, Product(tuple(cond[u] for u in self.sort(s))))
-        big = next(d for d in districts if s < d)                       # line 7
-        cond = p.conditionals(big, g, self)
-        chain = _Chain(self.sort(big), cond)
-        return self.id(y, x & big, chain, g.subgraph(big), query)
+    def q_factors(self) -> dict[str, Prob]:
+        """Tian & Pearl (2002): for a district ``S`` of the graph, ``Q[S] = Π_{v∈S}
+        P(v | v_<)`` and ``P(v | v_<) = P(v | (T_v ∪ Pa(T_v)) \\ {v})``, ``T_v`` the district
+        of ``v`` in the graph induced by ``v`` and its predecessors."""
+        if self._q is None:
+            g, uf, scope, self._q = self.graph, nx.utils.UnionFind(), {}, {}
+            dag, bi, seen = g.directed, g._bi, set()
+            for v in self.sort(g.nodes):
+                scope[uf[v]] = {v, *dag.predecessors(v)}
+                for s in bi.neighbors(v):
+                    a, b = uf[v], uf[s] if s in seen else None
+                    if b is not None and a != b:
+                        small, big = sorted((scope.pop(a), scope.pop(b)), key=len)
+                        uf.union(a, b)
+                        big |= small
+                        scope[uf[v]] = big
+                seen.add(v)
+                self._q[v] = Prob((v,), self.sort(scope[uf[v]] - {v}))
+        return self._q
+
+    def id(self, y: frozenset, x: frozenset, query: tuple) -> Expr:
+        """Tian's algorithm (complete, as ID): ``P(y | do(x)) = Σ_{D \\ Y} Π_i Q[D_i]`` with
+        ``D`` the ancestors of ``Y`` once ``X`` is removed and ``D_i`` the districts of
+        ``G[D]``, each ``Q[D_i]`` identified from the ``Q`` of its district in ``G``."""
+        g = self.graph
+        d = g.subgraph(frozenset(g.nodes) - x).ancestors(y)
+        q, district_of = self.q_factors(), {}
+        for s in g.districts():
+            district_of.update(dict.fromkeys(s, s))
+        terms = []
+        for di in g.subgraph(d).districts():
+            sj = district_of[next(iter(di))]
+            chain = _Chain(self.sort(sj), {v: q[v] for v in sj})
+            terms.append(chain.expr() if di == sj else self.identify_in(di, sj, chain, query))
+        return self.sum(d - y, Product(tuple(terms)))
+
+    def identify_in(self, c: frozenset, t: frozenset, q, query: tuple) -> Expr:
+        """Tian's ``Identify(C, T, Q[T])``: ``Q[C]`` from ``Q[T]`` for a district ``C`` of a
+        subgraph of ``G[T]``, or a hedge."""
+        while True:
+            a = self.graph.subgraph(t).ancestors(c)
+            if a == c:
+                return q.total(c, self)
+            if a == t:
+                sub = self.graph.subgraph(c)
+                roots = frozenset(u for u in c if not sub.children(u))
+                raise _Fail(t, c, roots, *query)
+            qa, ga = q.marginal(a, self), self.graph.subgraph(a)
+            t = ga.district(next(iter(c)))
+            q = _Chain(self.sort(t), qa.conditionals(t, ga, self))
 
     def idc(self, y: frozenset, x: frozenset, z: frozenset) -> Expr:
         g = self.graph
@@ -320,12 +314,18 @@ class _Identifier:
                     break
             else:
                 break
-        whole = _Obs(frozenset(g.nodes))
         query = (self.sort(x), self.sort(y | z))
-        if not z:
-            return self.id(y, x, whole, g, query)
-        joint = self.id(y | z, x, whole, g, query)
-        return Quotient(joint, self.sum(y, joint))
+        joint = self.average_out(self.id(y | z, x, query), x | y | z)
+        return joint if not z else Quotient(joint, self.sum(y, joint))
+
+    def average_out(self, e: Expr, keep: frozenset) -> Expr:
+        """Each ``Q[D_i]`` is a function of ``D_i`` and its parents, but its expression may
+        mention other variables ``W`` (earlier members of a district and their parents, e.g.
+        ``R`` in the napkin graph); under the model its value is the same for every ``w``.
+        Average it with ``P(W)``: the value is unchanged, and the estimand mentions only the
+        query's variables."""
+        extra = e.free - keep
+        return self.sum(extra, Product((Prob(self.sort(extra)), e))) if extra else e
 
     # ---- from the recursion's tree to a readable one -----------------------------------
 
@@ -749,11 +749,14 @@ def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
     whose latent nodes carry ``latent=True``, or any object with a ``to_admg()`` method.
 
     The algorithm is Shpitser & Pearl's ID (and IDC for ``given``), complete for
-    semi-Markovian models; it runs in polynomial time.
+    semi-Markovian models; it runs in polynomial time. Where the identifying formula holds
+    for every value of a variable outside the query (``R`` in the napkin graph below), the
+    estimand averages it with that variable's observational marginal, so it mentions only
+    the query's variables.
 
     >>> g = ADMG([("W", "R"), ("R", "X"), ("X", "Y")], [("W", "X"), ("W", "Y")])  # napkin
     >>> identify(g, "X", "Y").formula
-    '[Σ_{W} P(X,Y|W,R) P(W)] / [Σ_{W} P(X|W,R) P(W)]'
+    'Σ_{R} P(R) ([Σ_{W} P(X,Y|W,R) P(W)] / [Σ_{W} P(X|W,R) P(W)])'
     >>> identify(ADMG([("X", "Z"), ("Z", "Y")]), "X", "Y", given="Z").formula
     'P(Y|Z)'
     >>> identify(ADMG([("X", "Y")], [("X", "Y")]), "X", "Y")
