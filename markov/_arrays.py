@@ -170,3 +170,16 @@ def wiring(diagram: Any, sizes: Any, like: Any = None) -> Any:
         return kernel
     array = np.vectorize(lambda v: Fraction(int(v)), otypes=[object])(kernel.array)
     return Kernel(array, dom=kernel.dom, cod=kernel.cod, validate=False)
+
+
+def exact_nan(array: Any) -> Any:
+    """Float NaNs in an exact (object) array replaced by ``sympy.nan``, so that the array
+    stays exact (asked-for NaN rows of an exact conditional)."""
+    if B.backend_of(array) != "exact":
+        return array
+    marks = np.vectorize(lambda v: isinstance(v, float) and v != v, otypes=[bool])(array)
+    if not marks.any():
+        return array
+    import sympy
+
+    return np.where(marks, sympy.nan, array)

@@ -104,6 +104,8 @@ def _conditional(f: Kernel, given: list[int], rest: list[int], on_zero: str,
         if len(f.dom):
             what += f" (at an input {f.dom})"
     out = normalize(array, nr, on_zero, fill, what=what)
+    if on_zero == "nan":
+        out = A.exact_nan(out)
     return Kernel(out, dom=dom, cod=cod, validate=False)
 
 

@@ -72,6 +72,8 @@ def pearl_update(prior: Kernel, likelihood: Evidence, channel: Kernel | None = N
         _check_nonzero(A.sum_last(unnormalised, nx), factors)
     out = normalize(unnormalised, nx, on_zero, prior.array, what="the evidence",
                     error=ZeroProbabilityEvidence)
+    if on_zero == "nan":
+        out = A.exact_nan(out)
     return Kernel(out, cod=prior.cod, validate=False)
 
 
