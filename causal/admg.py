@@ -13,7 +13,7 @@ ADMG(directed=[('S', 'T'), ('T', 'C')], bidirected=[('S', 'C')])
 
 from __future__ import annotations
 
-from typing import Hashable, Iterable
+from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
@@ -38,7 +38,7 @@ class ADMG:
     causal.errors.CausalError: the directed edges have a cycle: A -> B -> A
     """
 
-    __slots__ = ("_dag", "_bi", "_index", "_hash")
+    __slots__ = ("_bi", "_dag", "_hash", "_index")
 
     def __init__(self, directed_edges: Iterable[tuple[str, str]] = (),
                  bidirected_edges: Iterable[Iterable[str]] = (),

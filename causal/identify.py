@@ -4,11 +4,11 @@
 given)`` is a function of the observational distribution of a semi-Markovian model (an
 :class:`~causal.admg.ADMG`, or a DAG with latent nodes), by the ID and IDC algorithms of
 Shpitser & Pearl (2006), which are complete; ID is run in Tian's c-component form, which
-is equivalent and works district by district, so large sparse graphs are fast. It returns an :class:`Estimand`: an expression
-tree of plain frozen dataclasses (:class:`Prob`, :class:`Product`, :class:`Sum`,
-:class:`Quotient`) over the observational ``P``, with a text formula, LaTeX and numeric
-evaluation. Otherwise it raises :class:`~causal.errors.NotIdentifiable` carrying a
-:class:`Hedge`.
+is equivalent and works district by district, so large sparse graphs are fast. It returns an
+:class:`Estimand`: an expression tree of plain frozen dataclasses (:class:`Prob`,
+:class:`Product`, :class:`Sum`, :class:`Quotient`) over the observational ``P``, with a text
+formula, LaTeX and numeric evaluation. Otherwise it raises
+:class:`~causal.errors.NotIdentifiable` carrying a :class:`Hedge`.
 
 Names are hygienic: a summed copy of a variable that is free (or a treatment, or summed
 further out) is primed, ``S'``, ``S''``, never shadowed. Factors of ``P(v | v_<)`` use Tian's
@@ -22,9 +22,10 @@ P(C|do(S)) = Σ_{T} P(T|S) Σ_{S'} P(C|S',T) P(S')
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Sequence, Union
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -33,7 +34,7 @@ import opt_einsum
 from causal.admg import ADMG
 from causal.errors import CausalError, NotIdentifiable, UnknownVariable
 
-__all__ = ["identify", "Estimand", "Hedge", "Prob", "Product", "Sum", "Quotient", "Expr"]
+__all__ = ["Estimand", "Expr", "Hedge", "Prob", "Product", "Quotient", "Sum", "identify"]
 
 
 def _names(vs: str | Iterable[str]) -> tuple[str, ...]:
@@ -75,7 +76,7 @@ class Product:
     P(Y|X) P(X)
     """
 
-    terms: tuple["Expr", ...]
+    terms: tuple[Expr, ...]
     free: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -98,7 +99,7 @@ class Sum:
     """
 
     over: tuple[str, ...]
-    term: "Expr"
+    term: Expr
     variables: tuple[str, ...] = ()
     free: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -123,8 +124,8 @@ class Quotient:
     P(X,Y) / [Σ_{Y} P(X,Y)]
     """
 
-    num: "Expr"
-    den: "Expr"
+    num: Expr
+    den: Expr
     free: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -134,7 +135,7 @@ class Quotient:
         return _text(self)
 
 
-Expr = Union[Prob, Product, Sum, Quotient]
+Expr = Prob | Product | Sum | Quotient
 _ONE = Product(())
 
 
@@ -193,7 +194,7 @@ class _Chain:
     def __init__(self, order: tuple[str, ...], factors: dict) -> None:
         self.order, self.factors, self.nodes = order, factors, frozenset(order)
 
-    def marginal(self, keep: frozenset[str], ctx: "_Identifier"):
+    def marginal(self, keep: frozenset[str], ctx: _Identifier):
         if set(self.order[:len(keep)]) == keep:
             return _Chain(self.order[:len(keep)], self.factors)
         return _General(ctx.sum(self.nodes - keep, self.expr()), keep)
@@ -201,10 +202,10 @@ class _Chain:
     def expr(self) -> Expr:
         return Product(tuple(self.factors[v] for v in self.order))
 
-    def total(self, y: frozenset[str], ctx: "_Identifier") -> Expr:
+    def total(self, y: frozenset[str], ctx: _Identifier) -> Expr:
         return ctx.sum(self.nodes - y, self.expr())
 
-    def conditionals(self, members: frozenset[str], g: ADMG, ctx: "_Identifier") -> dict:
+    def conditionals(self, members: frozenset[str], g: ADMG, ctx: _Identifier) -> dict:
         return {v: self.factors[v] for v in members}
 
 
@@ -214,13 +215,13 @@ class _General:
     def __init__(self, expr: Expr, nodes: frozenset[str]) -> None:
         self.expr, self.nodes = expr, nodes
 
-    def marginal(self, keep: frozenset[str], ctx: "_Identifier") -> "_General":
+    def marginal(self, keep: frozenset[str], ctx: _Identifier) -> _General:
         return _General(ctx.sum(self.nodes - keep, self.expr), keep)
 
-    def total(self, y: frozenset[str], ctx: "_Identifier") -> Expr:
+    def total(self, y: frozenset[str], ctx: _Identifier) -> Expr:
         return ctx.sum(self.nodes - y, self.expr)
 
-    def conditionals(self, members: frozenset[str], g: ADMG, ctx: "_Identifier") -> dict:
+    def conditionals(self, members: frozenset[str], g: ADMG, ctx: _Identifier) -> dict:
         out, before = {}, set()
         for v in ctx.sort(self.nodes):
             if v in members:
@@ -547,7 +548,11 @@ class Estimand:
 
     @property
     def query(self) -> str:
-        """The query in text, e.g. ``P(Y|do(X),Z)``."""
+        """The query in text.
+
+        >>> identify(ADMG([("X", "Z"), ("Z", "Y")]), "X", "Y", given="Z").query
+        'P(Y|do(X),Z)'
+        """
         return _query(self.treatment, self.outcome, self.given)
 
     @property
@@ -624,6 +629,7 @@ class _Evaluator:
         if joint.ndim != n_batch + len(variables):
             raise ValueError(f"the joint has {joint.ndim} axes but {n_batch} batch axes and "
                              f"the variables {variables} were given")
+        _check_joint(joint, n_batch)
         self.joint, self.vars, self.nb = joint, variables, n_batch
         self.sizes = dict(zip(variables, tuple(joint.shape)[n_batch:]))
         self.batch = tuple(f"\0batch{i}" for i in range(n_batch))
@@ -697,6 +703,29 @@ class _Evaluator:
         return opt_einsum.contract(*operands, [ids[v] for v in labels]), labels
 
 
+def _check_joint(joint: Any, n_batch: int) -> None:
+    """A joint must be non-negative and sum to 1 (per batch entry): exactly for exact
+    numbers, within 1e-6 for floats; symbolic entries are not checked."""
+    axes = tuple(range(n_batch, joint.ndim))
+    if _is_torch(joint):
+        joint = joint.detach().cpu().double().numpy()
+    if joint.dtype == object:
+        if not all(isinstance(v, (Fraction, int)) for v in joint.flat):
+            return
+        negative = joint < 0
+        off = _sum(joint, axes) != 1
+    else:
+        if not np.isfinite(joint).all():
+            raise ValueError("the observational joint has a non-finite entry")
+        negative = joint < 0
+        off = np.abs(_sum(joint, axes) - 1) > 1e-6
+    if np.any(negative):
+        raise ValueError(f"the observational joint has a negative entry at "
+                         f"{tuple(int(i) for i in np.argwhere(negative)[0])}")
+    if np.any(off):
+        raise ValueError(f"the observational joint sums to {_sum(joint, axes)!r}, not 1")
+
+
 def _variables(e: Expr) -> set[str]:
     if isinstance(e, Prob):
         return set(e.vars) | set(e.given)
@@ -734,11 +763,14 @@ def _as_admg(graph: Any) -> ADMG:
         return graph
     if hasattr(graph, "to_admg"):
         return graph.to_admg()
+    if isinstance(getattr(graph, "graph", None), nx.DiGraph) and hasattr(graph, "latent"):
+        return ADMG.from_latent_dag(graph.graph, graph.latent)  # a causal.CausalModel
     if isinstance(graph, nx.DiGraph):
         latent = [v for v, data in graph.nodes(data=True) if data.get("latent")]
         return ADMG.from_latent_dag(graph, latent)
-    raise TypeError(f"identify needs an ADMG, a networkx DiGraph (latent nodes marked "
-                    f"latent=True) or an object with .to_admg(), got {type(graph).__name__}")
+    raise TypeError(f"identify needs an ADMG, a CausalModel, a networkx DiGraph (latent nodes "
+                    f"marked latent=True) or an object with .to_admg(), got "
+                    f"{type(graph).__name__}")
 
 
 def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
@@ -746,7 +778,8 @@ def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
     """Identify ``P(outcome | do(treatment), given)`` from the observational distribution of
     the observed variables of ``graph``, or raise :class:`~causal.errors.NotIdentifiable`
     with a :class:`Hedge`. ``graph`` is an :class:`~causal.admg.ADMG`, a networkx DiGraph
-    whose latent nodes carry ``latent=True``, or any object with a ``to_admg()`` method.
+    whose latent nodes carry ``latent=True``, a :class:`causal.CausalModel` (its latent
+    variables are projected out), or any object with a ``to_admg()`` method.
 
     The algorithm is Shpitser & Pearl's ID (and IDC for ``given``), complete for
     semi-Markovian models; it runs in polynomial time. Where the identifying formula holds
@@ -762,7 +795,7 @@ def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
     >>> identify(ADMG([("X", "Y")], [("X", "Y")]), "X", "Y")
     Traceback (most recent call last):
     ...
-    causal.errors.NotIdentifiable: P(Y | do(X)) is not identifiable: hedge F = {X, Y}, F' = {Y}, roots {Y}
+    causal.errors.NotIdentifiable: P(Y | do(X)) is not identifiable: hedge F = {X, Y}, ...
     """
     g = _as_admg(graph)
     x, y, z = _names(treatment), _names(outcome), _names(given)
@@ -781,7 +814,7 @@ def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
         raw = ctx.idc(frozenset(y), frozenset(x), frozenset(z))
     except _Fail as fail:
         hedge = Hedge(*map(frozenset, fail.hedge[:3]), *fail.hedge[3:])
-        shown = lambda s: "{" + ", ".join(ctx.sort(s)) + "}"  # noqa: E731
+        shown = lambda s: "{" + ", ".join(ctx.sort(s)) + "}"
         asked = _query(x, y, z, " | ")
         refuted = _query(hedge.treatment, hedge.outcome, (), " | ")
         also = f" (a hedge for {refuted})" if refuted != asked else ""

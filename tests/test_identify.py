@@ -102,7 +102,7 @@ def assert_hygienic(est: Estimand) -> None:
 
 
 def check_against_surgery(g: ADMG, x, y, z=(), seed: int = 0, cards=None) -> Estimand:
-    dag, latent = g.to_latent_dag()
+    dag, _ = g.to_latent_dag()
     cards = cards or {v: 2 + (i % 2) for i, v in enumerate(dag)}
     cpts = random_cpts(dag, cards, seed)
     observed = list(g.nodes)
@@ -334,6 +334,10 @@ def test_float_evaluation_agrees_with_exact_and_axes_follow_the_query():
     assert a.shape == (2, 2) and np.allclose(a.astype(float), b)
     with pytest.raises(UnknownVariable):
         est.evaluate_array(exact, ["C", "S", "Q"])
+    with pytest.raises(ValueError, match="sums to"):
+        est.evaluate_array(exact * 2, ["C", "S", "T"])
+    with pytest.raises(ValueError, match="negative"):
+        est.evaluate_array(-exact.astype(float), ["C", "S", "T"])
 
 
 def test_evaluate_takes_a_batched_kernel_and_returns_a_kernel():
@@ -372,3 +376,21 @@ def test_identification_on_a_300_node_sparse_graph_is_fast():
     elapsed = (time.perf_counter() - start) / 5
     print(f"\nidentify on {n} nodes, {len(directed)} directed and {len(bidirected)} "
           f"bidirected edges: {elapsed * 1e3:.1f} ms per query ({outcomes}/5 identifiable)")
+
+
+def test_smoking_model_with_latent_genotype_is_identified_by_the_front_door():
+    causal = pytest.importorskip("causal")
+    F = Fraction
+    model = causal.CausalModel(
+        {"U": [], "S": ["U"], "T": ["S"], "C": ["T", "U"]},
+        {"U": np.array([F(1, 2), F(1, 2)], dtype=object),
+         "S": np.array([[F(4, 5), F(1, 5)], [F(1, 5), F(4, 5)]], dtype=object),
+         "T": np.array([[F(19, 20), F(1, 20)], [F(1, 20), F(19, 20)]], dtype=object),
+         "C": np.array([[[F(9, 10), F(1, 10)], [F(1, 5), F(4, 5)]],
+                        [[F(7, 10), F(3, 10)], [F(1, 10), F(9, 10)]]], dtype=object)},
+        latent=["U"])
+    est = identify(model, "S", "C")
+    assert est.formula == "Σ_{T} P(T|S) Σ_{S'} P(C|S',T) P(S')"
+    got = est.evaluate(model.observational())
+    want = model.query("C", do={"S": [0, 1]})
+    assert got.dom.names == ("S",) and (got.array == want.array).all()
