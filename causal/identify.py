@@ -376,7 +376,7 @@ class _Identifier:
         return Prob(self.sort(vars), self.sort(given))
 
     def product(self, fs: Iterable[Expr]) -> Expr:
-        flat = [t for f in fs for t in _factors(f)]
+        flat = self.cancel([t for f in fs for t in _factors(f)])
         probs = [f for f in flat if isinstance(f, Prob)]
         others = [f for f in flat if not isinstance(f, Prob)]
         probs = self.merge_chain(probs)
@@ -384,6 +384,21 @@ class _Identifier:
         others.sort(key=lambda f: (isinstance(f, Sum), -self.top(f.free)))
         out = probs + others
         return out[0] if len(out) == 1 else Product(tuple(out))
+
+    def cancel(self, flat: list[Expr]) -> list[Expr]:
+        """A · (n / A) = n, for factors equal up to renaming of summed indices."""
+        for i, q in enumerate(flat):
+            if isinstance(q, Quotient):
+                rest = flat[:i] + flat[i + 1:]
+                keys = [self.key(f) for f in rest]
+                for k in (self.key(f) for f in _factors(q.den)):
+                    if k not in keys:
+                        break
+                    j = keys.index(k)
+                    del keys[j], rest[j]
+                else:
+                    return self.cancel(rest + _factors(q.num))
+        return flat
 
     def merge_chain(self, probs: list[Prob]) -> list[Prob]:
         """P(A | B, C) P(B | C) = P(A, B | C)."""
@@ -457,7 +472,27 @@ class _Identifier:
         if isinstance(num, Prob) and isinstance(den, Prob) and num.given == den.given \
                 and set(den.vars) <= set(num.vars):
             return self.prob(set(num.vars) - set(den.vars), num.given + den.vars)
+        if isinstance(den, Prob):
+            absorbed = self.absorb(_factors(num), den)
+            if absorbed is not None:
+                return absorbed
         return Quotient(num, den)
+
+    def absorb(self, fs: list[Expr], den: Prob) -> Expr | None:
+        """``(P(A, B | C) · g) / P(B | C) = P(A | B, C) · g``, also inside a sum over indices
+        that ``P(B | C)`` does not mention."""
+        for i, f in enumerate(fs):
+            if isinstance(f, Prob) and set(f.given) == set(den.given) \
+                    and set(den.vars) < set(f.vars):
+                new = self.prob(set(f.vars) - set(den.vars), f.given + den.vars)
+                return self.product([*fs[:i], new, *fs[i + 1:]])
+        for i, f in enumerate(fs):
+            if isinstance(f, Sum) and not set(f.over) & den.free:
+                inner = self.absorb(_factors(f.term), den)
+                if inner is not None:
+                    summed = self.sum_of(set(f.over), _factors(inner))
+                    return self.product([*fs[:i], summed, *fs[i + 1:]])
+        return None
 
     def key(self, e: Expr, env: dict | None = None) -> tuple:
         """A key equal for alpha-equivalent trees."""

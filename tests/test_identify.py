@@ -158,11 +158,13 @@ PEARL_3_8 = {
     "b": (ADMG([("Z", "X"), ("Z", "Y"), ("X", "Y")], [("Z", "X")]), "Σ_{Z} P(Y|Z,X) P(Z)"),
     "c": (ADMG([("X", "Z"), ("Z", "Y")], [("X", "Y")]), "Σ_{Z} P(Z|X) Σ_{X'} P(Y|X',Z) P(X')"),
     "d": (ADMG([("X", "Z"), ("Z", "Y"), ("X", "Y")], [("Z", "Y")]), "P(Y|X)"),
-    "e": (ADMG([("W", "X"), ("W", "Y"), ("X", "Z"), ("Z", "Y")], [("X", "Y")]), None),
+    "e": (ADMG([("W", "X"), ("W", "Y"), ("X", "Z"), ("Z", "Y")], [("X", "Y")]),
+          "Σ_{W,Z} P(Z|X) P(W) Σ_{X'} P(Y|W,X',Z) P(X'|W)"),
     "f": (ADMG([("X", "Z1"), ("Z1", "Y"), ("Z2", "Z1"), ("Z2", "Y")],
-               [("X", "Z2"), ("Z1", "Y")]), None),
+               [("X", "Z2"), ("Z1", "Y")]), "Σ_{Z2} P(Y|X,Z2) P(Z2)"),
     "g": (ADMG([("Z1", "X"), ("X", "Z2"), ("Z2", "Y"), ("Z3", "Z2"), ("Z3", "Y"),
-                ("Z1", "Z3")], [("X", "Y"), ("Z1", "Y"), ("X", "Z3")]), None),
+                ("Z1", "Z3")], [("X", "Y"), ("Z1", "Y"), ("X", "Z3")]),
+          "Σ_{Z1,Z3,Z2} P(Z2|X,Z3) P(Z1,Z3) Σ_{X'} P(Y|Z1,X',Z3,Z2) P(X'|Z1,Z3)"),
 }
 
 
@@ -338,6 +340,18 @@ def test_float_evaluation_agrees_with_exact_and_axes_follow_the_query():
         est.evaluate_array(exact * 2, ["C", "S", "T"])
     with pytest.raises(ValueError, match="negative"):
         est.evaluate_array(-exact.astype(float), ["C", "S", "T"])
+
+
+def test_torch_tensors_evaluate_like_numpy_arrays():
+    torch = pytest.importorskip("torch")
+    cpts = random_cpts(NAPKIN.to_latent_dag()[0], dict.fromkeys(
+        ["W", "R", "X", "Y", *NAPKIN.to_latent_dag()[1]], 2), seed=7)
+    exact = observational(cpts, ["W", "R", "X", "Y"])
+    est = identify(NAPKIN, "X", "Y")
+    got = est.evaluate_array(torch.tensor(exact.astype(float)), ["W", "R", "X", "Y"])
+    assert isinstance(got, torch.Tensor) and got.dtype == torch.float64
+    assert np.allclose(got.numpy(), est.evaluate_array(exact, ["W", "R", "X", "Y"])
+                       .astype(float))
 
 
 def test_evaluate_takes_a_batched_kernel_and_returns_a_kernel():
