@@ -15,14 +15,16 @@ and observations with zero noise (events of probability zero but positive densit
 **The support test and its tolerance.** The equation can hold only if ``c - M mean`` lies in
 the support (column space) of ``S``. With ``tol`` (default :data:`CONDITION_TOL`):
 
+- write ``|M| = n * max|M_ij|`` (``n`` the number of columns of ``M``);
 - a direction of ``S`` counts as deterministic when its eigenvalue is at most
-  ``tol * max(lambda_max(S), |M|_F^2 * max|Sigma|)``;
-- along the deterministic directions ``u``, the condition is *contradictory* when
-  ``|u . (c - M mean)| > tol * (max|c| + max(|M| |mean|) + sqrt(|M|_F^2 max|Sigma|))``
-  (magnitudes before cancellation), and :class:`~markov.errors.ConditionError` is raised,
-  naming the conditioned variables and the batch index. For a kernel with inputs, the same
-  test is applied to the input-dependent part ``M A``: a condition that holds only for some
-  inputs raises too.
+  ``tol * max(lambda_max(S), |M|^2 * max|Sigma_ij|)``;
+- the condition is *contradictory* when, along some deterministic unit direction ``u``,
+  ``|u . (c - M mean)| > tol * (max|c_i| + |M| * (max|mean_i| + sqrt(max|Sigma_ij|)))``
+  (scales of the whole kernel, so that rounding left by earlier computations passes), and
+  :class:`~markov.errors.ConditionError` is raised, naming the conditioned variables and the
+  batch index. For a kernel with inputs, the input-dependent part ``M A`` is tested the same
+  way against ``tol * |M| * max|A_ij|``: a condition that holds only for some inputs raises
+  too.
 
 >>> from markov.gaussian import GaussianKernel
 >>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], cod=("X", "Y"))
@@ -171,19 +173,17 @@ def condition_affine(matrix: Any, mean: Any, covariance: Any, equation: Any, val
         return matrix, mean, covariance
     eq_t = G.transpose(equation)
     s = equation @ covariance @ eq_t
-    var_scale = (G.amax(equation, (-2, -1)) ** 2 * equation.shape[-1]
-                 * G.amax(covariance, (-2, -1)))
-    pinv, support = G.psd_pinv(s, tol, var_scale[..., None])
+    norm = G.amax(equation, (-2, -1)) * equation.shape[-1]
+    cov_scale = G.amax(covariance, (-2, -1))
+    pinv, support = G.psd_pinv(s, tol, (norm ** 2 * cov_scale)[..., None])
     null = G.eye(k, t) - support
     residual = value - G.matvec(equation, mean)
-    magnitude = (G.amax(value, -1) + G.amax(G.matvec(abs(equation), abs(mean)), -1)
-                 + var_scale ** 0.5)
+    magnitude = G.amax(value, -1) + norm * (G.amax(mean, -1) + cov_scale ** 0.5)
     off = G.amax(G.matvec(null, residual), -1)
     _raise_if(off > tol * magnitude, off, tol, label, "")
     if matrix.shape[-1]:
-        lin = equation @ matrix
-        lin_off = G.amax(null @ lin, (-2, -1))
-        lin_scale = G.amax(abs(equation) @ abs(matrix), (-2, -1))
+        lin_off = G.amax(null @ (equation @ matrix), (-2, -1))
+        lin_scale = norm * G.amax(matrix, (-2, -1))
         _raise_if(lin_off > tol * lin_scale, lin_off, tol, label, "inputs")
     gain = covariance @ eq_t @ pinv
     keep = G.eye(covariance.shape[-1], t) - gain @ equation
