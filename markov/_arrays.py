@@ -4,7 +4,9 @@ exact (object) and torch arrays spell differently. Everything else goes through 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -177,7 +179,7 @@ def exact_nan(array: Any) -> Any:
     stays exact (asked-for NaN rows of an exact conditional)."""
     if B.backend_of(array) != "exact":
         return array
-    marks = np.vectorize(lambda v: isinstance(v, float) and v != v, otypes=[bool])(array)
+    marks = np.vectorize(lambda v: isinstance(v, float) and math.isnan(v), otypes=[bool])(array)
     if not marks.any():
         return array
     import sympy

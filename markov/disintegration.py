@@ -11,7 +11,8 @@ chooses one (see :mod:`markov.normalize`).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov import _arrays as A

@@ -8,7 +8,7 @@ the support of ``p``; that is what is compared here, as one contraction per side
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from diagrams import Ty, TypeMismatch
 from markov import _arrays as A

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from functools import reduce
 from numbers import Integral
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
