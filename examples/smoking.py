@@ -10,7 +10,7 @@ from fractions import Fraction as Fr
 from pathlib import Path
 
 from diagrams import Box, Ty, trace
-from markov import interpret
+from markov import interpret, posterior
 
 U, S, T, C = Ty("U"), Ty("Smoking"), Ty("Tar"), Ty("Cancer")
 
@@ -52,6 +52,10 @@ def main() -> None:
                 print(f"  Smoking={names[i]:3} Tar={names[j]:3} Cancer={names[k]:3}  "
                       f"{joint.array[i, j, k]}")
     assert sum(joint.array.ravel()) == 1
+    # A Bayesian update on the observed joint: P(Smoking | Cancer = yes), exactly.
+    update = posterior(joint, "Smoking", {"Cancer": 1})
+    print("P(Smoking | Cancer = yes) exactly: "
+          + ", ".join(f"Smoking={n}: {p}" for n, p in zip(names, update.array)))
     out = Path("build")
     out.mkdir(exist_ok=True)
     model.draw(out / "smoking.png", styles={"U": {"linestyle": "--"}})
