@@ -8,7 +8,8 @@ import pytest
 
 from diagrams import Ty, TypeMismatch
 from markov import (Kernel, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence, bayes_invert,
-                    condition, evidence_probability, jeffrey_update, pearl_update, posterior)
+                    condition, disintegrate, evidence_probability, jeffrey_update,
+                    pearl_update, posterior)
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 PRIOR = Kernel.state([Fr(1, 4), Fr(3, 4)], cod=X)
@@ -165,3 +166,17 @@ def test_batched_soft_evidence_on_torch_in_one_call():
 
 def test_empty_evidence_returns_the_prior():
     assert condition(JOINT, {}) is JOINT
+
+
+def test_the_demo_bayesian_update_is_exact():
+    import runpy
+    from pathlib import Path
+
+    demo = runpy.run_path(str(Path(__file__).resolve().parent.parent / "examples"
+                              / "smoking.py"), run_name="smoking_demo")
+    joint = demo["interpret"](demo["model"], demo["CPTS"])
+    update = posterior(joint, "Smoking", {"Cancer": 1})
+    assert update.array.tolist() == [Fr(47, 181), Fr(134, 181)]
+    # the same update as the Bayesian inverse of the channel Smoking -> Cancer
+    prior, channel = disintegrate(joint.marginal(["Smoking", "Cancer"]), "Smoking")
+    assert bayes_invert(channel, prior).array.tolist()[1] == update.array.tolist()
