@@ -290,7 +290,8 @@ class CausalModel:
         variables), pruning of the mechanisms that do not reach them, and one contraction.
         ``do`` takes the values of :meth:`do`; ``evidence`` maps variables to outcome indices
         or names, or batches of them (a pandas DataFrame gives one row per batch entry). All
-        batch shapes broadcast together into the result's leading batch axes. Evidence of
+        batch shapes broadcast together into the result's leading batch axes. Float results
+        are normalised over the targets (exact ones are exact already). Evidence of
         probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes the
         other policies of :func:`markov.normalize.normalize`).
 
@@ -321,6 +322,14 @@ class CausalModel:
         nb = result.n_batch
         if observed:
             array = array.reshape(tuple(array.shape[:nb + len(targets)]))
+        # Pruning may drop an intervention that does not reach the targets: its batch axes
+        # still belong to the answer.
+        batch = np.broadcast_shapes(*(a.shape[:-1] for a in do_arrays.values()),
+                                    *(i.shape for i in observed.values()),
+                                    tuple(array.shape[:nb]))
+        array = _broadcast_batch(array, batch, nb)
+        if observed or self._backend != "exact":
+            # Floats are renormalised too: real networks' tables sum to 1 only to ~1e-7.
             array = normalize(array, len(targets), on_zero=on_zero,
                               what=_describe_evidence(observed, self._states),
                               error=ZeroProbabilityEvidence)
@@ -515,6 +524,16 @@ def _mechanisms(variables, parents, cpts, states, intervened):
         kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=name,
                             labels=labels)
     return kernels, outcomes
+
+
+def _broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
+    if tuple(array.shape[:nb]) == batch:
+        return array
+    event = tuple(array.shape[nb:])
+    array = array.reshape((1,) * (len(batch) - nb) + tuple(array.shape))
+    if B.is_torch(array):
+        return array.expand(*batch, *event)
+    return np.broadcast_to(array, batch + event).copy()
 
 
 def _describe_evidence(observed: Mapping[str, np.ndarray], states: Mapping) -> str:
