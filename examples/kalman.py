@@ -44,8 +44,8 @@ def filter_by_diagram(mu0, P0, F, Q, H, R, ys, steps_at_once: bool = False):
     step ``t + 1``), every call batched over all instances. With ``steps_at_once``, only the
     last step is returned, from one call on the whole ``T``-step chain."""
     T = ys.shape[-2]
-    transition = GaussianKernel(F, np.zeros(F.shape[:-1]), Q, dom=X, cod=X, name="f")
-    observation = GaussianKernel(H, np.zeros(H.shape[:-1]), R, dom=X, cod=Y, name="h")
+    transition = GaussianKernel(F, 0 * F[..., 0], Q, dom=X, cod=X, name="f")
+    observation = GaussianKernel(H, 0 * H[..., 0], R, dom=X, cod=Y, name="h")
     prior = GaussianKernel.state(mu0, P0, cod=X, name="p")
     ny = {"Y": ys.shape[-1]}
     if steps_at_once:
@@ -62,7 +62,12 @@ def filter_by_diagram(mu0, P0, F, Q, H, R, ys, steps_at_once: bool = False):
             "y0": GaussianCondition.observe(ys[..., t, :], Y, dims=ny)})
         means.append(prior.mean)
         covs.append(prior.covariance)
-    return np.stack(means, -2), np.stack(covs, -3)
+    stack = np.stack
+    if type(ys).__module__.startswith("torch"):  # the same code runs on torch tensors
+        import torch
+
+        stack = torch.stack
+    return stack(means, -2), stack(covs, -3)
 
 
 def textbook_filter(mu0, P0, F, Q, H, R, ys):

@@ -74,7 +74,7 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
         for w in d.box_inputs[j]:
             last_use[w] = j
     final = set(d.outputs)
-    dim = [type_dims[ty] for ty in d.wires]
+    dim = [type_dims.get(ty, 0) for ty in d.wires]  # dead wires never enter the joint
 
     n_in = sum(dim[w] for w in d.inputs)
     order = list(d.inputs)
@@ -115,7 +115,7 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
     out_rows = _rows(order, dim, d.outputs)
     out_cov = G.take(G.take(cov, out_rows, -2), out_rows, -1)
     return GaussianKernel(G.take(matrix, out_rows, -2), G.take(mean, out_rows, -1), out_cov,
-                          d.dom, d.cod, dims={ty: type_dims[ty] for ty in set(d.wires)},
+                          d.dom, d.cod, dims={ty: type_dims[ty] for ty in set((d.dom @ d.cod).names)},
                           validate=False)
 
 
@@ -168,7 +168,11 @@ def _dimensions(d: Diagram, values: Mapping[int, Any],
                 raise ShapeMismatch(f"type {ty} has dimension {type_dims[ty]} in {where[ty]} "
                                     f"but dimension {n} at port {port} of box {box.name}")
             where.setdefault(ty, f"box {box.name}")
-    for ty in d.wires:
+    used = set(d.inputs) | set(d.outputs)
+    for j in values:
+        used.update(d.box_inputs[j])
+        used.update(d.box_outputs[j])
+    for ty in (d.wires[w] for w in sorted(used)):
         if ty not in type_dims:
             raise ShapeMismatch(f"the dimension of type {ty} is not fixed by any box; pass "
                                 f"dims={{{ty!r}: d}}")
