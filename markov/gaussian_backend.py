@@ -32,8 +32,10 @@ def as_float(value: Any, template: Any = None) -> Any:
 
         if is_torch(value):
             return value.to(dtype=template.dtype, device=template.device)
-        return torch.as_tensor(np.asarray(value, dtype=np.float64), dtype=template.dtype,
-                               device=template.device)
+        array = np.asarray(value, dtype=np.float64)
+        if not array.flags.writeable:  # a broadcast view: torch wants its own memory
+            array = array.copy()
+        return torch.as_tensor(array, dtype=template.dtype, device=template.device)
     if is_torch(value):
         return value if value.is_floating_point() else value.double()
     return np.asarray(value, dtype=np.float64)

@@ -97,7 +97,7 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
             mean, cov = G.broadcast_to(mean, shape + mean.shape[-1:]), \
                 G.broadcast_to(cov, shape + cov.shape[-2:])
         else:
-            k = value.broadcast(batch).to(template)
+            k = value.to(template).broadcast(batch)
             a = k.matrix
             rows_cov = G.take(cov, rows, -2)
             new_matrix = a @ G.take(matrix, rows, -2)
