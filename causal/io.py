@@ -107,9 +107,10 @@ def to_pgmpy(model: CausalModel) -> Any:
 
     arrays = _float_cpts(model, "pgmpy")
     parents, states = model.parents, model.states
-    bn = DiscreteBayesianNetwork(latents=set(model.latent))
+    bn = DiscreteBayesianNetwork()
     bn.add_nodes_from(model.variables)
     bn.add_edges_from((p, v) for v in model.variables for p in parents[v])
+    bn.latents = set(model.latent)
     cpds = []
     for v in model.variables:
         n = len(states[v])
