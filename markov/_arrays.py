@@ -83,20 +83,27 @@ def both(a: Any, b: Any) -> Any:
     return np.logical_and(a, b)
 
 
-def like(value: Any, array: Any) -> Any:
-    """``value`` (an array-like) in the backend, dtype and device of ``array``.
+def exact_like(value: Any, array: Any, what: str) -> Any:
+    """An array-like as an array, made exact (Fractions) when ``array`` is exact: integer
+    values convert, other floats raise ``TypeError`` naming ``what`` (an exact computation
+    never silently mixes in floats).
 
     >>> from fractions import Fraction
-    >>> like([1, 0], np.array([Fraction(1, 2)], dtype=object)).dtype
-    dtype('O')
+    >>> exact_like([1, 0], np.array([Fraction(1, 2)], dtype=object), "the evidence").tolist()
+    [Fraction(1, 1), Fraction(0, 1)]
+    >>> exact_like([0.3, 0.7], np.array([Fraction(1, 2)], dtype=object), "the evidence")
+    Traceback (most recent call last):
+    ...
+    TypeError: the evidence has float entries but the prior is exact; give Fractions
     """
-    value = B.as_array(value) if not B.is_torch(value) else value
-    backend = B.backend_of(array)
-    if backend == "exact" and B.backend_of(value) == "numpy":
-        if np.all(np.mod(value, 1) == 0):   # integers (indicators) stay exact
-            return value.astype(int).astype(object)
+    from fractions import Fraction
+
+    value = value if B.is_torch(value) else B.as_array(value)
+    if B.backend_of(array) != "exact" or B.backend_of(value) != "numpy":
         return value
-    return B.convert(value, backend, array if backend == "torch" else None)
+    if not np.all(np.mod(value, 1) == 0):
+        raise TypeError(f"{what} has float entries but the prior is exact; give Fractions")
+    return np.vectorize(lambda v: Fraction(int(v)), otypes=[object])(value)
 
 
 def default_atol(*arrays: Any) -> float:

@@ -159,7 +159,11 @@ def _reorder(kernel: Kernel, order: list[int]) -> Kernel:
 
 
 def as_state(value: Any, cod: Ty) -> Kernel:
-    """A state on ``cod`` from a :class:`Kernel` (checked) or an array-like."""
+    """A state on ``cod`` from a :class:`Kernel` (its type checked) or an array-like.
+
+    >>> as_state([0.25, 0.75], Ty("X")).cod
+    Ty('X')
+    """
     if isinstance(value, Kernel):
         if value.dom != Ty() or value.cod != cod:
             raise TypeMismatch(f"expected a state on {cod!r}, got a kernel {value.dom!r} -> "

@@ -16,6 +16,7 @@ unless ``on_zero`` asks for a conventional answer (``"uniform"``, ``"prior"``, `
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import reduce
 from numbers import Integral
 from collections.abc import Iterable, Mapping
@@ -124,6 +125,8 @@ def jeffrey_update(prior: Kernel, target: Kernel | Mapping[str, Any] | Any,
         if channel.dom != prior.cod:
             raise TypeMismatch(f"the channel's domain is {channel.dom!r} but the prior is a "
                                f"state on {prior.cod!r}")
+        if not isinstance(target, Kernel):
+            target = A.exact_like(target, prior.array, "Jeffrey's target")
         target = as_state(target, channel.cod)
     if on_zero == "raise":
         predicted = (prior >> channel).array
@@ -242,11 +245,14 @@ def _index(kernel: Kernel, name: str, value: Any, n: int) -> int:
 
 
 def _likelihood_array(value: Any, shape: tuple[int, ...], what: str, like: Any) -> Any:
-    array = value if B.is_torch(value) else B.as_array(value)
+    array = A.exact_like(value, like, what)
     if tuple(array.shape[array.ndim - len(shape):]) != shape or array.ndim < len(shape):
         raise ShapeMismatch(f"{what} has shape {tuple(array.shape)}, expected trailing axes "
                             f"{shape}")
-    if B.backend_of(array) != "exact":
+    if B.backend_of(array) == "exact":
+        if any(x < 0 for x in array.ravel() if isinstance(x, (Fraction, Integral))):
+            raise ValueError(f"{what} must be finite and non-negative")
+    else:
         values = array.detach() if B.is_torch(array) else array
         if B.is_torch(values):
             import torch
@@ -321,5 +327,6 @@ def _target_state(target: Any, prior: Kernel) -> Kernel:
     states = []
     for name, value in target.items():
         prior.positions([name])
-        states.append(value if isinstance(value, Kernel) else Kernel.state(value, cod=name))
+        states.append(value if isinstance(value, Kernel) else Kernel.state(
+            A.exact_like(value, prior.array, f"Jeffrey's target on {name}"), cod=name))
     return reduce(lambda a, b: a @ b, states)

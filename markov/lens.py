@@ -46,10 +46,12 @@ class BayesianLens:
 
     @property
     def dom(self) -> Ty:
+        """The domain of the forward kernel."""
         return self.forward.dom
 
     @property
     def cod(self) -> Ty:
+        """The codomain of the forward kernel."""
         return self.forward.cod
 
     def update(self, prior: Kernel) -> Kernel:

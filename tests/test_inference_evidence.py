@@ -138,9 +138,11 @@ def test_bad_evidence_is_rejected():
     with pytest.raises(ValueError, match="Y has 2 values; the evidence Y=5 is out of range"):
         condition(JOINT, {"Y": 5})
     with pytest.raises(ShapeMismatch, match="likelihood of Y has shape"):
-        condition(JOINT, {"Y": [1.0, 0.5, 0.2]})
+        condition(JOINT, {"Y": [1, 1, 1]})
     with pytest.raises(ValueError, match="finite and non-negative"):
-        condition(JOINT, {"Y": [1.0, -0.5]})
+        condition(JOINT, {"Y": [1, -1]})
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        condition(Kernel.state([0.5, 0.5], cod=X), {"X": [1.0, float("nan")]})
     with pytest.raises(TypeMismatch, match="prior must be a state"):
         pearl_update(TEST, {"Y": 0})
     with pytest.raises(TypeMismatch, match="channel's domain"):
@@ -180,3 +182,16 @@ def test_the_demo_bayesian_update_is_exact():
     # the same update as the Bayesian inverse of the channel Smoking -> Cancer
     prior, channel = disintegrate(joint.marginal(["Smoking", "Cancer"]), "Smoking")
     assert bayes_invert(channel, prior).array.tolist()[1] == update.array.tolist()
+
+
+def test_exact_priors_take_integer_evidence_exactly_and_refuse_floats():
+    post = condition(JOINT, {"Z": [0, 1, 1]})
+    assert post.backend == "exact"
+    assert post.marginal("Z").array.tolist() == [0, 1, 0]
+    with pytest.raises(TypeError, match="likelihood of Y has float entries but the prior is "
+                                        "exact; give Fractions"):
+        condition(JOINT, {"Y": [0.3, 0.7]})
+    with pytest.raises(TypeError, match="Jeffrey's target on Z has float entries"):
+        jeffrey_update(JOINT, {"Z": [0.5, 0.5, 0.0]})
+    forced = jeffrey_update(JOINT, {"Z": [0, 0, 1]}, on_zero="uniform")
+    assert forced.backend == "exact"
