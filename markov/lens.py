@@ -23,7 +23,8 @@ from diagrams import diagram as _d
 from markov._arrays import wiring
 from markov.bayes import bayes_invert
 from markov.disintegration import check_policy
-from markov.interpret import _lookup, interpret
+from markov.errors import MissingBox
+from markov.interpret import interpret
 from markov.kernel import Kernel
 
 
@@ -171,7 +172,10 @@ def diagram_lens(diagram: Diagram | Box, mapping: Mapping, on_zero: str = "prior
     forward = interpret(d, mapping)
     kernels: dict[Box, Kernel] = {}
     for box in d.boxes:
-        value = _lookup(mapping, box)
+        value = mapping[box] if box in mapping else mapping.get(box.name)
+        if value is None:
+            raise MissingBox(f"box {box.name}: {box.dom} -> {box.cod} has no kernel in the "
+                             "mapping")
         kernels[box] = value if isinstance(value, Kernel) else \
             Kernel(value, dom=box.dom, cod=box.cod, name=box.name)
     sizes: dict[str, int] = {}

@@ -109,3 +109,11 @@ def test_the_lens_category_has_the_structure_a_functor_needs():
 def test_bad_zero_mass_policy_in_a_lens():
     with pytest.raises(ValueError, match="on_zero must be one of"):
         bayes_lens(F, on_zero="maybe")
+
+
+def test_a_diagram_lens_needs_every_box():
+    from markov import MissingBox
+
+    f, g = Box("f", X, Y), Box("g", Y, Z)
+    with pytest.raises(MissingBox, match="box g"):
+        diagram_lens(f >> g, {f: F})
