@@ -92,6 +92,8 @@ def _conditional(f: Kernel, given: list[int], rest: list[int], on_zero: str,
             *range(nb + na + ng, nb + na + ng + nr)]
     array = A.transpose(joint.array, perm)      # [*batch, *X, *A, *Y]
     fill = None
+    if on_zero == "prior" and nr == 0:
+        on_zero = "uniform"           # the only state on the unit: both policies agree
     if on_zero == "prior":
         prior = fallback if fallback is not None else f.marginal(rest)   # [*b, *A, *Y]
         shape = tuple(prior.array.shape)

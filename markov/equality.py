@@ -97,11 +97,14 @@ def independent(joint: Kernel, a: Atoms, b: Atoms, given: Atoms = (),
             out += [next(sizes) for _ in range(n)] if present else [1] * n
         return array.reshape(tuple(out))
 
+    if not pa or not pb:
+        return True                      # independence of an empty set of variables
     abc = placed(pa + pb + pc, (True, True, True))
-    c = placed(pc, (False, False, True))
     ac = placed(pa + pc, (True, False, True))
     bc = placed(pb + pc, (False, True, True))
-    return A.allclose(abc * c, ac * bc, atol)
+    if not pc:
+        return A.allclose(abc, ac * bc, atol)
+    return A.allclose(abc * placed(pc, (False, False, True)), ac * bc, atol)
 
 
 def _state_on(state: Kernel, dom: Ty) -> Kernel:

@@ -258,3 +258,10 @@ def test_the_inverse_is_unique_only_almost_surely():
     twice = bayes_invert(bayes_invert(f, prior), prior >> f)
     assert twice.array.tolist()[2] != f.array.tolist()[2]     # differs off the support
     assert almost_surely_equal(twice, f, prior)
+
+
+def test_conditioning_on_everything_with_the_prior_policy_stays_exact():
+    J = Kernel.state(JOINT, cod=X @ Y)
+    c = conditional(J, ["X", "Y"], on_zero="prior")
+    assert c.backend == "exact"
+    assert c.array.tolist() == [[1, 1, 1], [1, 1, 1]]

@@ -100,3 +100,12 @@ def test_independence_arguments_must_be_disjoint_and_known():
         independent(joint, "X", "X")
     with pytest.raises(UnknownAtom, match="W is not in the codomain"):
         independent(joint, "X", "W")
+
+
+def test_independence_stays_exact_with_symbols():
+    sympy = pytest.importorskip("sympy")
+    a, b = sympy.symbols("a b", positive=True)
+    p = Kernel.state(np.array([a, 1 - a], dtype=object), cod=X)
+    q = Kernel.state(np.array([b, 1 - b], dtype=object), cod=Y)
+    assert independent(p @ q, "X", "Y")
+    assert independent(p @ q, [], "Y")
