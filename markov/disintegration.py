@@ -87,10 +87,10 @@ def conditional(f: Kernel, given: Atoms, on_zero: str = "uniform") -> Kernel:
 def _conditional(f: Kernel, given: list[int], rest: list[int], on_zero: str,
                  fallback: Kernel | None = None, what: str | None = None) -> Kernel:
     nb, na, ng, nr = f.n_batch, len(f.dom), len(given), len(rest)
-    joint = f.marginal(given + rest)            # [*batch, *A, *X, *Y]
-    perm = [*range(nb), *range(nb + na, nb + na + ng), *range(nb, nb + na),
-            *range(nb + na + ng, nb + na + ng + nr)]
-    array = A.transpose(joint.array, perm)      # [*batch, *X, *A, *Y]
+    # given + rest is every output: a permutation, [*batch, *A, *cod] -> [*batch, *X, *A, *Y]
+    perm = [*range(nb), *(nb + na + i for i in given), *range(nb, nb + na),
+            *(nb + na + i for i in rest)]
+    array = A.transpose(f.array, perm)
     fill = None
     if on_zero == "prior" and nr == 0:
         on_zero = "uniform"           # the only state on the unit: both policies agree
