@@ -20,13 +20,20 @@ semantics of :mod:`markov.gaussian`.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from causal.errors import (CausalError, CyclicModel, InvalidCPT, InvalidValue, LatentVariable,
-                           UnknownVariable)
+from causal.errors import (
+    CausalError,
+    CyclicModel,
+    InvalidCPT,
+    InvalidValue,
+    LatentVariable,
+    UnknownVariable,
+)
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from markov.gaussian import GaussianKernel

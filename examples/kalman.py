@@ -119,7 +119,9 @@ def main() -> None:
     print(f"256 instances x 20 steps; largest difference from the textbook filter: "
           f"means {np.abs(means - ref_means).max():.2e}, "
           f"covariances {np.abs(covs - ref_covs).max():.2e}; "
-          f"whole chain in one call: {np.abs(last_mean[..., 0, :] - ref_means[..., -1, :]).max():.2e}")
+          f"whole chain in one call: means "
+          f"{np.abs(last_mean[..., 0, :] - ref_means[..., -1, :]).max():.2e}, covariances "
+          f"{np.abs(last_cov[..., 0, :, :] - ref_covs[..., -1, :, :]).max():.2e}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ exact conditioning) lives in :mod:`markov.gaussian_condition`, interpretation of
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -58,10 +59,10 @@ class GaussianKernel:
     markov.errors.ShapeMismatch: Gaussian kernel f: the domain X has 2 coordinates but its atoms' dimensions are {'X': 1}
     """
 
-    __slots__ = ("matrix", "mean", "covariance", "dom", "cod", "dom_dims", "cod_dims", "name")
+    __slots__ = ("cod", "cod_dims", "covariance", "dom", "dom_dims", "matrix", "mean", "name")
 
     def __init__(self, matrix: Any, mean: Any = None, covariance: Any = None,
-                 dom: Ty | str | Sequence[str] = Ty(), cod: Ty | str | Sequence[str] = Ty(), *,
+                 dom: Ty | str | Sequence[str] = (), cod: Ty | str | Sequence[str] = (), *,
                  dims: Mapping[str, int] | None = None, name: str | None = None,
                  validate: bool = True, atol: float | None = None):
         dom, cod = as_ty(dom), as_ty(cod)

@@ -13,7 +13,8 @@ conditioning needs pseudo-inverses, which this module computes in floating point
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -35,7 +35,8 @@ the support (column space) of ``S``. With ``tol`` (default :data:`CONDITION_TOL`
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -341,7 +342,7 @@ class GaussianCondition:
     (Ty('Y'), Ty(), {'Y': 2})
     """
 
-    __slots__ = ("matrix", "value", "dom", "dom_dims", "name", "tol")
+    __slots__ = ("dom", "dom_dims", "matrix", "name", "tol", "value")
 
     def __init__(self, matrix: Any, value: Any, dom: Ty | str | Sequence[str], *,
                  dims: Mapping[str, int] | None = None, name: str | None = None,
@@ -436,6 +437,15 @@ class GaussianCondition:
         return condition(kernel, self.matrix, self.value, tol=self.tol)
 
 
-__all__ = ["CONDITION_TOL", "condition", "observe", "condition_equal", "condition_affine",
-           "conditional", "disintegrate", "bayes_invert", "almost_surely_equal",
-           "GaussianCondition"]
+__all__ = [
+    "CONDITION_TOL",
+    "GaussianCondition",
+    "almost_surely_equal",
+    "bayes_invert",
+    "condition",
+    "condition_affine",
+    "condition_equal",
+    "conditional",
+    "disintegrate",
+    "observe",
+]

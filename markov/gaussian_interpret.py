@@ -20,7 +20,8 @@ Staton's ``=:=``). A wire leaves the joint after its last use.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

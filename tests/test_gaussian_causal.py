@@ -4,8 +4,14 @@ estimands (back door, front door, conditional, napkin) evaluated on the Gaussian
 import numpy as np
 import pytest
 
-from causal.errors import (CausalError, CyclicModel, InvalidCPT, InvalidValue, LatentVariable,
-                           UnknownVariable)
+from causal.errors import (
+    CausalError,
+    CyclicModel,
+    InvalidCPT,
+    InvalidValue,
+    LatentVariable,
+    UnknownVariable,
+)
 from causal.estimand import Estimand, Prob
 from causal.gaussian import LinearGaussianModel, evaluate_gaussian
 from causal.identify import identify

@@ -6,9 +6,17 @@ import pytest
 
 from diagrams import Ty, TypeMismatch
 from markov import ConditionError, GaussianCondition, GaussianKernel, ShapeMismatch
-from markov.gaussian_condition import (CONDITION_TOL, almost_surely_equal, bayes_invert,
-                                       condition, condition_affine, condition_equal,
-                                       conditional, disintegrate, observe)
+from markov.gaussian_condition import (
+    CONDITION_TOL,
+    almost_surely_equal,
+    bayes_invert,
+    condition,
+    condition_affine,
+    condition_equal,
+    conditional,
+    disintegrate,
+    observe,
+)
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 
@@ -184,7 +192,7 @@ def test_conditional_of_a_joint_state_is_the_schur_complement():
 def test_conditional_given_a_deterministic_variable_uses_the_pseudo_inverse():
     cov = np.array([[0.0, 0.0], [0.0, 1.0]])
     joint = GaussianKernel.state([3.0, 1.0], cov, cod=("X", "Y"))
-    marginal, c = disintegrate(joint, "X")
+    _, c = disintegrate(joint, "X")
     assert np.allclose(c.matrix, 0.0) and np.allclose(c.mean, [1.0])
     assert not np.isnan(c.matrix).any()
 

@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 
 from diagrams import Box, Ty, copy, discard, identity, swap, trace
-from markov import (ConditionError, GaussianCondition, GaussianKernel, MissingBox,
-                    ShapeMismatch, interpret_gaussian)
-from markov.gaussian_condition import condition_equal, observe
+from markov import (
+    ConditionError,
+    GaussianCondition,
+    GaussianKernel,
+    MissingBox,
+    ShapeMismatch,
+    interpret_gaussian,
+)
+from markov.gaussian_condition import observe
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 p, q, f = Box("p", Ty(), X), Box("q", Ty(), Y), Box("f", X, Y)

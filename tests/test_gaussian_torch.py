@@ -9,8 +9,13 @@ import pytest
 
 from diagrams import Box, Ty, copy, identity
 from markov import GaussianCondition, GaussianKernel, interpret_gaussian
-from markov.gaussian_condition import (bayes_invert, condition_equal, conditional,
-                                       disintegrate, observe)
+from markov.gaussian_condition import (
+    bayes_invert,
+    condition_equal,
+    conditional,
+    disintegrate,
+    observe,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -30,7 +35,7 @@ def test_import_markov_and_use_numpy_gaussians_without_importing_torch():
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_dtype_and_device_follow_the_arrays(device, dtype):
-    t = dict(dtype=dtype, device=device)
+    t = {"dtype": dtype, "device": device}
     p = GaussianKernel.state(torch.zeros(2, **t), torch.eye(2, **t), cod=("X", "Y"))
     f = GaussianKernel(torch.ones(1, 1, **t), torch.zeros(1, **t), torch.eye(1, **t),
                        dom="X", cod="Z")

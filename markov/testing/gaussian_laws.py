@@ -24,7 +24,8 @@ comparisons (``allclose``) need no tuning.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, assume, find, given, settings
@@ -33,8 +34,14 @@ from hypothesis.errors import NoSuchExample
 
 from diagrams import Box, Diagram, Functor, Ty, as_ty, copy
 from markov.gaussian import GaussianKernel, gaussian_category
-from markov.gaussian_condition import (GaussianCondition, bayes_invert, condition,
-                                       conditional, disintegrate, observe)
+from markov.gaussian_condition import (
+    GaussianCondition,
+    bayes_invert,
+    condition,
+    conditional,
+    disintegrate,
+    observe,
+)
 from markov.gaussian_interpret import interpret_gaussian
 from markov.testing.laws import CORE_LAWS, Law
 from markov.testing.strategies import diagrams
@@ -423,6 +430,16 @@ GAUSSIAN_LAWS: list[Law] = [_core_on_gaussians(law) for law in CORE_LAWS
                             if law.on == "diagrams"] + GAUSSIAN_ONLY_LAWS
 GAUSSIAN_LAWS_BY_NAME = {law.name: law for law in GAUSSIAN_LAWS}
 
-__all__ = ["GAUSSIAN_LAWS", "GAUSSIAN_LAWS_BY_NAME", "GAUSSIAN_ONLY_LAWS", "gaussian_dims",
-           "gaussian_kernels", "gaussian_states_with_point", "gaussian_interpretations",
-           "gaussian_equal", "gaussian_holds", "check_gaussian_law", "first_example"]
+__all__ = [
+    "GAUSSIAN_LAWS",
+    "GAUSSIAN_LAWS_BY_NAME",
+    "GAUSSIAN_ONLY_LAWS",
+    "check_gaussian_law",
+    "first_example",
+    "gaussian_dims",
+    "gaussian_equal",
+    "gaussian_holds",
+    "gaussian_interpretations",
+    "gaussian_kernels",
+    "gaussian_states_with_point",
+]
