@@ -136,3 +136,30 @@ class LatentVariable(CausalError, ValueError):
     ...
     causal.errors.LatentVariable: variable 'A' is latent: it has no observational distribution; use query() for the full model
     """
+
+
+class NoDiagramForm(CausalError, ValueError):
+    """An estimand's formula is not a string diagram over kernels of the observational
+    joint (some index is distributed by two factors, or by none, or the factors condition
+    on one another in a cycle); evaluate it with ``Estimand.evaluate`` instead.
+
+    >>> from causal.estimand import Estimand, Prob, Product
+    >>> Estimand(Product((Prob("Y", "X"), Prob("Y"))), ("X",), ("Y",)).diagram
+    Traceback (most recent call last):
+    ...
+    causal.errors.NoDiagramForm: P(Y|X) P(Y) has no string-diagram form: index Y is distributed by two factors, P(Y|X) and P(Y)
+    """
+
+
+class CombConditionsNotMet(CausalError, ValueError):
+    """A graph or a joint does not satisfy the sufficient conditions of Jacobs, Kissinger &
+    Zanasi under which comb disintegration computes an intervention; the message names the
+    condition and the edge, variable or entry at fault.
+
+    >>> from causal.admg import ADMG
+    >>> from causal.comb import check_comb_conditions
+    >>> check_comb_conditions(ADMG([("S", "T"), ("T", "C"), ("S", "C")]), "S", "T", "C")
+    Traceback (most recent call last):
+    ...
+    causal.errors.CombConditionsNotMet: the edge S -> C goes from the treatment to the outcome: the mediator T must screen off S from C
+    """

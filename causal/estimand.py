@@ -13,18 +13,17 @@ P(T|S) Σ_{S'} P(C|S',T) P(S')
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
-import numpy as np
-import opt_einsum
-
 from causal.admg import ADMG
-from causal.errors import CausalError, UnknownVariable
+from causal.errors import CausalError, NoDiagramForm, UnknownVariable
+from diagrams import Box, Diagram
 
 __all__ = ["Estimand", "Expr", "Prob", "Product", "Quotient", "Sum"]
+
 
 def _names(vs: str | Iterable[str]) -> tuple[str, ...]:
     return (vs,) if isinstance(vs, str) else tuple(vs)
@@ -105,9 +104,11 @@ class Sum:
 
 @dataclass(frozen=True)
 class Quotient:
-    """``num / den`` (a conditional that is not a single :class:`Prob`; IDC's
-    normalisation). Rows where ``den`` is 0 evaluate to the uniform distribution over the
-    indices free in ``num`` and not in ``den``.
+    """``num / den``: the conditional of ``num`` given the indices of ``den``, where ``den`` is
+    ``num`` summed over the indices free in ``num`` only (a conditional that is not a single
+    :class:`Prob`; IDC's normalisation). ``identify`` builds every quotient so; evaluation
+    checks it numerically and raises ``ValueError`` otherwise. Rows where ``den`` is 0 follow
+    the ``on_zero`` policy of the evaluation.
 
     >>> print(Quotient(Prob(("X", "Y")), Sum(("Y",), Prob(("X", "Y")))))
     P(X,Y) / [Σ_{Y} P(X,Y)]
@@ -184,12 +185,21 @@ def _query(treatment: Sequence[str], outcome: Sequence[str], given: Sequence[str
     cond = ([f"do({','.join(treatment)})"] if treatment else []) + list(given)
     return f"P({','.join(outcome)}{sep + ','.join(cond) if cond else ''})"
 
-# ---- the estimand and its evaluation -------------------------------------------------------
+
+
+# ---- the estimand --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Estimand:
     """The identified ``P(outcome | do(treatment), given)`` as an expression over the
-    observational distribution.
+    observational distribution: text (:attr:`formula`, :meth:`latex`), a string diagram
+    over kernels of the joint (:attr:`diagram`, :meth:`kernels`) and numbers
+    (:meth:`evaluate`, :meth:`evaluate_array`, :meth:`evaluate_data`).
+
+    Every division takes an ``on_zero`` policy for rows where the conditioning variables
+    have probability zero (:mod:`markov.normalize`): ``"uniform"`` (the default),
+    ``"prior"`` (the marginal of the conditioned variables), ``"nan"``, or ``"raise"``
+    (:class:`markov.ZeroMass`, naming the factor).
 
     >>> from causal.identify import identify
     >>> e = identify(ADMG([("Z", "X"), ("X", "Y"), ("Z", "Y")]), "X", "Y")
@@ -235,16 +245,87 @@ class Estimand:
     def __str__(self) -> str:
         return f"{self.query} = {self.formula}"
 
-    def evaluate_array(self, joint: Any, variables: Sequence[str]) -> Any:
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The observed variables the estimand reads, in the graph's topological order
+        (sorted without a graph).
+
+        >>> from causal.identify import identify
+        >>> identify(ADMG([("S", "T"), ("T", "C")], [("S", "C")]), "S", "C").variables
+        ('S', 'T', 'C')
+        """
+        from causal._evaluate import variables
+
+        names = variables(self.expression) | {*self.treatment, *self.given, *self.outcome}
+        order = self.graph.topological_order() if self.graph is not None else ()
+        rank = {v: i for i, v in enumerate(order)}
+        return tuple(sorted(names, key=lambda v: (rank.get(v, len(rank)), v)))
+
+    # ---- the string diagram ------------------------------------------------------------
+
+    @cached_property
+    def _compiled(self):
+        from causal._estimand_diagram import compile_estimand
+
+        try:
+            return compile_estimand(self.expression, self.treatment + self.given,
+                                    self.outcome)
+        except NoDiagramForm as error:
+            raise NoDiagramForm(f"{self.formula} has no string-diagram form: {error}"
+                                ) from None
+
+    @property
+    def diagram(self) -> Diagram:
+        """The estimand as a string diagram ``treatment @ given -> outcome`` over kernels of
+        the observational joint: one box per conditional ``P(A|B)`` the formula uses (a box
+        ``B -> A`` named ``"P(A|B)"``, a marginal when ``B`` is empty), one per
+        :class:`Quotient` (the conditional of its numerator's diagram), wired by copies
+        (an index used twice) and discards (a summed index). Interpreting it with
+        :meth:`kernels` gives :meth:`evaluate`. Raises
+        :class:`~causal.errors.NoDiagramForm` for a formula that is not such a diagram.
+
+        >>> from causal.identify import identify
+        >>> d = identify(ADMG([("S", "T"), ("T", "C")], [("S", "C")]), "S", "C").diagram
+        >>> d.dom, d.cod, [box.name for box in d.boxes]
+        (Ty('S'), Ty('C'), ['P(T|S)', 'P(S)', 'P(C|S,T)'])
+        """
+        return self._compiled.diagram
+
+    def kernels(self, joint: Any, on_zero: str = "uniform") -> dict[Box, Any]:
+        """The kernel of each box of :attr:`diagram`, computed from the observational joint
+        (a ``markov.Kernel`` state) by marginals and :func:`markov.conditional` with the
+        ``on_zero`` policy. ``interpret(est.diagram, est.kernels(joint), sizes=joint.sizes)``
+        is :meth:`evaluate` (``sizes`` only matters for a treatment the effect ignores).
+
+        >>> from fractions import Fraction as F
+        >>> from markov import Kernel, interpret
+        >>> from causal.identify import identify
+        >>> joint = Kernel.state([[F(3, 8), F(1, 8)], [F(1, 8), F(3, 8)]], cod=("X", "Y"))
+        >>> est = identify(ADMG([("X", "Y")]), "X", "Y")
+        >>> [(box.name, k.array.tolist()) for box, k in est.kernels(joint).items()]
+        [('P(Y|X)', [[Fraction(3, 4), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 4)]])]
+        >>> interpret(est.diagram, est.kernels(joint)).array.tolist() == \\
+        ...     est.evaluate(joint).array.tolist()
+        True
+        """
+        from causal._estimand_diagram import kernels
+        from causal._evaluate import check_policy
+
+        check_policy(on_zero)
+        self._check_state(joint)
+        return kernels(self._compiled, joint, on_zero)
+
+    # ---- numbers -----------------------------------------------------------------------
+
+    def evaluate_array(self, joint: Any, variables: Sequence[str],
+                       on_zero: str = "uniform") -> Any:
         """Evaluate on an observational joint whose axes are ``variables`` (any order; extra
         variables are marginalised). Returns an array with axes ``[*treatment, *given,
         *outcome]``, row-stochastic over the outcome axes. Exact for object arrays of
-        Fractions; works for float arrays and torch tensors.
+        Fractions; works for float arrays and torch tensors. ``on_zero`` is the policy for
+        conditionals on zero-mass rows (see the class); NaN only with ``"nan"``.
 
-        Zero mass: a conditional ``P(A | C)`` (or a :class:`Quotient`) is taken to be the
-        uniform distribution over ``A`` where ``P(C) = 0``, and a row of the result whose
-        total mass is zero is uniform over the outcome; NaN is never returned.
-
+        >>> import numpy as np
         >>> from fractions import Fraction as F
         >>> joint = np.array([[F(3, 8), F(1, 8)], [F(1, 8), F(3, 8)]], dtype=object)
         >>> from causal.identify import identify
@@ -252,13 +333,17 @@ class Estimand:
         array([[Fraction(3, 4), Fraction(1, 4)],
                [Fraction(1, 4), Fraction(3, 4)]], dtype=object)
         """
-        return _Evaluator(joint, variables, 0).run(self)
+        from causal._evaluate import Evaluator
 
-    def evaluate(self, joint: Any) -> Any:
+        return Evaluator(joint, variables, 0, on_zero).run(
+            self.expression, self.treatment + self.given, self.outcome)
+
+    def evaluate(self, joint: Any, on_zero: str = "uniform") -> Any:
         """Evaluate on an observational joint given as a ``markov.Kernel`` state whose
         codomain atoms are the observed variables (any order; leading batch axes allowed).
         Returns the interventional ``Kernel`` from ``treatment @ given`` to ``outcome``,
-        batched like ``joint``. Zero mass is handled as in :meth:`evaluate_array`.
+        batched like ``joint``, with the joint's outcome labels. ``on_zero`` as in
+        :meth:`evaluate_array`.
 
         >>> from markov import Kernel
         >>> joint = Kernel.state([[0.375, 0.125], [0.125, 0.375]], cod=("X", "Y"))
@@ -267,152 +352,44 @@ class Estimand:
         >>> k.dom, k.cod, k.array.tolist()
         (Ty('X'), Ty('Y'), [[0.75, 0.25], [0.25, 0.75]])
         """
+        from causal._evaluate import Evaluator
         from markov import Kernel
 
+        self._check_state(joint)
+        array = Evaluator(joint.array, joint.cod.names, joint.n_batch, on_zero).run(
+            self.expression, self.treatment + self.given, self.outcome)
+        names = self.treatment + self.given + self.outcome
+        labels = {v: joint.labels[v] for v in names if v in (joint.labels or {})}
+        return Kernel(array, dom=self.treatment + self.given, cod=self.outcome,
+                      name=self.query, validate=False, labels=labels or None)
+
+    def evaluate_data(self, data: Any, *, states: Mapping[str, Sequence] | None = None,
+                      exact: bool = False, on_zero: str = "uniform") -> Any:
+        """Evaluate on samples: a pandas data frame with a column per variable the estimand
+        reads (:attr:`variables`), through its empirical joint (:func:`causal.empirical`;
+        ``states`` and ``exact`` are passed on). Returns a ``Kernel`` as :meth:`evaluate`,
+        with outcome labels.
+
+        >>> import pandas as pd
+        >>> from causal.identify import identify
+        >>> df = pd.DataFrame({"X": [0, 0, 1, 1], "Y": ["a", "b", "b", "b"]})
+        >>> k = identify(ADMG([("X", "Y")]), "X", "Y").evaluate_data(df, exact=True)
+        >>> k.array.tolist(), k.labels["Y"]
+        ([[Fraction(1, 2), Fraction(1, 2)], [Fraction(0, 1), Fraction(1, 1)]], ('a', 'b'))
+        """
+        from causal.io import empirical
+
+        joint = empirical(data, self.variables, states=states, exact=exact)
+        return self.evaluate(joint, on_zero=on_zero)
+
+    def _check_state(self, joint: Any) -> None:
+        if not hasattr(joint, "dom") or not hasattr(joint, "cod"):
+            raise TypeError(f"the observational joint must be a markov.Kernel state, got "
+                            f"{type(joint).__name__}; use evaluate_array for a plain array")
         if len(joint.dom):
             raise CausalError(f"the observational joint must be a state (empty domain), got "
                               f"a kernel {joint.dom} -> {joint.cod}")
-        array = _Evaluator(joint.array, joint.cod.names, joint.n_batch).run(self)
-        return Kernel(array, dom=self.treatment + self.given, cod=self.outcome,
-                      name=self.query, validate=False)
-
-
-def _is_torch(a: Any) -> bool:
-    return type(a).__module__.startswith("torch")
-
-
-class _Evaluator:
-    def __init__(self, joint: Any, variables: Sequence[str], n_batch: int) -> None:
-        if not _is_torch(joint):
-            joint = np.asarray(joint)
-        variables = list(variables)
-        if len(set(variables)) != len(variables):
-            raise ValueError(f"variables {variables} name an axis twice")
-        if joint.ndim != n_batch + len(variables):
-            raise ValueError(f"the joint has {joint.ndim} axes but {n_batch} batch axes and "
-                             f"the variables {variables} were given")
-        _check_joint(joint, n_batch)
-        self.joint, self.vars, self.nb = joint, variables, n_batch
-        self.sizes = dict(zip(variables, tuple(joint.shape)[n_batch:]))
-        self.batch = tuple(f"\0batch{i}" for i in range(n_batch))
-        self.cache: dict = {}
-
-    def run(self, est: Estimand) -> Any:
-        needed = set(est.treatment) | set(est.given) | set(est.outcome) | _variables(
-            est.expression)
-        missing = needed - set(self.vars)
+        missing = [v for v in self.variables if v not in joint.cod.names]
         if missing:
-            raise UnknownVariable(f"the joint has no axis for {sorted(missing)}; its "
-                                  f"variables are {self.vars}")
-        array, labels = self.eval(est.expression, {})
-        target = self.batch + est.treatment + est.given + est.outcome
-        array = _align(array, labels, target)
-        shape = tuple(self.joint.shape[:self.nb]) + tuple(self.sizes[v] for v in target[
-            self.nb:])
-        array = array.expand(shape).clone() if _is_torch(array) else \
-            np.array(np.broadcast_to(array, shape))
-        axes = tuple(range(len(target) - len(est.outcome), len(target)))
-        total = _sum(array, axes, keep=True)
-        return self.divide(array, total, int(np.prod([self.sizes[v] for v in est.outcome])))
-
-    def divide(self, num: Any, den: Any, size: int) -> Any:
-        zero = den == 0
-        if _is_torch(num):
-            import torch
-
-            return torch.where(zero, num * 0 + 1.0 / size, num / torch.where(zero, 1.0, den))
-        if num.dtype == object:
-            fill, one = Fraction(1, size), 1
-        else:
-            fill, one = 1.0 / size, 1.0
-        return np.where(zero, num * 0 + fill, num / np.where(zero, one, den))
-
-    def marginal(self, vs: tuple[str, ...]) -> Any:
-        if vs not in self.cache:
-            drop = tuple(self.nb + i for i, v in enumerate(self.vars) if v not in vs)
-            m = _sum(self.joint, drop)
-            kept = [v for v in self.vars if v in vs]
-            perm = tuple(range(self.nb)) + tuple(self.nb + kept.index(v) for v in vs)
-            self.cache[vs] = m.permute(*perm) if _is_torch(m) else np.transpose(m, perm)
-        return self.cache[vs]
-
-    def eval(self, e: Expr, env: dict) -> tuple[Any, tuple]:
-        if isinstance(e, Prob):
-            vs = tuple(env.get(v, v) for v in e.vars + e.given)
-            m = self.marginal(vs)
-            den = _sum(m, tuple(range(self.nb, self.nb + len(e.vars))), keep=True)
-            size = int(np.prod([self.sizes[v] for v in vs[:len(e.vars)]]))
-            return self.divide(m, den, size), self.batch + e.vars + e.given
-        if isinstance(e, Quotient):
-            (num, ln), (den, ld) = self.eval(e.num, env), self.eval(e.den, env)
-            labels = ln + tuple(v for v in ld if v not in ln)
-            extra = [v for v in ln if v not in ld]
-            size = int(np.prod([self.sizes[env.get(v, v)] for v in extra]))
-            return self.divide(_align(num, ln, labels), _align(den, ld, labels), size), labels
-        if isinstance(e, Sum):
-            inner = dict(env)
-            inner.update(zip(e.over, e.variables))
-            terms, over = _factors(e.term), set(e.over)
-        else:
-            inner, terms, over = env, list(e.terms), set()
-        if not terms:
-            one = self.joint.sum() * 0 + 1
-            return (one if _is_torch(one) else np.asarray(one)), ()
-        parts = [self.eval(t, inner) for t in terms]
-        labels = tuple(dict.fromkeys(v for _, ls in parts for v in ls if v not in over))
-        ids = {v: i for i, v in enumerate(dict.fromkeys(v for _, ls in parts for v in ls))}
-        operands = [x for a, ls in parts for x in (a, [ids[v] for v in ls])]
-        return opt_einsum.contract(*operands, [ids[v] for v in labels]), labels
-
-
-def _check_joint(joint: Any, n_batch: int) -> None:
-    """A joint must be non-negative and sum to 1 (per batch entry): exactly for exact
-    numbers, within 1e-6 for floats; symbolic entries are not checked."""
-    axes = tuple(range(n_batch, joint.ndim))
-    if _is_torch(joint):
-        joint = joint.detach().cpu().double().numpy()
-    if joint.dtype == object:
-        if not all(isinstance(v, (Fraction, int)) for v in joint.flat):
-            return
-        negative = joint < 0
-        off = _sum(joint, axes) != 1
-    else:
-        if not np.isfinite(joint).all():
-            raise ValueError("the observational joint has a non-finite entry")
-        negative = joint < 0
-        off = np.abs(_sum(joint, axes) - 1) > 1e-6
-    if np.any(negative):
-        raise ValueError(f"the observational joint has a negative entry at "
-                         f"{tuple(int(i) for i in np.argwhere(negative)[0])}")
-    if np.any(off):
-        raise ValueError(f"the observational joint sums to {_sum(joint, axes)!r}, not 1")
-
-
-def _variables(e: Expr) -> set[str]:
-    if isinstance(e, Prob):
-        return set(e.vars) | set(e.given)
-    if isinstance(e, Product):
-        return set().union(*(_variables(t) for t in e.terms))
-    if isinstance(e, Quotient):
-        return _variables(e.num) | _variables(e.den)
-    return (_variables(e.term) - set(e.over)) | set(e.variables)
-
-
-def _sum(a: Any, axes: tuple, keep: bool = False) -> Any:
-    if not axes:
-        return a
-    if _is_torch(a):
-        return a.sum(dim=axes, keepdim=keep)
-    return a.sum(axis=axes, keepdims=keep)
-
-
-def _align(a: Any, labels: tuple, target: tuple) -> Any:
-    """Transpose ``a`` (axes ``labels``) to the order of ``target``, with size-1 axes for
-    the labels it lacks."""
-    present = [v for v in target if v in labels]
-    perm = [labels.index(v) for v in present]
-    a = a.permute(*perm) if _is_torch(a) else np.transpose(a, perm)
-    shape, it = [], iter(a.shape)
-    for v in target:
-        shape.append(next(it) if v in labels else 1)
-    return a.reshape(tuple(shape))
+            raise UnknownVariable(f"the joint has no axis for {missing}; its variables are "
+                                  f"{list(joint.cod.names)}")
