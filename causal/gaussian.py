@@ -96,37 +96,79 @@ class LinearGaussianModel:
 
     @property
     def variables(self) -> tuple[str, ...]:
-        """All variables, in the model's order."""
+        """All variables, in the model's order.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> m.variables, m.observed, m.latent
+        (('U', 'X'), ('X',), frozenset({'U'}))
+        """
         return self._variables
 
     @property
     def observed(self) -> tuple[str, ...]:
-        """The variables that are not latent, in the model's order."""
+        """The variables that are not latent, in the model's order.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> m.observed
+        ('X',)
+        """
         return tuple(v for v in self._variables if v not in self._latent)
 
     @property
     def latent(self) -> frozenset[str]:
-        """The latent (unobserved) variables."""
+        """The latent (unobserved) variables.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> sorted(m.latent)
+        ['U']
+        """
         return self._latent
 
     @property
     def intervened(self) -> frozenset[str]:
-        """The variables whose mechanism an intervention replaced."""
+        """The variables whose mechanism an intervention replaced.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> m.do(X=0.0).intervened
+        frozenset({'X'})
+        """
         return self._intervened
 
     @property
     def parents(self) -> dict[str, tuple[str, ...]]:
-        """Each variable's parents, in the order of its mechanism's inputs."""
+        """Each variable's parents, in the order of its mechanism's inputs.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> m.parents
+        {'U': (), 'X': ('U',)}
+        """
         return {v: self._kernels[v].dom.names for v in self._variables}
 
     @property
     def mechanisms(self) -> dict[str, GaussianKernel]:
-        """Each variable's mechanism, a Gaussian kernel ``parents -> V``."""
+        """Each variable's mechanism, a Gaussian kernel ``parents -> V``.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> m.mechanisms["X"].matrix.tolist()
+        [[2.0]]
+        """
         return dict(self._kernels)
 
     @property
     def dims(self) -> dict[str, int]:
-        """The dimension of each variable."""
+        """The dimension of each variable.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> m.dims
+        {'U': 1, 'X': 1}
+        """
         return dict(self._dims)
 
     @property
@@ -179,7 +221,15 @@ class LinearGaussianModel:
 
     @property
     def mapping(self) -> dict[Box, GaussianKernel]:
-        """The Gaussian kernel of each box of :attr:`diagram`."""
+        """The Gaussian kernel of each box of :attr:`diagram`, ready for
+        :func:`markov.interpret_gaussian`.
+
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
+        ...                         latent=["U"])
+        >>> from markov import interpret_gaussian
+        >>> interpret_gaussian(m.diagram, m.mapping).covariance.tolist()
+        [[5.0]]
+        """
         return {self._box(v): self._kernels[v] for v in self._variables}
 
     def _box(self, v: str) -> Box:

@@ -96,7 +96,7 @@ class GaussianKernel:
     # ---- constructors ------------------------------------------------------------------
 
     @staticmethod
-    def state(mean: Any, covariance: Any = None, cod: Ty | str | Sequence[str] = "X", *,
+    def state(mean: Any, covariance: Any = None, *, cod: Ty | str | Sequence[str],
               dims: Mapping[str, int] | None = None, name: str | None = None,
               validate: bool = True) -> GaussianKernel:
         """The Gaussian distribution ``N(mean, covariance)`` on ``cod`` (a kernel with empty
@@ -110,9 +110,8 @@ class GaussianKernel:
                               validate=validate)
 
     @staticmethod
-    def deterministic(matrix: Any, mean: Any = None, dom: Ty | str | Sequence[str] = "X",
-                      cod: Ty | str | Sequence[str] = "Y", *,
-                      dims: Mapping[str, int] | None = None,
+    def deterministic(matrix: Any, mean: Any = None, *, dom: Ty | str | Sequence[str],
+                      cod: Ty | str | Sequence[str], dims: Mapping[str, int] | None = None,
                       name: str | None = None) -> GaussianKernel:
         """The deterministic affine map ``x |-> matrix @ x + mean`` (zero covariance).
 
@@ -205,27 +204,47 @@ class GaussianKernel:
 
     @property
     def n_dom(self) -> int:
-        """The dimension of the domain space (sum of the domain atoms' dimensions)."""
+        """The dimension of the domain space (sum of the domain atoms' dimensions).
+
+        >>> GaussianKernel.identity(("X", "Y"), {"X": 2, "Y": 1}).n_dom
+        3
+        """
         return int(sum(self.dom_dims))
 
     @property
     def n_cod(self) -> int:
-        """The dimension of the codomain space."""
+        """The dimension of the codomain space.
+
+        >>> GaussianKernel.copy("X", {"X": 2}, 3).n_cod
+        6
+        """
         return int(sum(self.cod_dims))
 
     @property
     def is_state(self) -> bool:
-        """Whether the domain is empty (a distribution rather than a kernel)."""
+        """Whether the domain is empty (a distribution rather than a kernel).
+
+        >>> GaussianKernel.identity("X", {"X": 1}).is_state
+        False
+        """
         return len(self.dom) == 0
 
     @property
     def backend(self) -> str:
-        """``"numpy"`` or ``"torch"``."""
+        """``"numpy"`` or ``"torch"``.
+
+        >>> GaussianKernel.state([0.0], cod="X").backend
+        'numpy'
+        """
         return "torch" if G.is_torch(self.matrix) else "numpy"
 
     @property
     def template(self) -> Any:
-        """A tensor whose dtype and device new arrays follow (``None`` for numpy)."""
+        """A tensor whose dtype and device new arrays follow (``None`` for numpy).
+
+        >>> GaussianKernel.state([0.0], cod="X").template is None
+        True
+        """
         return self.matrix if G.is_torch(self.matrix) else None
 
     def __repr__(self) -> str:

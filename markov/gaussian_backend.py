@@ -56,7 +56,11 @@ def template_of(values: Sequence[Any]) -> Any:
 
 
 def zeros(shape: Sequence[int], template: Any = None) -> Any:
-    """Zeros of a shape in the backend of ``template`` (numpy when ``None``)."""
+    """Zeros of a shape in the backend of ``template`` (numpy when ``None``).
+
+    >>> zeros((2,)).tolist()
+    [0.0, 0.0]
+    """
     if template is not None:
         import torch
 
@@ -65,7 +69,11 @@ def zeros(shape: Sequence[int], template: Any = None) -> Any:
 
 
 def eye(n: int, template: Any = None) -> Any:
-    """The ``n x n`` identity in the backend of ``template``."""
+    """The ``n x n`` identity in the backend of ``template``.
+
+    >>> eye(2).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
     if template is not None:
         import torch
 
@@ -74,12 +82,20 @@ def eye(n: int, template: Any = None) -> Any:
 
 
 def transpose(x: Any) -> Any:
-    """Swap the last two axes (batched matrix transpose)."""
+    """Swap the last two axes (batched matrix transpose).
+
+    >>> transpose(np.zeros((5, 2, 3))).shape
+    (5, 3, 2)
+    """
     return x.swapaxes(-1, -2)
 
 
 def cat(arrays: Sequence[Any], axis: int) -> Any:
-    """Concatenate along ``axis`` (all arrays in the same backend, batch shapes equal)."""
+    """Concatenate along ``axis`` (all arrays in the same backend, batch shapes equal).
+
+    >>> cat([np.ones(1), np.zeros(2)], -1).tolist()
+    [1.0, 0.0, 0.0]
+    """
     if is_torch(arrays[0]):
         import torch
 
@@ -88,7 +104,11 @@ def cat(arrays: Sequence[Any], axis: int) -> Any:
 
 
 def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
-    """Broadcast ``x`` to ``shape`` (a view where the backend allows)."""
+    """Broadcast ``x`` to ``shape`` (a view where the backend allows).
+
+    >>> broadcast_to(np.ones(2), (3, 2)).shape
+    (3, 2)
+    """
     if tuple(x.shape) == tuple(shape):
         return x
     if is_torch(x):
@@ -97,7 +117,11 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
 
 
 def take(x: Any, index: Sequence[int], axis: int) -> Any:
-    """Select the entries ``index`` (repeats allowed) along ``axis``."""
+    """Select the entries ``index`` (repeats allowed) along ``axis``.
+
+    >>> take(np.array([1.0, 2.0]), [1, 1, 0], -1).tolist()
+    [2.0, 2.0, 1.0]
+    """
     if is_torch(x):
         import torch
 
@@ -107,12 +131,20 @@ def take(x: Any, index: Sequence[int], axis: int) -> Any:
 
 
 def matvec(matrix: Any, vector: Any) -> Any:
-    """Batched ``matrix @ vector``."""
+    """Batched ``matrix @ vector``.
+
+    >>> matvec(np.eye(2) * 2, np.ones((3, 2))).tolist()
+    [[2.0, 2.0], [2.0, 2.0], [2.0, 2.0]]
+    """
     return (matrix @ vector[..., None])[..., 0]
 
 
 def where(condition: Any, a: Any, b: Any) -> Any:
-    """Elementwise choice in the backend of ``a``."""
+    """Elementwise choice in the backend of ``a``.
+
+    >>> where(np.array([True, False]), np.ones(2), np.zeros(2)).tolist()
+    [1.0, 0.0]
+    """
     if is_torch(a):
         import torch
 
@@ -121,7 +153,11 @@ def where(condition: Any, a: Any, b: Any) -> Any:
 
 
 def eigh(x: Any) -> tuple[Any, Any]:
-    """Eigenvalues (ascending) and eigenvectors of a batch of symmetric matrices."""
+    """Eigenvalues (ascending) and eigenvectors of a batch of symmetric matrices.
+
+    >>> eigh(np.diag([2.0, 1.0]))[0].tolist()
+    [1.0, 2.0]
+    """
     if is_torch(x):
         import torch
 
@@ -130,7 +166,11 @@ def eigh(x: Any) -> tuple[Any, Any]:
 
 
 def amax(x: Any, axis: Sequence[int] | int | None = None, keepdims: bool = False) -> Any:
-    """Maximum of absolute values over ``axis`` (0 for an empty reduction)."""
+    """Maximum of absolute values over ``axis`` (0 for an empty reduction).
+
+    >>> float(amax(np.array([1.0, -3.0]))), amax(np.zeros((2, 0)), -1).tolist()
+    (3.0, [0.0, 0.0])
+    """
     if is_torch(x):
         import torch
 
@@ -154,14 +194,22 @@ def _reduced_shape(shape, axis, keepdims) -> tuple:
 
 
 def to_numpy(x: Any) -> np.ndarray:
-    """A numpy copy of ``x`` (for checks and messages)."""
+    """A numpy float64 array of ``x`` (torch tensors are detached and moved to the CPU).
+
+    >>> to_numpy([1, 2]).dtype
+    dtype('float64')
+    """
     if is_torch(x):
         return x.detach().cpu().double().numpy()
     return np.asarray(x, dtype=np.float64)
 
 
 def symmetrize(x: Any) -> Any:
-    """``(x + x^T) / 2``: removes the rounding asymmetry of a computed covariance."""
+    """``(x + x^T) / 2``: removes the rounding asymmetry of a computed covariance.
+
+    >>> symmetrize(np.array([[1.0, 2.0], [0.0, 1.0]])).tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
     return (x + transpose(x)) / 2
 
 
@@ -194,7 +242,11 @@ def psd_pinv(s: Any, rtol: float, scale: Any = None) -> tuple[Any, Any]:
 
 
 def batch_index(mask: Any) -> tuple[int, ...] | None:
-    """The first batch index where a boolean array is true, or ``None``."""
+    """The first batch index where a boolean array is true, or ``None``.
+
+    >>> batch_index(np.array([False, True])), batch_index(np.array(False))
+    ((1,), None)
+    """
     mask = to_numpy(mask) if is_torch(mask) else np.asarray(mask)
     hits = np.argwhere(mask)
     return tuple(int(i) for i in hits[0]) if len(hits) else None

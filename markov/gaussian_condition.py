@@ -353,8 +353,8 @@ class GaussianCondition:
             raise ShapeMismatch(f"condition {name or dom}: the matrix needs shape [*batch, k, "
                                 f"n] and the value [*batch, k]; got {tuple(matrix.shape)} "
                                 f"and {tuple(value.shape)}")
-        probe = GaussianKernel.deterministic(G.zeros((0, matrix.shape[-1]), t), None, dom,
-                                             Ty(), dims=dims, name=name)
+        probe = GaussianKernel.deterministic(G.zeros((0, matrix.shape[-1]), t), None,
+                                             dom=dom, cod=Ty(), dims=dims, name=name)
         for attr, v in (("matrix", matrix), ("value", value), ("dom", probe.dom),
                         ("dom_dims", probe.dom_dims), ("name", name), ("tol", tol)):
             object.__setattr__(self, attr, v)
@@ -364,12 +364,20 @@ class GaussianCondition:
 
     @property
     def cod(self) -> Ty:
-        """Conditions are effects: their codomain is the unit."""
+        """Conditions are effects: their codomain is the unit.
+
+        >>> GaussianCondition.equal("X").cod
+        Ty()
+        """
         return Ty()
 
     @property
     def dims(self) -> dict[str, int]:
-        """The dimension of each input atom."""
+        """The dimension of each input atom.
+
+        >>> GaussianCondition.equal("X", {"X": 2}).dims
+        {'X': 2}
+        """
         return dict(zip(self.dom.names, self.dom_dims))
 
     def __repr__(self) -> str:
