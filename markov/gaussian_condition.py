@@ -73,6 +73,7 @@ def condition(kernel: GaussianKernel, matrix: Any, value: Any = 0.0, *,
     markov.errors.ConditionError: the condition on X cannot hold: a deterministic combination of the variables would have to move by 1 (tolerance 1e-09)
     """
     positions = list(range(len(kernel.cod))) if on is None else kernel.positions(on)
+    kernel = _follow(kernel, [matrix, value])
     t = kernel.template
     m = G.as_float(matrix, t)
     n_on = sum(kernel.cod_dims[p] for p in positions)
@@ -104,6 +105,7 @@ def observe(kernel: GaussianKernel, evidence: Mapping[int | str, Any], *,
     """
     if not evidence:
         return kernel
+    kernel = _follow(kernel, list(evidence.values()))
     t = kernel.template
     positions, values = [], []
     for atom, value in evidence.items():
@@ -208,6 +210,15 @@ def _raise_if(bad: Any, off: Any, tol: float, label: str, kind: str) -> None:
     raise ConditionError(f"the condition on {label} cannot hold{where}: a deterministic "
                          "combination of the variables would have to move by "
                          f"{amount:.6g} (tolerance {tol:g})")
+
+
+def _follow(kernel: GaussianKernel, values: list) -> GaussianKernel:
+    """The kernel moved to torch when a value of the condition is a tensor."""
+    if kernel.template is None:
+        template = G.template_of(values)
+        if template is not None:
+            return kernel.to(template)
+    return kernel
 
 
 def _selection(dims: Sequence[int], positions: Sequence[int], template: Any) -> Any:

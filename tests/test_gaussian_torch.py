@@ -96,3 +96,12 @@ def test_the_like_argument_picks_torch_for_a_wiring_diagram():
     assert K.backend == "torch" and K.matrix.dtype == torch.float32
     assert GaussianKernel.identity(X, {"X": 1}, like=like).backend == "torch"
     assert GaussianCondition.equal(X, like=like).matrix.dtype == torch.float32
+
+
+def test_torch_evidence_moves_a_numpy_kernel_to_torch():
+    p = GaussianKernel.state([0.0, 0.0], np.eye(2), cod=("X", "Y"))
+    post = observe(p, {"X": torch.tensor([1.0, 2.0], dtype=torch.float64)})
+    assert post.backend == "torch" and post.batch_shape == (2,)
+    from markov.gaussian_condition import condition
+
+    assert condition(p, torch.tensor([[1.0, -1.0]]), 0.0).backend == "torch"
