@@ -282,14 +282,14 @@ def comb_disintegrate(joint: Kernel, treatment: str | Iterable[str],
         check_comb_conditions(graph, x, y, z)
     xy = joint.marginal(x + y)
     if on_zero == "raise":
-        _check_positive(xy, x, y, z)
+        _check_positive(xy, x, y, z, joint.labels or {})
     policy = "uniform" if on_zero == "raise" else on_zero
     first = conditional(xy, list(range(len(x))), on_zero=policy)
     second = conditional(joint.marginal(y + x + z), list(range(len(x + y))), on_zero=policy)
     return Comb(first, second, joint.marginal(x), x, y, z)
 
 
-def _check_positive(xy: Kernel, x: tuple, y: tuple, z: tuple) -> None:
+def _check_positive(xy: Kernel, x: tuple, y: tuple, z: tuple, labels: dict) -> None:
     array = xy.array
     if type(array).__module__.startswith("torch"):
         zero = (array == 0).cpu().numpy()
@@ -303,7 +303,6 @@ def _check_positive(xy: Kernel, x: tuple, y: tuple, z: tuple) -> None:
     if not np.any(zero):
         return
     index = tuple(int(i) for i in np.argwhere(zero)[0])[xy.n_batch:]
-    labels = xy.labels or {}
     shown = ", ".join(f"{v}={labels[v][i] if v in labels else i}"
                       for v, i in zip(x + y, index))
     value = array[tuple(np.argwhere(zero)[0])]
