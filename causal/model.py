@@ -225,7 +225,9 @@ class CausalModel:
         >>> m.diagram_of(["B", "A"]).cod
         Ty('B', 'A')
         """
-        outputs = self._names(outputs, "output")
+        return self._diagram(self._names(outputs, "output"))
+
+    def _diagram(self, outputs: tuple[str, ...]) -> Diagram:
         index = {v: i for i, v in enumerate(self._order)}
         return Diagram(self._order, [self._boxes[v] for v in self._order],
                        [tuple(index[p] for p in self._parents[v]) for v in self._order],
@@ -342,7 +344,7 @@ class CausalModel:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        diagram = self.diagram_of(targets + evidence).pruned()
+        diagram = self._diagram(targets + evidence).pruned()
         if do:
             diagram = surgery(diagram, sorted(do)).pruned()
         observe = {}

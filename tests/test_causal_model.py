@@ -428,3 +428,9 @@ def test_a_batched_model_from_do_broadcasts_with_query_batches():
     np.testing.assert_allclose(
         P.array[1, 0], smoking_model().query("Cancer", do={"Smoking": 0},
                                              evidence={"Tar": 1}).array)
+
+
+def test_a_target_may_also_be_evidence():
+    m = smoking_model()
+    assert m.query(["Tar", "Cancer"], evidence={"Tar": 1}).array[0].tolist() == [0.0, 0.0]
+    assert m.query("Tar", evidence={"Tar": 1, "Cancer": 0}).array.tolist() == [0.0, 1.0]
