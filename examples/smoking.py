@@ -3,7 +3,9 @@
     U -> Smoking, U -> Cancer, Smoking -> Tar -> Cancer      (U latent: discarded)
 
 Run with ``make demo``. Prints the exact observational joint of (Smoking, Tar, Cancer) and
-writes a drawing of the diagram to ``build/smoking.png``.
+writes a drawing of the diagram to ``build/smoking.png``; then P(Cancer | do(Smoking)) by
+surgery next to the naive P(Cancer | Smoking), and the intervened diagram to
+``build/smoking_do.png``.
 """
 
 from fractions import Fraction as Fr
@@ -60,6 +62,25 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     model.draw(out / "smoking.png", styles={"U": {"linestyle": "--"}})
     print(f"Drawing written to {out / 'smoking.png'}")
+    intervene(out)
+
+
+def intervene(out: Path) -> None:
+    """With the latent U known, P(Cancer | do(Smoking)) by string-diagram surgery, next to the
+    naive conditional P(Cancer | Smoking); the intervened diagram is drawn."""
+    from causal import CausalModel
+
+    causal_model = CausalModel({box.name: box.dom.names for box in CPTS},
+                               {box.name: table for box, table in CPTS.items()},
+                               states={box.name: ["no", "yes"] for box in CPTS}, latent=["U"])
+    do = causal_model.query("Cancer", do={"Smoking": ["no", "yes"]})       # one contraction
+    see = causal_model.query("Cancer", evidence={"Smoking": ["no", "yes"]})  # a batch of 2
+    print("P(Cancer = yes | do(Smoking)) by surgery, next to the naive P(Cancer = yes | Smoking):")
+    for i, name in enumerate(("no", "yes")):
+        print(f"  Smoking={name:3}  do: {do.array[i, 1]}   see: {see.array[i, 1]}")
+    intervened = causal_model.do(Smoking="yes")
+    intervened.draw(out / "smoking_do.png")
+    print(f"Intervened diagram {intervened.diagram} written to {out / 'smoking_do.png'}")
 
 
 if __name__ == "__main__":
