@@ -377,6 +377,20 @@ class CausalModel:
                                      "distribution; use query() for the full model")
         return self.query(variables)
 
+    def counterfactual(self, targets: str | Sequence[str], do: Mapping[str, Any],
+                       evidence: Mapping[str, Any] | Any = None, **kwargs: Any) -> Kernel:
+        """``P(targets_{do} | evidence)`` by a twin diagram sharing the exogenous variables;
+        see :func:`causal.counterfactual.counterfactual` (and its stated assumption for
+        mechanisms without explicit noise).
+
+        >>> m = CausalModel({"S": [], "C": ["S"]}, {"S": [0.5, 0.5], "C": [[1, 0], [0, 1]]})
+        >>> m.counterfactual("C", do={"S": 0}, evidence={"C": 1}).array.tolist()
+        [1.0, 0.0]
+        """
+        from causal.counterfactual import counterfactual
+
+        return counterfactual(self, targets, do, evidence, **kwargs)
+
     # ---- I/O (see causal.io) ----------------------------------------------------------
 
     @classmethod
