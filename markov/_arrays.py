@@ -174,6 +174,15 @@ def wiring(diagram: Any, sizes: Any, like: Any = None) -> Any:
     from markov.interpret import interpret
     from markov.kernel import Kernel
 
+    if not diagram.wires:                     # the identity on the unit: the scalar 1
+        if B.is_torch(like):
+            import torch
+
+            one = torch.ones((), dtype=like.dtype, device=like.device)
+        else:
+            one = np.array(Fraction(1) if B.backend_of(like) == "exact" else 1.0, dtype=object
+                           if B.backend_of(like) == "exact" else np.float64)
+        return Kernel(one, validate=False)
     kernel = interpret(diagram, {}, sizes=sizes, like=like)
     if like is None or B.backend_of(like) != "exact" or kernel.backend == "exact":
         return kernel

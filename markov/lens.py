@@ -92,8 +92,7 @@ class BayesianLens:
         first, second = self.backward, other.backward
 
         def backward(prior: Kernel) -> Kernel:
-            return (first(prior.marginal(list(range(n))))
-                    @ second(prior.marginal(list(range(n, n + m)))))
+            return first(_part(prior, range(n))) @ second(_part(prior, range(n, n + m)))
 
         return BayesianLens(self.forward @ other.forward, backward)
 
@@ -109,6 +108,13 @@ class BayesianLens:
 
     def __repr__(self) -> str:
         return f"<BayesianLens {self.dom} -> {self.cod}>"
+
+
+def _part(prior: Kernel, positions: range) -> Kernel:
+    """The marginal of ``prior`` on some positions (the unit state when there are none)."""
+    if len(positions):
+        return prior.marginal(list(positions))
+    return wiring(_d.identity(Ty()), {}, prior.array)
 
 
 def bayes_lens(f: Kernel, on_zero: str = "prior") -> BayesianLens:
