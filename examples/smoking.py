@@ -5,7 +5,9 @@
 Run with ``make demo``. Prints the exact observational joint of (Smoking, Tar, Cancer) and
 writes a drawing of the diagram to ``build/smoking.png``; then P(Cancer | do(Smoking)) by
 surgery next to the naive P(Cancer | Smoking), and the intervened diagram to
-``build/smoking_do.png``.
+``build/smoking_do.png``; finally P(Cancer | do(Smoking)) identified from the observational
+joint alone (U latent) by the front-door formula and by comb disintegration, checked exactly
+against the surgery with U known.
 """
 
 from fractions import Fraction as Fr
@@ -62,10 +64,11 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     model.draw(out / "smoking.png", styles={"U": {"linestyle": "--"}})
     print(f"Drawing written to {out / 'smoking.png'}")
-    intervene(out)
+    truth = intervene(out)
+    identification(joint, truth)
 
 
-def intervene(out: Path) -> None:
+def intervene(out: Path):
     """With the latent U known, P(Cancer | do(Smoking)) by string-diagram surgery, next to the
     naive conditional P(Cancer | Smoking); the intervened diagram is drawn."""
     from causal import CausalModel
@@ -81,6 +84,29 @@ def intervene(out: Path) -> None:
     intervened = causal_model.do(Smoking="yes")
     intervened.draw(out / "smoking_do.png")
     print(f"Intervened diagram {intervened.diagram} written to {out / 'smoking_do.png'}")
+    return do
+
+
+def identification(joint, truth) -> None:
+    """P(Cancer | do(Smoking)) from the observational joint of (Smoking, Tar, Cancer) alone:
+    the graph says only that a latent U confounds Smoking and Cancer."""
+    import networkx as nx
+
+    from causal.comb import comb_disintegrate
+    from causal.identify import identify
+
+    graph = nx.DiGraph([("U", "Smoking"), ("U", "Cancer"), ("Smoking", "Tar"),
+                        ("Tar", "Cancer")])
+    graph.nodes["U"]["latent"] = True
+    estimand = identify(graph, "Smoking", "Cancer")
+    effect = estimand.evaluate(joint)                   # a kernel Smoking -> Cancer
+    print(f"Identified with U latent: {estimand}")
+    print(f"  as a diagram over the joint's kernels: {estimand.diagram}")
+    comb = comb_disintegrate(joint, "Smoking", "Tar", "Cancer", graph=graph).plug()
+    for i, name in enumerate(("no", "yes")):
+        print(f"  Smoking={name:3}  P(Cancer = yes | do(Smoking)) = {effect.array[i, 1]}")
+    assert (effect.array == truth.array).all() and (comb.array == truth.array).all()
+    print("  equal, exactly, to surgery with U known (and to the plugged comb)")
 
 
 if __name__ == "__main__":
