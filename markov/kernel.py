@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from diagrams import Box, Category, Diagram, Ty, as_ty
 from diagrams import diagram as _d
 from markov import backend as B
@@ -210,7 +212,19 @@ def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     sizes = {t: s for k in kernels for t, s in k.sizes.items()}
     like = next((k.array for k in kernels if B.is_torch(k.array)),
                 next((k.array for k in kernels if k.backend == "exact"), None))
-    return interpret(diagram, mapping, sizes=sizes, validate=False, like=like)
+    result = interpret(diagram, mapping, sizes=sizes, validate=False, like=like)
+    batch = _broadcast(k.batch_shape for k in kernels)
+    if result.batch_shape != batch:
+        # Pruned boxes (e.g. a marginal onto nothing) still carry their batch shape.
+        array = result.array
+        shape = (*batch, *result.event_shape)
+        array = array.expand(shape) if B.is_torch(array) else np.broadcast_to(array, shape)
+        result = Kernel(array, result.dom, result.cod, validate=False)
+    return result
+
+
+def _broadcast(shapes) -> tuple[int, ...]:
+    return tuple(np.broadcast_shapes(*shapes))
 
 
 def _wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any) -> Kernel:
