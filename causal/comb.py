@@ -188,7 +188,8 @@ def check_comb_conditions(graph: Any, treatment: str | Iterable[str],
        edge at ``Y``): the channel ``X -> Y`` is unconfounded, so the hole of the comb is
        filled by ``ω_{Y|X}`` in the observed world and by the same channel after ``do(X)``;
     4. no edge ``X -> Z``: ``Y`` screens off ``X`` from ``Z``, so the second tooth reads
-       ``X`` only through the latent, i.e. through the memory;
+       ``X`` only through the latent, i.e. through the memory
+
     (latents may confound ``X`` and ``Z``, within ``X`` and within ``Z``). The fifth
     condition, positivity of ``ω`` on ``X @ Y`` (the paper asks full support), is checked
     on the joint by :func:`comb_disintegrate`.
