@@ -12,4 +12,4 @@ CASES = [(law, backend) for law in LAWS for backend in law.backends]
 def test_law_holds_on_backend(law, backend):
     if backend == "torch":
         pytest.importorskip("torch")
-    check_law(law, backend, max_examples=20)
+    check_law(law, backend, max_examples=15)

@@ -1,14 +1,19 @@
-"""Running a law: draw examples, evaluate both sides, compare with the law's equality."""
+"""Running a law: draw examples, evaluate both sides, compare with the law's equality.
+
+The same runner serves every semantics; the backend name picks how diagrams are interpreted
+and how results are compared (finite kernels, or Gaussian kernels for ``"gaussian"``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, assume, find, given, settings
 from hypothesis.errors import NoSuchExample
 
-from diagrams import Box, Diagram, copy
+from diagrams import Box, copy
 from markov import backend as B
 from markov.interpret import interpret
 from markov.kernel import Kernel
@@ -16,6 +21,8 @@ from markov.testing.laws import Law
 
 #: Tolerance of float comparisons; exact arrays are compared exactly.
 ATOL = 1e-9
+#: Tolerances of the comparisons of Gaussian kernels (their inputs are small integers).
+GAUSSIAN_RTOL, GAUSSIAN_ATOL = 1e-6, 1e-7
 
 
 def kernels_equal(a: Kernel, b: Kernel, atol: float = ATOL) -> bool:
@@ -45,31 +52,70 @@ def _host(array: Any) -> np.ndarray:
     return np.asarray(array)
 
 
-def _joint(state: Kernel, f: Kernel) -> Kernel:
+def _graph(state: Kernel, f: Kernel) -> Kernel:
     """``state >> copy >> (id @ f)``: the graph of ``f`` over ``state``."""
     s, k = Box("s", state.dom, state.cod), Box("f", f.dom, f.cod)
     return interpret(s >> copy(state.cod) >> (state.cod @ k), {s: state, k: f},
                      validate=False)
 
 
-def holds(law: Law, example: dict) -> bool:
+@dataclass(frozen=True)
+class Semantics:
+    """What the runner needs of a semantics: interpretation of diagrams (given the boxes'
+    values and the sizes of the types), equality of results, and graphs over a state."""
+
+    interpret: Callable[..., Any]
+    equal: Callable[[Any, Any], bool]
+    graph: Callable[[Any, Any], Any]
+    sizes: Callable[[Any], dict]
+
+
+FINITE = Semantics(lambda d, mapping, sizes: interpret(d, mapping, sizes=sizes),
+                   kernels_equal, _graph, lambda k: k.sizes)
+
+
+def _gaussian() -> Semantics:
+    from markov.gaussian_interpret import interpret_gaussian
+    from markov.testing.gaussian_laws import gaussian_graph
+
+    return Semantics(lambda d, mapping, dims: interpret_gaussian(d, mapping, dims=dims),
+                     lambda a, b: a.allclose(b, rtol=GAUSSIAN_RTOL, atol=GAUSSIAN_ATOL),
+                     gaussian_graph, lambda k: k.dims)
+
+
+def semantics_of(backend: str) -> Semantics:
+    """The semantics a backend name stands for.
+
+    >>> semantics_of("exact") is FINITE
+    True
+    """
+    return _gaussian() if backend == "gaussian" else FINITE
+
+
+def holds(law: Law, example: dict, backend: str = "numpy") -> bool:
     """Whether ``law`` holds on one example (arguments as drawn by ``law.data``); examples
-    failing the side condition count as holding."""
+    failing the side condition count as holding.
+
+    >>> from markov.testing import LAWS_BY_NAME
+    >>> law = LAWS_BY_NAME["copy is commutative"]
+    >>> holds(law, {"p": Kernel.state([0.5, 0.5], cod="X")})
+    True
+    """
     if law.condition is not None and not law.condition(**example):
         return True
+    sem = semantics_of(backend)
     if law.on == "diagrams":
         boxes = {n: Box(n, k.dom, k.cod) for n, k in example.items()}
-        left, right = law.lhs(**boxes), law.rhs(**boxes)
         mapping = {boxes[n]: k for n, k in example.items()}
-        sizes = {t: s for k in example.values() for t, s in k.sizes.items()}
-        left = interpret(left, mapping, sizes=sizes)
-        right = interpret(right, mapping, sizes=sizes)
+        sizes = {t: s for k in example.values() for t, s in sem.sizes(k).items()}
+        left = sem.interpret(law.lhs(**boxes), mapping, sizes)
+        right = sem.interpret(law.rhs(**boxes), mapping, sizes)
     else:
         left, right = law.lhs(**example), law.rhs(**example)
     if law.equality == "almost_surely":
         state = law.state(**example)
-        return kernels_equal(_joint(state, left), _joint(state, right))
-    return kernels_equal(left, right)
+        return sem.equal(sem.graph(state, left), sem.graph(state, right))
+    return sem.equal(left, right)
 
 
 def check_law(law: Law, backend: str, max_examples: int = 25) -> None:
@@ -98,13 +144,14 @@ def check_law(law: Law, backend: str, max_examples: int = 25) -> None:
         @settings(**options)
         def semantics(example):
             assume(law.condition is None or law.condition(**example))
-            assert holds(law, example), f"law {law.name!r} fails on {backend}: {example}"
+            assert holds(law, example, backend), f"law {law.name!r} fails on {backend}: " \
+                                                 f"{example}"
 
         semantics()
     else:
         try:
             # No shrinking: a negative control only needs some counterexample.
-            find(strategy, lambda example: not holds(law, example),
+            find(strategy, lambda example: not holds(law, example, backend),
                  settings=settings(max_examples=max_examples * 8, database=None,
                                    deadline=None, phases=[Phase.generate]))
         except NoSuchExample:

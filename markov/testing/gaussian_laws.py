@@ -19,7 +19,8 @@ singular, possibly batched) Gaussian kernels.
 Random numbers are small integers, so that a singular covariance is singular exactly and the
 comparisons (``allclose``) need no tuning.
 
->>> check_gaussian_law(GAUSSIAN_LAWS_BY_NAME["conditions commute"], max_examples=5)
+>>> from markov.testing import check_law
+>>> check_law(GAUSSIAN_LAWS_BY_NAME["conditions commute"], "gaussian", max_examples=5)
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, assume, find, given, settings
+from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
-from hypothesis.errors import NoSuchExample
 
 from diagrams import Box, Diagram, Functor, Ty, as_ty, copy
 from markov.gaussian import GaussianKernel, gaussian_category
@@ -45,9 +45,6 @@ from markov.gaussian_condition import (
 from markov.gaussian_interpret import interpret_gaussian
 from markov.testing.laws import CORE_LAWS, Law
 from markov.testing.strategies import diagrams
-
-#: Tolerances of the comparisons of Gaussian kernels.
-RTOL, ATOL = 1e-6, 1e-7
 
 GAUSSIAN = ("gaussian",)
 
@@ -148,74 +145,19 @@ def gaussian_interpretations(draw, diagram: Diagram, dims: Mapping[str, int],
             for box in set(diagram.boxes)}
 
 
-# ---- checking -------------------------------------------------------------------------------
-
-def gaussian_equal(a: GaussianKernel, b: GaussianKernel, rtol: float = RTOL,
-                   atol: float = ATOL) -> bool:
-    """Whether two Gaussian kernels have the same types and close arrays.
+def gaussian_graph(state: GaussianKernel, kernel: GaussianKernel) -> GaussianKernel:
+    """``state >> copy >> (id @ kernel)``: the graph of a Gaussian kernel over a state.
 
     >>> p = GaussianKernel.state([0.0], [[1.0]], cod="X")
-    >>> gaussian_equal(p, p), gaussian_equal(p, GaussianKernel.state([1.0], [[1.0]], cod="X"))
-    (True, False)
+    >>> gaussian_graph(p, GaussianKernel.identity("X", {"X": 1})).cod
+    Ty('X', 'X')
     """
-    return a.allclose(b, rtol=rtol, atol=atol)
-
-
-def _graph(state: GaussianKernel, kernel: GaussianKernel) -> GaussianKernel:
     dims = state.dims
     return state >> GaussianKernel.copy(state.cod, dims) >> (
         GaussianKernel.identity(state.cod, dims) @ kernel)
 
 
-def gaussian_holds(law: Law, example: dict) -> bool:
-    """Whether ``law`` holds on one example of the Gaussian semantics; examples failing the
-    side condition count as holding.
-
-    >>> law = GAUSSIAN_LAWS_BY_NAME["conditions commute"]
-    >>> gaussian_holds(law, first_example(law.data("gaussian")))
-    True
-    """
-    if law.condition is not None and not law.condition(**example):
-        return True
-    if law.on == "diagrams":
-        boxes = {n: Box(n, k.dom, k.cod) for n, k in example.items()}
-        mapping = {boxes[n]: k for n, k in example.items()}
-        dims = {t: d for k in example.values() for t, d in k.dims.items()}
-        left = interpret_gaussian(law.lhs(**boxes), mapping, dims=dims)
-        right = interpret_gaussian(law.rhs(**boxes), mapping, dims=dims)
-    else:
-        left, right = law.lhs(**example), law.rhs(**example)
-    if law.equality == "almost_surely":
-        state = law.state(**example)
-        return gaussian_equal(_graph(state, left), _graph(state, right))
-    return gaussian_equal(left, right)
-
-
-def check_gaussian_law(law: Law, max_examples: int = 25) -> None:
-    """Check a Gaussian law with hypothesis: every example satisfies it, or, for a negative
-    control (``expect=False``), some example violates it.
-
-    >>> check_gaussian_law(GAUSSIAN_LAWS_BY_NAME["discard is natural (Markov) (Gaussian)"],
-    ...                    max_examples=5)
-    """
-    strategy = law.data("gaussian")
-    if law.expect:
-        @given(strategy)
-        @settings(max_examples=max_examples, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def run(example):
-            assume(law.condition is None or law.condition(**example))
-            assert gaussian_holds(law, example), f"law {law.name!r} fails: {example}"
-
-        run()
-        return
-    try:
-        find(strategy, lambda example: not gaussian_holds(law, example),
-             settings=settings(max_examples=max_examples * 8, database=None, deadline=None,
-                               phases=[Phase.generate]))
-    except NoSuchExample:
-        raise AssertionError(f"negative control {law.name!r} found no counterexample") \
-            from None
+_graph = gaussian_graph
 
 
 # ---- the core laws, on Gaussian kernels ------------------------------------------------------
@@ -434,11 +376,9 @@ __all__ = [
     "GAUSSIAN_LAWS",
     "GAUSSIAN_LAWS_BY_NAME",
     "GAUSSIAN_ONLY_LAWS",
-    "check_gaussian_law",
     "first_example",
     "gaussian_dims",
-    "gaussian_equal",
-    "gaussian_holds",
+    "gaussian_graph",
     "gaussian_interpretations",
     "gaussian_kernels",
     "gaussian_states_with_point",
