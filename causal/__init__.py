@@ -18,6 +18,18 @@ __all__ = [
     "LatentVariable",
 ]
 
+# Identification, comb disintegration and counterfactuals.
+from causal.admg import ADMG  # noqa: E402
+from causal.comb import Comb, check_comb_conditions, comb_disintegrate  # noqa: E402
+from causal.counterfactual import counterfactual, twin_diagram  # noqa: E402
+from causal.errors import CombConditionsNotMet, NoDiagramForm, NotIdentifiable  # noqa: E402
+from causal.estimand import Estimand  # noqa: E402
+from causal.identify import Hedge, identify  # noqa: E402
+
+__all__ += ["ADMG", "identify", "Estimand", "Hedge", "NotIdentifiable", "NoDiagramForm",
+            "comb_disintegrate", "Comb", "check_comb_conditions", "CombConditionsNotMet",
+            "counterfactual", "twin_diagram"]
+
 # Guarded so that a module still missing does not break ``import causal``.
 try:  # model I/O: pgmpy and pandas are optional, imported only when used
     from causal.io import empirical, fit, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
