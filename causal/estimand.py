@@ -338,12 +338,16 @@ class Estimand:
         return Evaluator(joint, variables, 0, on_zero).run(
             self.expression, self.treatment + self.given, self.outcome)
 
-    def evaluate(self, joint: Any, on_zero: str = "uniform") -> Any:
+    def evaluate(self, joint: Any, on_zero: str = "uniform", *,
+                 treatment_value: Any = None) -> Any:
         """Evaluate on an observational joint given as a ``markov.Kernel`` state whose
         codomain atoms are the observed variables (any order; leading batch axes allowed).
         Returns the interventional ``Kernel`` from ``treatment @ given`` to ``outcome``,
-        batched like ``joint``, with the joint's outcome labels. ``on_zero`` as in
-        :meth:`evaluate_array`.
+        batched like ``joint``, with the joint's labels. ``on_zero`` as in
+        :meth:`evaluate_array`. With ``treatment_value`` (a value for a single treatment,
+        or a mapping from each treatment to its value; an outcome index or, with labels, a
+        name) the treatment is fixed: a state on the outcome (a kernel ``given -> outcome``
+        for a conditional effect).
 
         >>> from markov import Kernel
         >>> joint = Kernel.state([[0.375, 0.125], [0.125, 0.375]], cod=("X", "Y"))
@@ -351,6 +355,8 @@ class Estimand:
         >>> k = identify(ADMG([("X", "Y")]), "X", "Y").evaluate(joint)
         >>> k.dom, k.cod, k.array.tolist()
         (Ty('X'), Ty('Y'), [[0.75, 0.25], [0.25, 0.75]])
+        >>> identify(ADMG([("X", "Y")]), "X", "Y").evaluate(joint, treatment_value=1).tolist()
+        [0.25, 0.75]
         """
         from causal._evaluate import Evaluator
         from markov import Kernel
@@ -359,9 +365,29 @@ class Estimand:
         array = Evaluator(joint.array, joint.cod.names, joint.n_batch, on_zero).run(
             self.expression, self.treatment + self.given, self.outcome)
         names = self.treatment + self.given + self.outcome
-        labels = {v: joint.labels[v] for v in names if v in (joint.labels or {})}
-        return Kernel(array, dom=self.treatment + self.given, cod=self.outcome,
-                      name=self.query, validate=False, labels=labels or None)
+        labels = {v: tuple(joint.labels[v]) for v in names if v in (joint.labels or {})}
+        dom = self.treatment + self.given
+        if treatment_value is not None:
+            array = self._select(array, joint, treatment_value, labels)
+            dom = self.given
+        return Kernel(array, dom=dom, cod=self.outcome, name=self.query, validate=False,
+                      labels=labels or None)
+
+    def _select(self, array: Any, joint: Any, value: Any, labels: dict) -> Any:
+        from causal._values import indices
+
+        if not isinstance(value, Mapping):
+            if len(self.treatment) != 1:
+                raise CausalError(f"the treatment is {list(self.treatment)}: give "
+                                  "treatment_value as a mapping from each to its value")
+            value = {self.treatment[0]: value}
+        if set(value) != set(self.treatment):
+            raise UnknownVariable(f"treatment_value names {sorted(value)}, but the treatment "
+                                  f"is {list(self.treatment)}")
+        sizes = joint.sizes
+        index = tuple(int(indices(v, labels.get(v, tuple(str(i) for i in range(sizes[v]))),
+                                  value[v], "treatment")) for v in self.treatment)
+        return array[(slice(None),) * joint.n_batch + index]
 
     def evaluate_data(self, data: Any, *, states: Mapping[str, Sequence] | None = None,
                       exact: bool = False, on_zero: str = "uniform") -> Any:

@@ -461,7 +461,10 @@ def identify(graph: ADMG | nx.DiGraph | Any, treatment: str | Iterable[str],
         raw = ctx.idc(frozenset(y), frozenset(x), frozenset(z))
     except _Fail as fail:
         hedge = Hedge(*map(frozenset, fail.hedge[:3]), *fail.hedge[3:])
-        shown = lambda s: "{" + ", ".join(ctx.sort(s)) + "}"
+
+        def shown(s: Iterable[str]) -> str:
+            return "{" + ", ".join(ctx.sort(s)) + "}"
+
         asked = _query(x, y, z, " | ")
         refuted = _query(hedge.treatment, hedge.outcome, (), " | ")
         also = f" (a hedge for {refuted})" if refuted != asked else ""

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from causal import empirical
 from causal.admg import ADMG
-from causal.errors import CausalError, NoDiagramForm, NotIdentifiable, UnknownVariable
+from causal.errors import (CausalError, InvalidValue, NoDiagramForm, NotIdentifiable,
+                           UnknownVariable)
 from causal.identify import Estimand, Prob, Product, Quotient, Sum, identify
 from diagrams import Box, Ty
 from markov import Kernel, ZeroMass, interpret
@@ -235,3 +236,29 @@ def test_variables_follow_the_graph_order():
     g = nx.DiGraph([("U", "S"), ("U", "C"), ("S", "T"), ("T", "C")])
     g.nodes["U"]["latent"] = True
     assert identify(g, "S", "C").variables == ("S", "T", "C")
+
+
+def test_treatment_value_fixes_the_treatment_and_gives_a_state():
+    est = identify(FRONT_DOOR, "S", "C")
+    joint = random_joint(["S", "T", "C"], {"S": 2, "T": 2, "C": 3}, seed=9)
+    kernel = est.evaluate(joint)
+    state = est.evaluate(joint, treatment_value=1)
+    assert state.dom == Ty() and state.array.tolist() == kernel.array[1].tolist()
+    named = Kernel.state(joint.array, cod=joint.cod, labels={"S": ("no", "yes")})
+    assert est.evaluate(named, treatment_value="yes").array.tolist() == kernel.array[1].tolist()
+    assert est.evaluate(named, treatment_value={"S": "no"}).array.tolist() == \
+        kernel.array[0].tolist()
+    conditional = identify(FRONT_DOOR, "S", "C", given="T")
+    k = conditional.evaluate(joint, treatment_value=0)
+    assert k.dom == Ty("T") and k.array.tolist() == conditional.evaluate(joint).array[0].tolist()
+    g = ADMG([("X1", "Y"), ("X2", "Y")])
+    two = identify(g, ["X1", "X2"], "Y")
+    j2 = random_joint(["X1", "X2", "Y"], dict.fromkeys(["X1", "X2", "Y"], 2), seed=10)
+    assert two.evaluate(j2, treatment_value={"X1": 1, "X2": 0}).array.tolist() == \
+        two.evaluate(j2).array[1, 0].tolist()
+    with pytest.raises(CausalError, match="give treatment_value as a mapping"):
+        two.evaluate(j2, treatment_value=1)
+    with pytest.raises(UnknownVariable, match="treatment_value names \\['X1'\\]"):
+        two.evaluate(j2, treatment_value={"X1": 1})
+    with pytest.raises(InvalidValue, match="'S' has no outcome 'maybe'"):
+        est.evaluate(named, treatment_value="maybe")
