@@ -82,7 +82,15 @@ class Comb:
 
     @property
     def mapping(self) -> dict[Box, Kernel]:
-        """Each box of :meth:`diagram` (but an intervention's) to its kernel."""
+        """Each box of :meth:`diagram` (but an intervention's) to its kernel.
+
+        >>> from markov import Kernel
+        >>> joint = Kernel.state([[[0.375, 0.0], [0.0625] * 2], [[0.0625] * 2, [0.0, 0.375]]],
+        ...                      cod=("S", "T", "C"))
+        >>> {b.name: k.array.tolist() for b, k in comb_disintegrate(joint, "S", "T", "C")
+        ...  .mapping.items()}["P(T|S)"]
+        [[0.75, 0.25], [0.25, 0.75]]
+        """
         return dict(zip(self.boxes, (self.first, self.second, self.marginal)))
 
     def diagram(self, intervention: Box | None = None) -> Diagram:
