@@ -29,6 +29,18 @@ assert "copy is natural for noisy kernels (negative control)" in {
     law.name for law in LAWS if not law.expect}
 
 # %%
+# The sides of a diagram law are functions of boxes, so they can be drawn — here the
+# naturality of swap, with boxes named as in the law.
+
+from diagrams import Box, Ty
+
+swap_law = LAWS_BY_NAME["swap is natural"]
+f_box, g_box = Box("f", Ty("X"), Ty("Y")), Box("g", Ty("Z"), Ty("X"))
+left, right = swap_law.lhs(f_box, g_box), swap_law.rhs(f_box, g_box)
+assert left == right                  # a law of the syntax: equal up to the axioms
+figures = [left.draw(), right.draw()]
+
+# %%
 # :func:`~markov.testing.check_law` runs one law on one of the library's backends with
 # hypothesis: it returns quietly, or raises with a minimal counterexample. A negative control
 # passes when hypothesis *finds* an example where it fails.
@@ -53,7 +65,7 @@ from functools import reduce
 
 import numpy as np
 
-from diagrams import Box, Category, Functor, Ty
+from diagrams import Category, Functor
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,7 +162,7 @@ def check_in_relations(law, swap_bug=False, options=SETTINGS):
             raise AssertionError(f"negative control {law.name!r} never failed") from None
 
 
-diagram_laws = [law for law in LAWS if law.on == "diagrams"]
+diagram_laws = [law for law in LAWS if law.on == "diagrams" and "numpy" in law.backends]
 for law in diagram_laws:
     check_in_relations(law)
 print(f"all {len(diagram_laws)} diagram laws hold in relations, "

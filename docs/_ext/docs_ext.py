@@ -145,7 +145,12 @@ class PublicApiDirective(SphinxDirective):
         seen = {id(obj) for _, obj in public}
         for dotted in (self.options.get("extra") or "").split():
             owner, _, name = dotted.rpartition(".")
-            obj = getattr(importlib.import_module(owner), name)
+            try:
+                obj = getattr(importlib.import_module(owner), name)
+            except (ImportError, AttributeError):
+                logger.warning(f"public-api: {dotted} does not exist (any more?)",
+                               location=(self.env.docname, self.lineno))
+                continue
             if id(obj) not in seen:
                 public.append((dotted, obj))
                 seen.add(id(obj))
@@ -214,43 +219,38 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
 
 
-def _catalogues() -> list[tuple[str, str, list]]:
-    from markov.testing import laws as core
+_GROUPS = [
+    ("CORE_LAWS", "Laws of Markov categories, as diagrams",
+     "Each law is an equation between two string diagrams built from the boxes named in it. "
+     "Both sides are interpreted with random kernels for the boxes and compared; a "
+     "*syntactic* law also has its two sides compared as diagrams, up to the axioms."),
+    ("SEMANTIC_LAWS", "Laws of the semantics",
+     "Interpretation is a functor: one contraction of a random diagram equals the fold of "
+     "the functor over its boxes, and it preserves composition and tensor."),
+    ("INFERENCE_LAWS", "Laws of inference",
+     "Disintegration, Bayesian inversion, updates on evidence and Bayesian lenses. Priors "
+     "and kernels are drawn with zeros, so the zero-mass policies are exercised; where a "
+     "conditional is unique only almost surely, the law compares the two sides almost "
+     "surely."),
+    ("GAUSSIAN_LAWS", "Laws of the Gaussian semantics",
+     "The diagram laws above, interpreted by linear-Gaussian kernels (possibly singular, "
+     "possibly batched), and the laws of exact conditioning (Stein & Staton)."),
+]
 
-    out = [("Laws of Markov categories, as diagrams",
-            "Each law is an equation between two string diagrams built from the boxes named "
-            "in it. Both sides are interpreted with random kernels for the boxes and compared; "
-            "a *syntactic* law also has its two sides compared as diagrams, up to the axioms.",
-            core.CORE_LAWS),
-           ("Laws of the semantics",
-            "Interpretation is a functor: one contraction of a random diagram equals the fold "
-            "of the functor over its boxes, and it preserves composition and tensor.",
-            core.SEMANTIC_LAWS)]
-    known = {law.name for law in core.CORE_LAWS + core.SEMANTIC_LAWS}
-    extra = [law for law in core.LAWS if law.name not in known]
-    try:
-        from markov.testing.inference_laws import INFERENCE_LAWS
-    except ImportError:  # pragma: no cover - the catalogue has not landed
-        INFERENCE_LAWS = []
-    extra = [law for law in extra if law not in INFERENCE_LAWS]
-    if extra:
-        out.append(("Other laws of the catalogue", "", extra))
-    if INFERENCE_LAWS:
-        out.append(("Laws of inference",
-                    "Disintegration, Bayesian inversion, updates on evidence and Bayesian "
-                    "lenses. Priors and kernels are drawn with zeros, so the zero-mass "
-                    "policies are exercised; where a conditional is unique only almost "
-                    "surely, the law compares the two sides almost surely.",
-                    INFERENCE_LAWS))
-    try:
-        from markov.testing.gaussian_laws import GAUSSIAN_LAWS
-    except ImportError:  # pragma: no cover
-        GAUSSIAN_LAWS = []
-    if GAUSSIAN_LAWS:
-        out.append(("Laws of the Gaussian semantics",
-                    "The diagram laws above, interpreted by linear-Gaussian kernels "
-                    "(possibly singular, possibly batched), and the laws of exact "
-                    "conditioning (Stein & Staton).", GAUSSIAN_LAWS))
+
+def _catalogues() -> list[tuple[str, str, list]]:
+    """The catalogue ``markov.testing.LAWS``, in the groups the package exports."""
+    import markov.testing as testing
+
+    out, listed = [], set()
+    for attribute, title, intro in _GROUPS:
+        laws = [law for law in getattr(testing, attribute, []) if law.name not in listed]
+        if laws:
+            out.append((title, intro, laws))
+            listed |= {law.name for law in laws}
+    rest = [law for law in testing.LAWS if law.name not in listed]
+    if rest:
+        out.append(("Other laws of the catalogue", "", rest))
     return out
 
 
