@@ -370,6 +370,10 @@ def write_performance_page(srcdir: Path) -> Path:
     source = srcdir / "performance.md"
     if source.exists():
         text = source.read_text()
+        # The copy lives one folder down: relative links and images get a "../".
+        text = re.sub(r"(\]\()(?![a-z]+:|/|#)", r"\1../", text)
+        if not re.match(r"\s*# ", text):
+            text = "# Performance\n\n" + text
     else:
         text = ("# Performance\n\nThe benchmark results have not been generated in this "
                 "checkout yet: run `make bench`, which writes `docs/performance.md`, then "
