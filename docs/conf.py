@@ -58,6 +58,7 @@ sphinx_gallery_conf = {
     "filename_pattern": r".*\.py$",
     "ignore_pattern": r"(__init__|conftest)\.py$",
     "abort_on_example_error": True,
+    "run_stale_examples": True,          # re-run every tutorial: the library may have changed
     "only_warn_on_example_error": False,
     "image_scrapers": ("matplotlib", "docs_ext.figure_scraper"),
     "download_all_examples": False,
