@@ -3,7 +3,8 @@ ones marked (a thin layer over :mod:`diagrams.drawing`)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from causal.surgery import do_box
 

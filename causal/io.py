@@ -7,8 +7,9 @@ need them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np

@@ -8,25 +8,28 @@ Queries are answered by surgery on the diagram, pruning and one cached contracti
 
 from __future__ import annotations
 
-from collections import ChainMap
-from typing import Any, Iterable, Mapping, Sequence
-
 import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from causal._query import Compiled, bind, compile_query, contract
 from causal._values import indices, one_hot
-from causal.errors import (CausalError, CyclicModel, InvalidCPT, InvalidValue, LatentVariable,
-                           UnknownVariable)
-from causal.surgery import do_box, surgery
-from diagrams import Box, Diagram, Ty, identity
-from markov import Kernel, ZeroProbabilityEvidence, interpret
+from causal.errors import (
+    CausalError,
+    CyclicModel,
+    InvalidCPT,
+    InvalidValue,
+    LatentVariable,
+    UnknownVariable,
+)
+from causal.surgery import do_box
+from diagrams import Box, Diagram, Ty
+from markov import Kernel, ZeroProbabilityEvidence
 from markov import backend as B
 from markov.normalize import normalize
-
-#: The size-1 type of the observation boxes that bring evidence into a contraction.
-_OBSERVED = "observed"
 
 
 class CausalModel:
@@ -267,7 +270,10 @@ class CausalModel:
             parents[v] = ()
         return self._with(kernels, parents, self._intervened | frozenset(items))
 
-    def _interventions(self, do: Mapping[str, Any]) -> dict[str, Any]:
+    def _interventions(self, do: Mapping[str, Any], hard: dict | None = None
+                       ) -> dict[str, Any]:
+        """The state array of each intervention; ``hard`` collects the indices of the point
+        masses."""
         out = {}
         for v, value in do.items():
             self._check_known(v, "do")
@@ -279,7 +285,10 @@ class CausalModel:
                                        f"{value.event_shape}")
                 out[v] = value.array
             else:
-                out[v] = one_hot(indices(v, self._states[v], value, "do"), n, self._backend)
+                idx = indices(v, self._states[v], value, "do")
+                out[v] = one_hot(idx, n, self._backend)
+                if hard is not None:
+                    hard[v] = idx
         return out
 
     # ---- queries -----------------------------------------------------------------------
@@ -312,24 +321,29 @@ class CausalModel:
         evidence = dict(evidence or {})
         for v in evidence:
             self._check_known(v, "evidence")
-        do_arrays = self._interventions(dict(do or {}))
+        hard: dict[str, np.ndarray] = {}
+        do_arrays = self._interventions(dict(do or {}), hard)
         observed = {v: indices(v, self._states[v], value, "evidence")
                     for v, value in evidence.items()}
-        diagram, observe = self._query_diagram(targets, tuple(observed), frozenset(do_arrays))
-        overrides: dict = {do_box(v): a for v, a in do_arrays.items()}
-        for v, idx in observed.items():
-            overrides[observe[v]] = one_hot(idx, len(self._states[v]), self._backend)[..., None]
-        result = interpret(diagram, ChainMap(overrides, self._arrays), validate=False)
-        array = result.array
-        nb = result.n_batch
-        if observed:
-            array = array.reshape(tuple(array.shape[:nb + len(targets)]))
+        # Variables set to values (a batch of them perhaps) leave the contraction: every
+        # table is indexed at those values (see causal._query).
+        fixed = {v: i for v, i in observed.items() if v not in targets and v not in do_arrays}
+        fixed.update((v, i) for v, i in hard.items() if v not in targets and v not in observed)
+        compiled = self._compile(targets, tuple(observed), frozenset(do_arrays),
+                                 frozenset(fixed))
+        mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
+                             self._states, self._backend)
+        array = contract(compiled, mapping, scaled=bool(observed))
+        nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes
         # still belong to the answer.
         batch = np.broadcast_shapes(*(a.shape[:-1] for a in do_arrays.values()),
                                     *(i.shape for i in observed.values()),
-                                    tuple(array.shape[:nb]))
+                                    tuple(array.shape[:nb]),
+                                    () if zero is None else zero.shape)
         array = _broadcast_batch(array, batch, nb)
+        if zero is not None and zero.any():
+            array = _zero_rows(array, zero, len(targets))
         if observed or self._backend != "exact":
             # Floats are renormalised too: real networks' tables sum to 1 only to ~1e-7.
             array = normalize(array, len(targets), on_zero=on_zero,
@@ -339,28 +353,15 @@ class CausalModel:
                       labels={v: self._states[v] for v in targets},
                       name=_query_name(targets, do_arrays, observed))
 
-    def _query_diagram(self, targets: tuple, evidence: tuple, do: frozenset):
-        key = (targets, evidence, do)
+    def _compile(self, targets: tuple, evidence: tuple, do: frozenset, fixed: frozenset
+                 ) -> Compiled:
+        key = (targets, evidence, do, fixed)
         cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        diagram = self._diagram(targets + evidence).pruned()
-        if do:
-            diagram = surgery(diagram, sorted(do)).pruned()
-        observe = {}
-        if evidence:
-            unit = _OBSERVED
-            while unit in self._states:
-                unit += "'"
-            effects = identity(Ty(*targets))
-            for v in evidence:
-                observe[v] = Box(f"observe({v})", Ty(v), Ty(unit))
-                effects = effects @ observe[v]
-            diagram = diagram >> effects
-        if len(self._cache) > 256:
-            self._cache.clear()
-        self._cache[key] = (diagram, observe)
-        return diagram, observe
+        if cached is None:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            cached = self._cache[key] = compile_query(self._diagram, self._states, *key)
+        return cached
 
     def observational(self, variables: str | Sequence[str] | None = None) -> Kernel:
         """The joint distribution of observed variables (all of them by default, in the
@@ -540,6 +541,16 @@ def _mechanisms(variables, parents, cpts, states, intervened):
         kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=name,
                             labels=labels)
     return kernels, outcomes
+
+
+def _zero_rows(array: Any, zero: np.ndarray, n_event: int) -> Any:
+    """Set to zero the batch rows where a constant evidence factor is zero."""
+    keep = (~zero).reshape(zero.shape + (1,) * n_event)
+    if B.is_torch(array):
+        import torch
+
+        return array * torch.as_tensor(keep, dtype=array.dtype, device=array.device)
+    return array * (keep.astype(int) if array.dtype == object else keep)
 
 
 def _broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:

@@ -10,14 +10,14 @@ on different variables commute.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Union
+from collections.abc import Iterable, Mapping
 
 from diagrams import Box, Diagram, Functor, Ty, TypeMismatch, discard, permutation
 from markov import Kernel
 
 #: What a variable can be set to: a state box or diagram ``I -> X``, a kernel state (only its
 #: type is used), or ``None`` for the default state box ``do(X) : I -> X``.
-State = Union[Box, Diagram, Kernel, None]
+State = Box | Diagram | Kernel | None
 
 
 def do_box(variable: str) -> Box:

@@ -10,8 +10,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causal import (CausalError, CausalModel, CyclicModel, InvalidValue, UnknownVariable,
-                    empirical, fit, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy)
+from causal import (
+    CausalError,
+    CausalModel,
+    CyclicModel,
+    InvalidValue,
+    UnknownVariable,
+    empirical,
+    fit,
+    from_bif,
+    from_networkx,
+    from_pgmpy,
+    to_bif,
+    to_pgmpy,
+)
 from markov import Kernel
 
 pgmpy = pytest.importorskip("pgmpy")
@@ -55,7 +67,8 @@ def test_from_bif_agrees_with_pgmpy_reader_on_small_networks():
 
     for name in ("asia", "sachs", "child"):
         path = os.path.join(EXAMPLES, f"{name}.bif.gz")
-        theirs = BIFReader(string=gzip.open(path).read().decode()).get_model()
+        with gzip.open(path) as f:
+            theirs = BIFReader(string=f.read().decode()).get_model()
         ours = from_bif(path)
         ref = from_pgmpy(theirs)
         assert set(ours.variables) == set(ref.variables)

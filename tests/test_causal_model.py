@@ -1,17 +1,29 @@
 """Causal models: construction and its errors, the diagram, do(), queries (batched, labelled,
 exact, torch), evidence, drawing."""
 
+import os
 from fractions import Fraction as Fr
 
 import numpy as np
 import pytest
 
-from causal import (CausalError, CausalModel, CyclicModel, InvalidCPT, InvalidValue,
-                    LatentVariable, UnknownVariable, do_box, surgery)
+from causal import (
+    CausalError,
+    CausalModel,
+    CyclicModel,
+    InvalidCPT,
+    InvalidValue,
+    LatentVariable,
+    UnknownVariable,
+    do_box,
+    surgery,
+)
 from diagrams import Box, Ty, copy, discard
 from markov import Kernel, NotStochastic, ZeroProbabilityEvidence, interpret
 
 NO_YES = ["no", "yes"]
+EXAMPLES = os.path.join(os.path.dirname(__import__("pgmpy").__file__), "utils",
+                        "example_models")
 
 
 def smoking_model(exact=False):
@@ -365,19 +377,88 @@ def test_torch_models_answer_in_torch():
 
 def test_repeated_queries_reuse_the_compiled_diagram():
     m = smoking_model()
+    key = (("Cancer",), ("Tar",), frozenset({"Smoking"}), frozenset({"Smoking", "Tar"}))
     m.query("Cancer", do={"Smoking": 0}, evidence={"Tar": 1})
-    d1 = m._query_diagram(("Cancer",), ("Tar",), frozenset({"Smoking"}))[0]
+    first = m._compile(*key)
     m.query("Cancer", do={"Smoking": 1}, evidence={"Tar": 0})
-    assert m._query_diagram(("Cancer",), ("Tar",), frozenset({"Smoking"}))[0] is d1
+    assert m._compile(*key) is first
 
 
 def test_query_prunes_mechanisms_that_do_not_reach_the_targets():
     m = smoking_model()
-    d, _ = m._query_diagram(("Tar",), (), frozenset({"Smoking"}))
-    assert sorted(box.name for box in d.pruned().boxes) == ["Tar", "do(Smoking)"]
-    d, _ = m._query_diagram(("Smoking",), ("Tar",), frozenset())
-    assert sorted(box.name for box in d.pruned().boxes) == \
-        ["Smoking", "Tar", "U", "observe(Tar)"]
+    d = m._compile(("Tar",), (), frozenset({"Smoking"}), frozenset()).diagram
+    assert sorted(box.name for box in d.boxes) == ["Tar", "do(Smoking)"]
+    d = m._compile(("Tar",), ("Smoking",), frozenset(), frozenset({"Smoking"})).diagram
+    assert sorted(box.name for box in d.boxes) == ["Tar", "U"]  # Cancer is barren
+
+
+def test_observed_variables_leave_the_contraction_as_variable_elimination_does():
+    m = smoking_model()
+    # Evidence Tar = 1 and do(Smoking = 0): neither wire is left; Tar's mechanism is a
+    # constant (its parent is set too), Cancer's table is indexed at Tar = 1.
+    c = m._compile(("Cancer",), ("Tar",), frozenset({"Smoking"}), frozenset({"Smoking", "Tar"}))
+    assert set(c.diagram.wires) == {"U", "Cancer"} and len(c.constants) == 1
+    assert Box("Cancer", Ty("U"), Ty("Cancer")) in c.diagram.boxes
+    # Likelihood factors are multiplied into a box on their wires: P(Tar = t | Smoking) into
+    # Smoking's mechanism, P(Cancer = c | U) into U's.
+    c = m._compile(("Smoking",), ("Tar", "Cancer"), frozenset(), frozenset({"Tar", "Cancer"}))
+    assert c.diagram.cod == Ty("Smoking") and set(c.diagram.wires) == {"U", "Smoking"}
+    folded = {box.name: [f[0][1].name for f in c.recipe[box][1]] for box in c.diagram.boxes}
+    assert folded == {"U": ["Cancer"], "Smoking": ["Tar"]}
+    # Evidence on a target stays a wire, with an indicator multiplied into its mechanism.
+    c = m._compile(("Tar",), ("Tar",), frozenset(), frozenset())
+    assert [f[0] for f in c.recipe[c.diagram.boxes[-1]][1]] == [("observe", "Tar", ())]
+
+
+def test_a_likelihood_no_box_can_take_stays_an_effect():
+    m = CausalModel({"A": [], "B": [], "C": ["A", "B"]},
+                    {"A": [0.5, 0.5], "B": [0.3, 0.7],
+                     "C": [[[0.9, 0.1], [0.2, 0.8]], [[0.6, 0.4], [0.5, 0.5]]]})
+    c = m._compile(("A",), ("C",), frozenset(), frozenset({"C"}))
+    assert Box("C", Ty("A", "B"), Ty()) in c.diagram.boxes
+    expected = np.array([0.5 * (0.3 * 0.1 + 0.7 * 0.8), 0.5 * (0.3 * 0.4 + 0.7 * 0.5)])
+    np.testing.assert_allclose(m.query("A", evidence={"C": 1}).array,
+                               expected / expected.sum(), atol=1e-15)
+
+
+def test_batched_evidence_and_interventions_index_the_tables_row_by_row():
+    m = smoking_model(exact=True)
+    rows = {"Tar": [0, 1, 1, 0], "Cancer": [1, 1, 0, 0]}
+    P = m.query("Smoking", do={"U": [0, 0, 1, 1]}, evidence=rows)
+    for i in range(4):
+        single = m.query("Smoking", do={"U": i // 2},
+                         evidence={"Tar": rows["Tar"][i], "Cancer": rows["Cancer"][i]})
+        assert P.array[i].tolist() == single.array.tolist()
+
+
+def test_a_constant_evidence_factor_of_zero_is_zero_probability_evidence():
+    m = CausalModel({"A": [], "B": []}, {"A": [0.5, 0.5], "B": [1.0, 0.0]})
+    with pytest.raises(ZeroProbabilityEvidence, match="the observations B='1'"):
+        m.query("A", evidence={"B": 1})
+    batched = m.do(B=[0, 1])  # B's factor is 1 in the first row, 0 in the second
+    with pytest.raises(ZeroProbabilityEvidence, match=r"row \(1,\)"):
+        batched.query("A", evidence={"B": 0})
+    P = batched.query("A", evidence={"B": 0}, on_zero="uniform")
+    assert P.array.tolist() == [[0.5, 0.5], [0.5, 0.5]]
+
+
+def test_many_observations_on_a_large_network():
+    m = CausalModel.from_bif(os.path.join(EXAMPLES, "link.bif.gz"))
+    import networkx as nx
+
+    rng = np.random.default_rng(0)
+    values = {}
+    for v in nx.topological_sort(m.graph):  # one sample, so the evidence is possible
+        row = m.cpts[v][tuple(values[p] for p in m.parents[v])]
+        values[v] = int(rng.choice(len(row), p=row / row.sum()))
+    target = m.variables[0]
+    evidence = {v: x for v, x in values.items() if v != target}
+    P = m.query(target, evidence=evidence)  # 723 observations
+    assert np.all(np.isfinite(P.array)) and abs(P.array.sum() - 1) < 1e-12
+    half = dict(list(evidence.items())[::2])
+    rows = {v: [x, x] for v, x in half.items()}  # batched: indicators on the chain
+    np.testing.assert_allclose(m.query(target, evidence=rows).array[1],
+                               m.query(target, evidence=half).array, atol=1e-12)
 
 
 def test_a_variable_named_like_the_observation_type_does_not_collide():
@@ -434,3 +515,14 @@ def test_a_target_may_also_be_evidence():
     m = smoking_model()
     assert m.query(["Tar", "Cancer"], evidence={"Tar": 1}).array[0].tolist() == [0.0, 0.0]
     assert m.query("Tar", evidence={"Tar": 1, "Cancer": 0}).array.tolist() == [0.0, 1.0]
+
+
+def test_a_factor_is_multiplied_into_its_host_axis_by_axis():
+    from causal._query import _multiply
+
+    host = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)  # axes (A, B, C)
+    factor = np.arange(4 * 2, dtype=float).reshape(4, 2) + 1  # axes (C, A)
+    expected = host * factor.T[:, None, :]
+    np.testing.assert_array_equal(_multiply(host, factor, (2, 0), 3), expected)
+    batched = np.stack([factor, 2 * factor])  # a batch of two factors
+    np.testing.assert_array_equal(_multiply(host, batched, (2, 0), 3)[1], 2 * expected)

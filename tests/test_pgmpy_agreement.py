@@ -11,7 +11,7 @@ mass CPD for Y.
 import glob
 import os
 import warnings
-from functools import lru_cache
+from functools import cache
 
 import networkx as nx
 import numpy as np
@@ -20,8 +20,8 @@ import pytest
 from causal import CausalModel
 
 pgmpy = pytest.importorskip("pgmpy")
-from pgmpy.factors.discrete import TabularCPD  # noqa: E402
-from pgmpy.inference import VariableElimination  # noqa: E402
+from pgmpy.factors.discrete import TabularCPD
+from pgmpy.inference import VariableElimination
 
 EXAMPLES = os.path.join(os.path.dirname(pgmpy.__file__), "utils", "example_models")
 NETWORKS = sorted(os.path.basename(p)[:-len(".bif.gz")]
@@ -29,12 +29,12 @@ NETWORKS = sorted(os.path.basename(p)[:-len(".bif.gz")]
 TOL = 1e-9
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(name: str) -> CausalModel:
     return CausalModel.from_bif(os.path.join(EXAMPLES, f"{name}.bif.gz"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference(name: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -84,7 +84,8 @@ def test_network_loads_as_a_diagram_of_all_its_variables(name):
     path = os.path.join(EXAMPLES, f"{name}.bif.gz")
     import gzip
 
-    text = gzip.open(path).read().decode("utf-8", errors="replace")
+    with gzip.open(path) as f:
+        text = f.read().decode("utf-8", errors="replace")
     assert len(m.variables) == text.count("\nvariable ") + text.startswith("variable ")
     assert m.diagram.cod.names == m.variables
     assert len(m.diagram.boxes) == len(m.variables)
@@ -93,7 +94,7 @@ def test_network_loads_as_a_diagram_of_all_its_variables(name):
 @pytest.mark.parametrize("name", NETWORKS)
 def test_marginals_and_interventions_agree_with_pgmpy(name):
     m, bn = model(name), reference(name)
-    x, y, root, z = choose(m)
+    x, y, root, _ = choose(m)
     middle = m.variables[len(m.variables) // 2]
     for target in (x, y, middle):
         np.testing.assert_allclose(m.query(target).array, pgmpy_query(bn, target),

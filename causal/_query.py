@@ -1,0 +1,234 @@
+"""Private: the diagram a query contracts, and the arrays bound to its boxes.
+
+A query ``P(targets | do(...), evidence)`` starts from the model's diagram with the targets
+and evidence variables as outputs, pruned, then surgery on the intervened variables, pruned
+again. Then, as variable elimination does with evidence:
+
+- a variable *fixed* to one value (an unbatched observation, or an unbatched point-mass
+  intervention, that is not a target) leaves the diagram: every table with its axis is
+  indexed at that value. Its own mechanism becomes a *likelihood factor* on its remaining
+  parents; a factor on no wire at all is a constant, only checked for zero;
+- every other evidence variable gets an *indicator* factor on its wire.
+
+Factors do not sum to 1: they are effects (boxes with no output), which pruning (naturality
+of discard, true of stochastic boxes only) would drop. So each is multiplied into a box that
+already touches its wires where there is one, the others stay effects, and the diagram is
+contracted by the compiled plan directly, not pruned again. Its outputs are the targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from causal._values import one_hot
+from causal.surgery import do_box, surgery
+from diagrams import Box, Diagram, Ty
+from markov import backend as B
+from markov.contraction import compile_plan
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query's diagram and, for each box, how to make its array: ``(source, folds)``. A
+    source is ``("box", box, cuts)`` (the table of a model box, or the intervention on its
+    variable, indexed at the fixed values: ``cuts`` pairs a negative axis with a variable)
+    or ``("observe", variable, ())`` (an indicator); ``folds`` lists the factors multiplied
+    in, each with the positions of its axes among the box's. ``constants`` are factors on no
+    wire."""
+
+    diagram: Diagram
+    recipe: dict
+    constants: tuple
+
+
+def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
+                  do: frozenset, fixed: frozenset) -> Compiled:
+    d = diagram_of(targets + evidence).pruned()
+    if do:
+        d = surgery(d, sorted(do)).pruned()
+    keep = [w for w, ty in enumerate(d.wires) if ty not in fixed]
+    new = {w: i for i, w in enumerate(keep)}
+    wires = [d.wires[w] for w in keep]
+    boxes, box_in, box_out, sources = [], [], [], []
+    factors, constants = [], []  # factors: (source, wires of its axes)
+    for box, ins, outs in zip(d.boxes, d.box_inputs, d.box_outputs):
+        names = box.dom.names + box.cod.names
+        cuts = tuple((p - len(names), u) for p, u in enumerate(names) if u in fixed)
+        kept_in = [new[w] for w in ins if d.wires[w] not in fixed]
+        source = ("box", box, cuts)
+        if box.cod.names[0] in fixed:  # a likelihood factor on the other parents
+            if kept_in:
+                factors.append((source, kept_in))
+            elif box.cod.names[0] not in do:  # an intervention's own factor is 1
+                constants.append(source)
+            continue
+        boxes.append(Box(box.name, Ty(*(wires[w] for w in kept_in)), box.cod))
+        box_in.append(kept_in)
+        box_out.append([new[w] for w in outs])
+        sources.append(source)
+    outputs = [new[w] for w in d.outputs[:len(targets)]]
+    for v, w in zip(evidence, d.outputs[len(targets):]):
+        if v not in fixed:
+            factors.append((("observe", v, ()), [new[w]]))
+    folds: list[list] = [[] for _ in boxes]
+    touching: dict[int, list[int]] = {}
+    for j, (ins, outs) in enumerate(zip(box_in, box_out)):
+        for w in (*ins, *outs):
+            touching.setdefault(w, []).append(j)
+    effects = []
+    for source, on in factors:
+        host = _host(on, touching, box_out)
+        if host is None:
+            effects.append((source, on))
+        else:
+            ports = list(box_in[host]) + list(box_out[host])
+            folds[host].append((source, tuple(ports.index(w) for w in on)))
+    recipe = {}
+    for box, source, fold in zip(boxes, sources, folds):
+        recipe[box] = (source, tuple(fold))
+    for source, on in effects:
+        name = source[1].name if source[0] == "box" else f"observe({source[1]})"
+        effect = Box(name, Ty(*(wires[w] for w in on)), Ty())
+        boxes.append(effect)
+        box_in.append(list(on))
+        box_out.append([])
+        recipe[effect] = (source, ())
+    diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs), recipe)
+    return Compiled(diagram, recipe, tuple(constants))
+
+
+def _prune(d: Diagram, recipe: dict) -> Diagram:
+    """Drop the stochastic boxes (no factor multiplied in) whose outputs nothing uses."""
+    uses = list(d.uses)
+    drop = set()
+    for j in reversed(range(len(d.boxes))):
+        box = d.boxes[j]
+        if box.cod and not recipe[box][1] and all(uses[w] == 0 for w in d.box_outputs[j]):
+            drop.add(j)
+            for w in d.box_inputs[j]:
+                uses[w] -= 1
+    if not drop:
+        return d
+    keep = [j for j in range(len(d.boxes)) if j not in drop]
+    return Diagram(d.wires, [d.boxes[j] for j in keep], [d.box_inputs[j] for j in keep],
+                   [d.box_outputs[j] for j in keep], d.inputs, d.outputs)
+
+
+def _host(on: list[int], touching: dict, box_out: list) -> int | None:
+    """A box touching every wire of ``on``: the producer of one of them if it can."""
+    candidates = set(touching.get(on[0], ()))
+    for w in on[1:]:
+        candidates &= set(touching.get(w, ()))
+    if not candidates:
+        return None
+    producers = [j for j in candidates if set(box_out[j]) & set(on)]
+    return min(producers or candidates)
+
+
+def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping,
+         fixed: Mapping[str, int], states: Mapping, backend: str) -> tuple[dict, Any]:
+    """The array of each box, and the mask of batch rows where a constant factor is zero
+    (``None`` when there is none)."""
+    def make(source):
+        return _array(source, arrays, do_arrays, observed, fixed, states, backend)
+
+    mapping = {}
+    for box in compiled.diagram.boxes:
+        source, folds = compiled.recipe[box]
+        array = make(source)
+        for factor, positions in folds:
+            array = _multiply(array, make(factor), positions, len(box.dom) + len(box.cod))
+        mapping[box] = array
+    zero = None
+    for source in compiled.constants:
+        value = make(source)
+        is_zero = np.asarray((value == 0).cpu().numpy() if B.is_torch(value) else value == 0,
+                             dtype=bool)
+        zero = is_zero if zero is None else zero | is_zero
+    return mapping, zero
+
+
+def contract(compiled: Compiled, mapping: Mapping, scaled: bool) -> Any:
+    """Contract the query's diagram (effects included) by the compiled plan of its
+    structure; ``scaled`` returns the mantissa of a log-scaled result where the plan can
+    (evidence far below the floating range), which normalising makes the answer."""
+    d = compiled.diagram
+    arrays = [B.as_array(mapping[box]) for box in d.boxes]
+    backend, template = B.common_backend(arrays)
+    arrays = [B.convert(a, backend, template) for a in arrays]
+    event_shapes, batch_shapes = [], []
+    size: dict[int, int] = {}
+    for array, ins, outs in zip(arrays, d.box_inputs, d.box_outputs):
+        n = len(ins) + len(outs)
+        shape = tuple(array.shape)
+        batch_shapes.append(shape[:len(shape) - n])
+        event_shapes.append(shape[len(shape) - n:])
+        size.update(zip((*ins, *outs), shape[len(shape) - n:]))
+    itemsize = template.element_size() if backend == "torch" else 8
+    plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
+                        tuple(size[w] for w in range(len(d.wires))), None, itemsize)
+    if scaled and backend != "exact" and hasattr(plan, "scaled"):
+        return plan.scaled(arrays, backend, template)[0]
+    return plan(arrays, backend, template)
+
+
+def _array(source, arrays, do_arrays, observed, fixed, states, backend):
+    kind, key, cuts = source
+    if kind == "observe":
+        return one_hot(observed[key], len(states[key]), backend)
+    v = key.cod.names[0]
+    array = do_arrays[v] if key == do_box(v) and v in do_arrays else arrays[key]
+    if cuts:
+        array = _gather(array, len(key.dom) + len(key.cod), cuts, fixed)
+    return array
+
+
+def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
+    """Index the event axes ``cuts`` of ``array`` at the (batches of) values ``fixed``: the
+    axes go, the batch shapes of the values and of the array broadcast into the leading batch
+    axes of the result."""
+    n_batch = array.ndim - n_event
+    cut = [n_event + axis for axis, _ in cuts]
+    rest = [p for p in range(n_event) if p not in cut]
+    perm = list(range(n_batch)) + [n_batch + p for p in cut + rest]
+    if perm != list(range(array.ndim)):
+        array = array.permute(*perm) if B.is_torch(array) else array.transpose(perm)
+    values = [np.asarray(fixed[u]) for _, u in cuts]
+    batch = tuple(array.shape[:n_batch])
+    full = np.broadcast_shapes(batch, *(x.shape for x in values))
+    grids = []
+    for j, n in enumerate(batch):
+        shape = [1] * len(full)
+        if n != 1:
+            shape[len(full) - n_batch + j] = n
+        grids.append(np.arange(n if n != 1 else 1).reshape(shape) * (n != 1))
+    index = [*grids, *values]
+    if B.is_torch(array):
+        import torch
+
+        index = [torch.as_tensor(i, device=array.device) for i in index]
+    return array[tuple(index)]
+
+
+def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
+    """``array * factor`` where the factor's event axes sit at ``positions`` among the
+    ``n_event`` event axes of ``array`` (batch axes broadcast)."""
+    k = len(positions)
+    n_batch = factor.ndim - k
+    order = sorted(range(k), key=positions.__getitem__)
+    if order != list(range(k)):
+        perm = list(range(n_batch)) + [n_batch + i for i in order]
+        factor = factor.permute(*perm) if B.is_torch(factor) else factor.transpose(perm)
+    shape = list(factor.shape[:n_batch]) + [1] * n_event
+    for j, i in enumerate(order):  # the j-th axis now is the factor's axis i
+        shape[n_batch + positions[i]] = factor.shape[n_batch + j]
+    factor = factor.reshape(shape)
+    if B.is_torch(array) and not B.is_torch(factor):
+        factor = B.convert(factor, "torch", array)
+    elif B.is_torch(factor) and not B.is_torch(array):
+        array = B.convert(array, "torch", factor)
+    return array * factor
