@@ -141,7 +141,10 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
         source, folds = compiled.recipe[box]
         array = make(source)
         for factor, positions in folds:
-            array = _multiply(array, make(factor), positions, len(box.dom) + len(box.cod))
+            array = _multiply(array, _rescale(make(factor), len(positions)), positions,
+                              len(box.dom) + len(box.cod))
+        if not box.cod:
+            array = _rescale(array, len(box.dom))
         mapping[box] = array
     zero = None
     for source in compiled.constants:
@@ -212,6 +215,22 @@ def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
 
         index = [torch.as_tensor(i, device=array.device) for i in index]
     return array[tuple(index)]
+
+
+def _rescale(factor: Any, n_event: int) -> Any:
+    """A likelihood divided by its largest entry (per batch row, where not zero): a positive
+    constant per row, which normalisation cancels, and hundreds of observations stay within
+    the floating range. Exact arrays are left alone."""
+    if not B.is_torch(factor) and factor.dtype == object:
+        return factor
+    axes = tuple(range(factor.ndim - n_event, factor.ndim))
+    if not axes:
+        return factor
+    if B.is_torch(factor):
+        top = factor.amax(dim=axes, keepdim=True)
+        return factor / top.masked_fill(top == 0, 1)
+    top = factor.max(axis=axes, keepdims=True)
+    return factor / np.where(top == 0, 1.0, top)
 
 
 def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
