@@ -123,12 +123,22 @@ class CausalModel:
 
     @property
     def variables(self) -> tuple[str, ...]:
-        """All variables, in the model's order (the order they were given in)."""
+        """All variables, in the model's order (the order they were given in).
+
+        >>> CausalModel({"B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}).variables
+        ('B', 'A')
+        """
         return self._variables
 
     @property
     def observed(self) -> tuple[str, ...]:
-        """The variables that are not latent, in the model's order."""
+        """The variables that are not latent, in the model's order.
+
+        >>> m = CausalModel({"U": [], "X": ["U"]}, {"U": [0.5, 0.5], "X": [[1, 0], [0, 1]]},
+        ...                 latent=["U"])
+        >>> m.observed, sorted(m.latent)
+        (('X',), ['U'])
+        """
         return tuple(v for v in self._variables if v not in self._latent)
 
     @property
@@ -138,7 +148,11 @@ class CausalModel:
 
     @property
     def intervened(self) -> frozenset[str]:
-        """The variables whose mechanism was replaced by an intervention (see :meth:`do`)."""
+        """The variables whose mechanism was replaced by an intervention (see :meth:`do`).
+
+        >>> sorted(CausalModel({"A": []}, {"A": [0.5, 0.5]}).do(A=0).intervened)
+        ['A']
+        """
         return self._intervened
 
     @property
@@ -148,17 +162,30 @@ class CausalModel:
 
     @property
     def states(self) -> dict[str, tuple[str, ...]]:
-        """Each variable's outcome names."""
+        """Each variable's outcome names (``"0"``, ``"1"``, ... unless given).
+
+        >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}, states={"A": ["lo", "hi"]}).states
+        {'A': ('lo', 'hi')}
+        """
         return dict(self._states)
 
     @property
     def cpts(self) -> dict[str, Any]:
-        """Each variable's CPT, an array with axes ``[*batch, *parents, variable]``."""
+        """Each variable's CPT, an array with axes ``[*batch, *parents, variable]``.
+
+        >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).do(A=[0, 1]).cpts["A"].tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
         return {v: self._kernels[v].array for v in self._variables}
 
     @property
     def mechanisms(self) -> dict[str, Kernel]:
-        """Each variable's mechanism as a kernel ``parents -> variable`` with labels."""
+        """Each variable's mechanism as a kernel ``parents -> variable`` with labels.
+
+        >>> CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}
+        ...             ).mechanisms["B"]
+        <Kernel B: A -> B, numpy>
+        """
         return dict(self._kernels)
 
     @property
@@ -174,11 +201,21 @@ class CausalModel:
 
     @property
     def name(self) -> str:
+        """The model's name (a BIF file's network name).
+
+        >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}, name="coin").name
+        'coin'
+        """
         return self._name
 
     @property
     def backend(self) -> str:
-        """The backend the CPTs compute in: ``"numpy"``, ``"exact"`` or ``"torch"``."""
+        """The backend the CPTs compute in: ``"numpy"``, ``"exact"`` or ``"torch"``.
+
+        >>> from fractions import Fraction as Fr
+        >>> CausalModel({"A": []}, {"A": [Fr(1, 2), Fr(1, 2)]}).backend
+        'exact'
+        """
         return self._backend
 
     @property
@@ -239,7 +276,12 @@ class CausalModel:
 
     def draw(self, path: Any = None, **kwargs: Any):
         """Draw :attr:`diagram` (latent mechanisms dashed, intervened ones marked); see
-        :func:`causal.drawing.draw`."""
+        :func:`causal.drawing.draw`.
+
+        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]}, latent=["A"])
+        >>> [t.get_text() for t in m.draw().axes[0].texts]
+        ['A', 'A']
+        """
         from causal.drawing import draw
 
         return draw(self, path, **kwargs)
@@ -298,8 +340,10 @@ class CausalModel:
         """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
 
         Computed by surgery on the model's diagram (outputs: the targets and the evidence
-        variables), pruning of the mechanisms that do not reach them, and one contraction.
-        ``do`` takes the values of :meth:`do`; ``evidence`` maps variables to outcome indices
+        variables) and pruning of the mechanisms that do not reach them; observed and
+        intervened values then leave the diagram as in variable elimination (every table is
+        indexed at them, row by row for batches) and the rest is one contraction, its plan
+        cached for the next query of the same shape (see :mod:`causal._query`). ``do`` takes the values of :meth:`do`; ``evidence`` maps variables to outcome indices
         or names, or batches of them (a pandas DataFrame gives one row per batch entry). All
         batch shapes broadcast together into the result's leading batch axes. Float results
         are normalised over the targets (exact ones are exact already). Evidence of
@@ -396,14 +440,26 @@ class CausalModel:
 
     @classmethod
     def from_bif(cls, path: Any, latent: Iterable[str] = ()) -> CausalModel:
-        """Read a BIF file (plain or gzip); see :func:`causal.io.from_bif`."""
+        """Read a BIF file (plain or gzip); see :func:`causal.io.from_bif`.
+
+        >>> import os, pgmpy
+        >>> path = os.path.join(os.path.dirname(pgmpy.__file__), "utils", "example_models",
+        ...                     "asia.bif.gz")
+        >>> CausalModel.from_bif(path, latent=["tub"])
+        <CausalModel 'unknown': 8 variables (1 latent), 8 edges>
+        """
         from causal.io import from_bif
 
         return from_bif(path, latent=latent)
 
     @classmethod
     def from_pgmpy(cls, model: Any, latent: Iterable[str] | None = None) -> CausalModel:
-        """Convert a pgmpy Bayesian network; see :func:`causal.io.from_pgmpy`."""
+        """Convert a pgmpy Bayesian network; see :func:`causal.io.from_pgmpy`.
+
+        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]})
+        >>> CausalModel.from_pgmpy(m.to_pgmpy()).variables
+        ('A',)
+        """
         from causal.io import from_pgmpy
 
         return from_pgmpy(model, latent=latent)
@@ -412,7 +468,12 @@ class CausalModel:
     def from_networkx(cls, graph: nx.DiGraph, cpts: Mapping[str, Any] | None = None, *,
                       states: Mapping[str, Sequence] | None = None,
                       latent: Iterable[str] | None = None) -> CausalModel:
-        """Build from a networkx DAG; see :func:`causal.io.from_networkx`."""
+        """Build from a networkx DAG; see :func:`causal.io.from_networkx`.
+
+        >>> CausalModel.from_networkx(nx.DiGraph([("A", "B")]),
+        ...                           {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]}).parents["B"]
+        ('A',)
+        """
         from causal.io import from_networkx
 
         return from_networkx(graph, cpts, states=states, latent=latent)
@@ -435,19 +496,36 @@ class CausalModel:
         return cls(parents, cpts, states=states, latent=latent)
 
     def to_pgmpy(self) -> Any:
-        """Convert to a pgmpy ``DiscreteBayesianNetwork``; see :func:`causal.io.to_pgmpy`."""
+        """Convert to a pgmpy ``DiscreteBayesianNetwork``; see :func:`causal.io.to_pgmpy`.
+
+        >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).to_pgmpy().nodes
+        NodeView(('A',))
+        """
         from causal.io import to_pgmpy
 
         return to_pgmpy(self)
 
     def to_bif(self, path: Any) -> None:
-        """Write the model as a BIF file; see :func:`causal.io.to_bif`."""
+        """Write the model as a BIF file; see :func:`causal.io.to_bif`.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "a.bif")
+        >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).to_bif(path)
+        >>> CausalModel.from_bif(path).states
+        {'A': ('0', '1')}
+        """
         from causal.io import to_bif
 
         to_bif(self, path)
 
     def fit(self, data: Any, pseudocount: float = 0.0) -> CausalModel:
-        """The same model with CPTs estimated from a data frame; see :func:`causal.io.fit`."""
+        """The same model with CPTs estimated from a data frame; see :func:`causal.io.fit`.
+
+        >>> import pandas as pd
+        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]})
+        >>> m.fit(pd.DataFrame({"A": [0, 1, 1, 1]})).cpts["A"].tolist()
+        [0.25, 0.75]
+        """
         from causal.io import fit
 
         return fit(self, data, pseudocount=pseudocount)
