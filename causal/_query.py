@@ -251,3 +251,37 @@ def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
     elif B.is_torch(factor) and not B.is_torch(array):
         array = B.convert(array, "torch", factor)
     return array * factor
+
+
+# ---- the answer ------------------------------------------------------------------------------
+
+def zero_rows(array: Any, zero: np.ndarray, n_event: int) -> Any:
+    """Set to zero the batch rows where a constant evidence factor is zero."""
+    keep = (~zero).reshape(zero.shape + (1,) * n_event)
+    if B.is_torch(array):
+        import torch
+
+        return array * torch.as_tensor(keep, dtype=array.dtype, device=array.device)
+    return array * (keep.astype(int) if array.dtype == object else keep)
+
+
+def broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
+    if tuple(array.shape[:nb]) == batch:
+        return array
+    event = tuple(array.shape[nb:])
+    array = array.reshape((1,) * (len(batch) - nb) + tuple(array.shape))
+    if B.is_torch(array):
+        return array.expand(*batch, *event)
+    return np.broadcast_to(array, batch + event).copy()
+
+
+def describe_evidence(observed: Mapping[str, np.ndarray], states: Mapping) -> str:
+    if all(idx.ndim == 0 for idx in observed.values()):
+        shown = ", ".join(f"{v}={states[v][int(idx)]!r}" for v, idx in observed.items())
+        return f"the observations {shown}"
+    return "the observations of " + ", ".join(observed)
+
+
+def query_name(targets, do, observed) -> str:
+    given = ([f"do({', '.join(do)})"] if do else []) + list(observed)
+    return f"P({', '.join(targets)}{' | ' + ', '.join(given) if given else ''})"

@@ -8,18 +8,27 @@ Queries are answered by surgery on the diagram, pruning and one cached contracti
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from causal._query import Compiled, bind, compile_query, contract
+from causal._construct import mechanisms as _mechanisms
+from causal._construct import topological_order as _topological_order
+from causal._query import (
+    Compiled,
+    bind,
+    broadcast_batch,
+    compile_query,
+    contract,
+    describe_evidence,
+    query_name,
+    zero_rows,
+)
 from causal._values import indices, one_hot
 from causal.errors import (
     CausalError,
-    CyclicModel,
     InvalidCPT,
     InvalidValue,
     LatentVariable,
@@ -385,17 +394,17 @@ class CausalModel:
                                     *(i.shape for i in observed.values()),
                                     tuple(array.shape[:nb]),
                                     () if zero is None else zero.shape)
-        array = _broadcast_batch(array, batch, nb)
+        array = broadcast_batch(array, batch, nb)
         if zero is not None and zero.any():
-            array = _zero_rows(array, zero, len(targets))
+            array = zero_rows(array, zero, len(targets))
         if observed or self._backend != "exact":
             # Floats are renormalised too: real networks' tables sum to 1 only to ~1e-7.
             array = normalize(array, len(targets), on_zero=on_zero,
-                              what=_describe_evidence(observed, self._states),
+                              what=describe_evidence(observed, self._states),
                               error=ZeroProbabilityEvidence)
         return Kernel(array, cod=Ty(*targets), validate=False,
                       labels={v: self._states[v] for v in targets},
-                      name=_query_name(targets, do_arrays, observed))
+                      name=query_name(targets, do_arrays, observed))
 
     def _compile(self, targets: tuple, evidence: tuple, do: frozenset, fixed: frozenset
                  ) -> Compiled:
@@ -543,111 +552,3 @@ class CausalModel:
         if len(set(names)) != len(names):
             raise CausalError(f"{role}s {list(names)} name a variable twice")
         return names
-
-
-def _topological_order(variables: list[str], parents: Mapping[str, tuple]) -> tuple[str, ...]:
-    """Kahn's algorithm, breaking ties by the given order; raises CyclicModel."""
-    rank = {v: i for i, v in enumerate(variables)}
-    children: dict[str, list[str]] = {v: [] for v in variables}
-    missing = {v: len(parents[v]) for v in variables}
-    for v in variables:
-        for p in parents[v]:
-            children[p].append(v)
-    ready = [rank[v] for v in variables if missing[v] == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        v = variables[heapq.heappop(ready)]
-        order.append(v)
-        for c in children[v]:
-            missing[c] -= 1
-            if missing[c] == 0:
-                heapq.heappush(ready, rank[c])
-    if len(order) < len(variables):
-        rest = nx.DiGraph((p, v) for v in variables if missing[v] for p in parents[v])
-        cycle = [a for a, _ in nx.find_cycle(rest)]
-        start = min(cycle, key=rank.__getitem__)
-        k = cycle.index(start)
-        cycle = cycle[k:] + cycle[:k]
-        raise CyclicModel(f"variable {start!r} is on a cycle: "
-                          + " -> ".join(cycle + [start]))
-    return tuple(order)
-
-
-def _mechanisms(variables, parents, cpts, states, intervened):
-    """Validate the CPTs; return the mechanism kernels and the outcome names."""
-    arrays, size = {}, {}
-    for v in variables:
-        table = cpts[v]
-        if isinstance(table, Kernel):
-            array, event = table.array, table.event_shape
-        else:
-            array = B.as_array(table)
-            event = tuple(array.shape)
-            if len(event) != len(parents[v]) + 1:
-                axes = ", ".join((*parents[v], v))
-                raise InvalidCPT(f"variable {v!r}: its CPT has shape {event}, expected one "
-                                 f"axis per parent and one for the variable: [{axes}]")
-        arrays[v] = array
-        size[v] = event[-1]
-    outcomes = {}
-    for v in variables:
-        table = cpts[v]
-        event = table.event_shape if isinstance(table, Kernel) else tuple(arrays[v].shape)
-        for p, n in zip(parents[v], event):
-            if n != size[p]:
-                raise InvalidCPT(f"variable {v!r}: its CPT has size {n} on the axis of parent "
-                                 f"{p!r}, which has {size[p]} outcomes")
-        names = states.get(v)
-        if names is None and isinstance(table, Kernel) and table.labels:
-            names = table.labels.get(v)
-        names = tuple(str(s) for s in names) if names is not None else \
-            tuple(str(i) for i in range(size[v]))
-        if len(names) != size[v]:
-            raise InvalidCPT(f"variable {v!r} has {len(names)} outcomes {names} but its CPT "
-                             f"has {size[v]}")
-        if len(set(names)) != len(names):
-            raise InvalidValue(f"variable {v!r} names an outcome twice: {names}")
-        outcomes[v] = names
-    kernels = {}
-    for v in variables:
-        name = do_box(v).name if v in intervened else v
-        if v in intervened and parents[v]:
-            raise InvalidCPT(f"variable {v!r} is marked intervened but has parents "
-                             f"{list(parents[v])}")
-        labels = {u: outcomes[u] for u in (*parents[v], v)}
-        kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=name,
-                            labels=labels)
-    return kernels, outcomes
-
-
-def _zero_rows(array: Any, zero: np.ndarray, n_event: int) -> Any:
-    """Set to zero the batch rows where a constant evidence factor is zero."""
-    keep = (~zero).reshape(zero.shape + (1,) * n_event)
-    if B.is_torch(array):
-        import torch
-
-        return array * torch.as_tensor(keep, dtype=array.dtype, device=array.device)
-    return array * (keep.astype(int) if array.dtype == object else keep)
-
-
-def _broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
-    if tuple(array.shape[:nb]) == batch:
-        return array
-    event = tuple(array.shape[nb:])
-    array = array.reshape((1,) * (len(batch) - nb) + tuple(array.shape))
-    if B.is_torch(array):
-        return array.expand(*batch, *event)
-    return np.broadcast_to(array, batch + event).copy()
-
-
-def _describe_evidence(observed: Mapping[str, np.ndarray], states: Mapping) -> str:
-    if all(idx.ndim == 0 for idx in observed.values()):
-        shown = ", ".join(f"{v}={states[v][int(idx)]!r}" for v, idx in observed.items())
-        return f"the observations {shown}"
-    return "the observations of " + ", ".join(observed)
-
-
-def _query_name(targets, do, observed) -> str:
-    given = ([f"do({', '.join(do)})"] if do else []) + list(observed)
-    return f"P({', '.join(targets)}{' | ' + ', '.join(given) if given else ''})"

@@ -1,0 +1,90 @@
+"""Private: validation of a causal model's tables, and the order of its mechanisms."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+
+import networkx as nx
+
+from causal.errors import CyclicModel, InvalidCPT, InvalidValue
+from causal.surgery import do_box
+from diagrams import Ty
+from markov import Kernel
+from markov import backend as B
+
+
+def topological_order(variables: list[str], parents: Mapping[str, tuple]) -> tuple[str, ...]:
+    """Kahn's algorithm, breaking ties by the given order; raises CyclicModel."""
+    rank = {v: i for i, v in enumerate(variables)}
+    children: dict[str, list[str]] = {v: [] for v in variables}
+    missing = {v: len(parents[v]) for v in variables}
+    for v in variables:
+        for p in parents[v]:
+            children[p].append(v)
+    ready = [rank[v] for v in variables if missing[v] == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        v = variables[heapq.heappop(ready)]
+        order.append(v)
+        for c in children[v]:
+            missing[c] -= 1
+            if missing[c] == 0:
+                heapq.heappush(ready, rank[c])
+    if len(order) < len(variables):
+        rest = nx.DiGraph((p, v) for v in variables if missing[v] for p in parents[v])
+        cycle = [a for a, _ in nx.find_cycle(rest)]
+        start = min(cycle, key=rank.__getitem__)
+        k = cycle.index(start)
+        cycle = cycle[k:] + cycle[:k]
+        raise CyclicModel(f"variable {start!r} is on a cycle: "
+                          + " -> ".join(cycle + [start]))
+    return tuple(order)
+
+
+def mechanisms(variables, parents, cpts, states, intervened):
+    """Validate the CPTs; return the mechanism kernels and the outcome names."""
+    arrays, size = {}, {}
+    for v in variables:
+        table = cpts[v]
+        if isinstance(table, Kernel):
+            array, event = table.array, table.event_shape
+        else:
+            array = B.as_array(table)
+            event = tuple(array.shape)
+            if len(event) != len(parents[v]) + 1:
+                axes = ", ".join((*parents[v], v))
+                raise InvalidCPT(f"variable {v!r}: its CPT has shape {event}, expected one "
+                                 f"axis per parent and one for the variable: [{axes}]")
+        arrays[v] = array
+        size[v] = event[-1]
+    outcomes = {}
+    for v in variables:
+        table = cpts[v]
+        event = table.event_shape if isinstance(table, Kernel) else tuple(arrays[v].shape)
+        for p, n in zip(parents[v], event):
+            if n != size[p]:
+                raise InvalidCPT(f"variable {v!r}: its CPT has size {n} on the axis of parent "
+                                 f"{p!r}, which has {size[p]} outcomes")
+        names = states.get(v)
+        if names is None and isinstance(table, Kernel) and table.labels:
+            names = table.labels.get(v)
+        names = tuple(str(s) for s in names) if names is not None else \
+            tuple(str(i) for i in range(size[v]))
+        if len(names) != size[v]:
+            raise InvalidCPT(f"variable {v!r} has {len(names)} outcomes {names} but its CPT "
+                             f"has {size[v]}")
+        if len(set(names)) != len(names):
+            raise InvalidValue(f"variable {v!r} names an outcome twice: {names}")
+        outcomes[v] = names
+    kernels = {}
+    for v in variables:
+        name = do_box(v).name if v in intervened else v
+        if v in intervened and parents[v]:
+            raise InvalidCPT(f"variable {v!r} is marked intervened but has parents "
+                             f"{list(parents[v])}")
+        labels = {u: outcomes[u] for u in (*parents[v], v)}
+        kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=name,
+                            labels=labels)
+    return kernels, outcomes
