@@ -1,41 +1,71 @@
 """The contraction compiler: a whole diagram becomes one tensor-network contraction.
 
 Every wire is an einsum index, every box a tensor over its input and output wires, a copy is
-an index used several times and a discard an index absent from the output. The path is found
-once per (structure, shapes, backend) by opt_einsum and cached; later calls only bind arrays.
-Only two small deltas are ever built: an ``n x n`` identity when a wire appears twice on the
-boundary (an input passed through, or an output copied) and a ones vector for an input that
-nothing uses.
+an index used several times and a discard an index absent from the output. Only two small
+deltas are ever built: an ``n x n`` identity when a wire appears twice on the boundary (an
+input passed through, or an output copied) and a ones vector for an input that nothing uses.
+
+**Plans are cached.** The path is found once per (structure, shapes) (opt_einsum, or cotengra
+for large networks: :mod:`markov.paths`) and compiled into pairwise steps
+(:mod:`markov.pairwise`): later calls only bind arrays and run the steps. On torch the steps
+are ``matmul`` calls in the cached order, never ``torch.einsum``'s own ordering.
+
+**Underflow.** ``rescale="auto"`` (the default) runs the plain contraction, then checks each
+batch element's largest entry: when it is below ``sqrt(tiny)`` of the dtype (about 1e-154
+for float64, 1e-19 for float32) or not finite, the contraction runs again with every
+intermediate divided by its maximum and the logarithms of these scales kept in an
+accumulator (:func:`markov.pairwise.execute`). ``rescale=True`` always rescales (no check,
+hence no device synchronisation on torch), ``rescale=False`` never does. Exact arrays are
+never rescaled. :meth:`Plan.scaled` returns ``(mantissa, log_scale)`` so that a quantity
+far below the dtype's range (the probability of 2,000 pieces of evidence) can still be
+normalised.
+
+**Memory.** A plan knows its largest intermediate (in elements) before anything runs. When
+that times the item size exceeds ``max_memory`` (default :data:`MAX_MEMORY`), the
+contraction is sliced (:func:`markov.paths.choose_slices`): some labels are fixed, the
+contraction runs once per value and the pieces are summed or written in place. When no
+slicing can fit, :class:`~markov.errors.ContractionTooLarge` reports the estimate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import opt_einsum as oe
 
 from markov import backend as B
+from markov import pairwise
 from markov.errors import ContractionTooLarge
+from markov.paths import choose_slices, find_path
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
 MAX_MEMORY = 8 * 2**30
 
+RESCALE_MODES = ("auto", True, False)
 
-@dataclass(frozen=True)
+#: Torch contractions on the CPU, in float32 or float64, without autograd and of at most this
+#: many multiply-adds run on numpy views of the tensors' memory (0 turns this off).
+TORCH_CPU_THROUGH_NUMPY = 10**6
+
+
+@dataclass(frozen=True, eq=False)
 class Plan:
-    """A compiled contraction: the einsum equation over the boxes' tensors, the path chosen by
-    opt_einsum, its cost (``flops``) and its largest intermediate (in elements).
+    """A compiled contraction: the einsum equation over the boxes' tensors, the path, its
+    cost (``flops``, multiply-adds) and its largest intermediate (in elements).
 
     >>> from diagrams import Ty, Box, copy
     >>> from markov import interpret, plan
     >>> X = Ty("X")
     >>> p, f = Box("p", Ty(), X), Box("f", X, X)
     >>> P = plan(p >> copy(X) >> (f @ f), {p: [0.5, 0.5], f: [[0.9, 0.1], [0.2, 0.8]]})
-    >>> P.equation, P.largest_intermediate
-    ('a,ab,ac->bc', 4)
+    >>> P.equation, P.largest_intermediate, P.sliced
+    ('a,ab,ac->bc', 4, ())
     """
 
     equation: str
@@ -48,17 +78,144 @@ class Plan:
     squeeze: tuple[tuple[int, ...], ...]
     #: extra operands: ("eye", n) or ("ones", n), appended after the boxes' tensors
     extras: tuple[tuple[str, int], ...]
-    expression: Any = None
+    program: pairwise.Program
+    #: how the path was found ("opt_einsum-auto", "opt_einsum-greedy", "cotengra-hyper", ...)
+    method: str = ""
+    #: labels fixed per slice, and how many slices there are (1: not sliced)
+    sliced: tuple[str, ...] = ()
+    n_slices: int = 1
+    #: the largest intermediate of one slice (equal to ``largest_intermediate`` unsliced)
+    slice_largest: int = 0
+    #: per operand (after diagonals), the (axis, label) pairs of sliced labels
+    slice_axes: tuple[tuple[tuple[int, str], ...], ...] = ()
+    #: the (axis, label) pairs of sliced labels in the output
+    out_slice_axes: tuple[tuple[int, str], ...] = ()
+    sizes: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def __call__(self, arrays: Sequence, backend: str, template: Any = None):
+    @property
+    def memory(self) -> int:
+        """Bytes of the largest intermediate (of one slice) in float64.
+
+        >>> from diagrams import Ty, Box
+        >>> from markov import plan
+        >>> plan(Box("p", Ty(), Ty("X")), {"p": [0.5, 0.5]}).memory
+        16
+        """
+        return (self.slice_largest or self.largest_intermediate) * 8
+
+    def __call__(self, arrays: Sequence, backend: str, template: Any = None, *,
+                 rescale: bool | str = "auto", progress: bool = False) -> Any:
         """Contract the given box arrays (already converted to ``backend``)."""
-        operands = [a.squeeze(axis) if axis else a for a, axis in zip(arrays, self.squeeze)]
-        for kind, n in self.extras:
-            operands.append(B.eye(n, backend, template) if kind == "eye"
-                            else B.ones(n, backend, template))
-        out = self.expression(*operands, backend="torch" if backend == "torch" else "numpy")
-        return out.reshape(self.output_shape)
+        mantissa, log = self._run(arrays, backend, template, rescale, progress)
+        if log is None:
+            return mantissa.reshape(self.output_shape)
+        ops = pairwise.ops_for(backend)
+        factor = ops.exp(log).reshape(log.shape + (1,) * (mantissa.ndim - log.ndim))
+        if backend == "torch":
+            factor = factor.to(mantissa.dtype)
+        return (mantissa * factor).reshape(self.output_shape)
 
+    def scaled(self, arrays: Sequence, backend: str, template: Any = None, *,
+               progress: bool = False) -> tuple[Any, Any]:
+        """Contract with rescaling: ``(mantissa, log_scale)`` with the true result
+        ``mantissa * exp(log_scale)``, ``log_scale`` over the output's batch axes and the
+        mantissa's largest entry 1 per batch element (or all zeros). Exact backends return
+        ``log_scale`` zero."""
+        mantissa, log = self._run(arrays, backend, template, "scaled", progress)
+        n_batch = len(self.program.batch_shape)
+        batch = self.output_shape[:len(self.output_shape) - len(self.program.out_shape)
+                                  + n_batch]
+        if log is None:
+            log = np.zeros(self.program.batch_shape)
+        return mantissa.reshape(self.output_shape), log.reshape(batch)
+
+    # ---- running ------------------------------------------------------------------------
+
+    def _operands(self, arrays: Sequence, backend: str, template: Any) -> list:
+        operands = [a.squeeze(axis) if axis else a for a, axis in zip(arrays, self.squeeze)]
+        if self.extras:
+            key = (backend, None if template is None else (template.dtype, template.device))
+            extras = self._cache.get(key)
+            if extras is None:
+                extras = [B.eye(n, backend, template) if kind == "eye"
+                          else B.ones(n, backend, template) for kind, n in self.extras]
+                self._cache[key] = extras
+            operands.extend(extras)
+        return pairwise.prepare(self.program, operands, backend)
+
+    def _run(self, arrays, backend, template, rescale, progress):
+        if rescale not in RESCALE_MODES and rescale != "scaled":
+            raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
+        if backend == "torch" and _through_numpy(self, arrays, template):
+            import torch
+
+            result, log = self._run([a.numpy() for a in arrays], "numpy", None, rescale,
+                                    progress)
+            return (torch.from_numpy(np.asarray(result)),
+                    None if log is None else torch.from_numpy(np.asarray(log)))
+        operands = self._operands(arrays, backend, template)
+        floating = _floating(operands, backend, template)
+        if not floating:
+            return self._slices(operands, backend, template, False, progress)[0], None
+        if rescale is True:
+            return self._slices(operands, backend, template, True, progress)
+        if rescale is False:
+            return self._slices(operands, backend, template, False, progress)[0], None
+        result, _ = self._slices(operands, backend, template, False, progress)
+        if _fits(result, len(self.program.batch_shape), backend):
+            if rescale == "scaled":
+                return _normalise_max(result, len(self.program.batch_shape), backend)
+            return result, None
+        return self._slices(operands, backend, template, True, progress)
+
+    def _slices(self, operands, backend, template, rescale, progress):
+        program = self.program
+        if self.n_slices == 1:
+            steps = _progress(program.steps, progress, "contracting")
+            result, log = pairwise.execute(program, operands, backend, rescale, steps)
+            return self._finish(result, backend, template), log
+        ops = pairwise.ops_for(backend)
+        full = tuple(self.sizes[c] if c in self.sliced else n for c, n in
+                     zip(self._out_labels, program.out_shape))
+        buffer = _zeros(full, backend, template)
+        n_batch = len(program.batch_shape)
+        n_event = len(full) - n_batch
+        like = template if template is not None else buffer
+        log_buffer = ops.zeros_log(full[:n_batch], like) - math.inf if rescale else None
+        ranges = [range(self.sizes[c]) for c in self.sliced]
+        values = _progress(itertools.product(*ranges), progress, "slices", self.n_slices)
+        for assignment in values:
+            fixed = dict(zip(self.sliced, assignment))
+            pieces = [a if not axes else a[_index(a.ndim, axes, fixed)]
+                      for a, axes in zip(operands, self.slice_axes)]
+            result, log = pairwise.execute(program, pieces, backend, rescale)
+            result = self._finish(result, backend, template)
+            where = _index(len(full), self.out_slice_axes, fixed)
+            if not rescale:
+                buffer[where] += result
+                continue
+            rows = where[:n_batch]
+            current = log_buffer[rows]
+            new = ops.maximum(current, log)
+            keep = ops.exp(current - new).reshape(current.shape + (1,) * n_event)
+            add = ops.exp(log - new).reshape(log.shape + (1,) * n_event)
+            buffer[rows] *= _cast(keep, buffer, backend)
+            buffer[where] += result * _cast(add, buffer, backend)
+            log_buffer[rows] = new
+        return buffer, log_buffer
+
+    def _finish(self, result, backend, template):
+        if result is None:  # no operands at all: the empty diagram
+            result = B.ones(1, backend, template).reshape(())
+        return result
+
+    @property
+    def _out_labels(self) -> str:
+        return self.equation.split("->")[1]
+
+
+# ---- compiling ------------------------------------------------------------------------------
 
 def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
                  sizes: tuple, max_memory: int | None = None, itemsize: int = 8) -> Plan:
@@ -66,19 +223,69 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
 
     ``structure`` is :attr:`diagrams.Diagram.structure` restricted to the boxes kept,
     ``event_shapes[j]`` the shape of box ``j`` over its wires, ``batch_shapes[j]`` its leading
-    batch shape and ``sizes[w]`` the size of wire ``w``. Raises
-    :class:`~markov.errors.ContractionTooLarge` when the largest intermediate would exceed
-    ``max_memory`` bytes.
+    batch shape and ``sizes[w]`` the size of wire ``w``. When the largest intermediate would
+    exceed ``max_memory`` bytes (default :data:`MAX_MEMORY`) the plan is sliced; raises
+    :class:`~markov.errors.ContractionTooLarge`, with the estimate, when slicing cannot fit.
+
+    >>> structure = (("X", "X"), ((), (0,)), ((0,), (1,)), (), (1,))  # p >> f
+    >>> P = compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100),
+    ...                  max_memory=800)
+    >>> P.largest_intermediate, P.slice_largest, P.n_slices
+    (10000, 100, 100)
+    >>> compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100), max_memory=80)
+    Traceback (most recent call last):
+    ...
+    markov.errors.ContractionTooLarge: the contraction's largest intermediate has 10,000 ...
     """
     plan = _compile(structure, event_shapes, batch_shapes, sizes)
-    limit = MAX_MEMORY if max_memory is None else max_memory
-    if plan.largest_intermediate * itemsize > limit:
-        raise ContractionTooLarge(
-            f"the contraction's largest intermediate has {plan.largest_intermediate:,} "
-            f"elements ({plan.largest_intermediate * itemsize / 2**30:.3g} GiB), over the "
-            f"limit of {limit / 2**30:.3g} GiB; raise max_memory, slice the query or "
-            "condition on fewer variables")
-    return plan
+    limit = MAX_MEMORY if max_memory is None else int(max_memory)
+    if plan.largest_intermediate * itemsize <= limit:
+        return plan
+    return _sliced(plan, max(limit // itemsize, 1), itemsize, limit)
+
+
+def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTooLarge:
+    n = plan.largest_intermediate
+    return ContractionTooLarge(
+        f"the contraction's largest intermediate has {n:,} elements "
+        f"({_bytes(n * itemsize)}; {plan.flops:.3g} multiply-adds), over the limit of "
+        f"{_bytes(limit)}; {why}. Raise max_memory, ask for fewer variables or a smaller "
+        "batch, or condition on fewer variables")
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{int(n)} bytes"
+
+
+@lru_cache(maxsize=128)
+def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
+    inputs, out = plan.equation.split("->")
+    terms = [t for t in inputs.split(",") if t] if inputs else []
+    terms = ["".join(dict.fromkeys(t)) for t in terms]
+    every = terms + [s.labels for s in plan.program.steps] + [out]
+    sizes = dict(plan.sizes)
+    sliced = choose_slices(every, out, sizes, target)
+    if sliced is None:
+        out_size = math.prod(sizes[c] for c in out)
+        why = (f"the answer alone has {out_size:,} elements" if out_size > target
+               else "no slicing of the contraction fits")
+        raise _too_large(plan, itemsize, limit, why)
+    small = {c: (1 if c in sliced else n) for c, n in sizes.items()}
+    program = pairwise.compile_program(terms, out, small, plan.path, _batch_labels(plan))
+    n_slices = math.prod(sizes[c] for c in sliced)
+    return replace(plan, program=program, sliced=sliced, n_slices=n_slices,
+                   slice_largest=program.largest,
+                   slice_axes=tuple(tuple((i, c) for i, c in enumerate(t) if c in sliced)
+                                    for t in terms),
+                   out_slice_axes=tuple((i, c) for i, c in enumerate(out) if c in sliced),
+                   flops=program.flops * n_slices, _cache={})
+
+
+def _batch_labels(plan: Plan) -> str:
+    return plan.equation.split("->")[1][:len(plan.program.batch_shape)]
 
 
 @lru_cache(maxsize=512)
@@ -90,6 +297,8 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     symbol = oe.get_symbol
     # Batch axes get the first labels, wires the next ones, fresh boundary copies the rest.
     wire_label = [symbol(nb + w) for w in range(len(wires))]
+    label_size = {symbol(k): n for k, n in enumerate(batch)}
+    label_size.update({wire_label[w]: n for w, n in enumerate(sizes)})
     next_label = nb + len(wires)
     terms, shapes, squeeze = [], [], []
     for j, (ins, outs) in enumerate(zip(box_inputs, box_outputs)):
@@ -106,12 +315,14 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
         terms.append("".join(labels))
         shapes.append((*kept, *event_shapes[j]))
         squeeze.append(tuple(drop))
-    out_labels = [symbol(k) for k, n in enumerate(batch) if n != 1]
+    batch_out = "".join(symbol(k) for k, n in enumerate(batch) if n != 1)
+    out_labels = list(batch_out)
     extras, seen = [], set()
     for w in (*inputs, *outputs):
         if w in seen:
             fresh = symbol(next_label)
             next_label += 1
+            label_size[fresh] = sizes[w]
             terms.append(wire_label[w] + fresh)
             shapes.append((sizes[w], sizes[w]))
             extras.append(("eye", sizes[w]))
@@ -126,17 +337,117 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
             shapes.append((sizes[w],))
             extras.append(("ones", sizes[w]))
             present.add(wire_label[w])
-    equation = ",".join(terms) + "->" + "".join(out_labels)
+    out = "".join(out_labels)
+    equation = ",".join(terms) + "->" + out
     output_shape = (*batch, *(sizes[w] for w in (*inputs, *outputs)))
-    if terms:
-        path, info = oe.contract_path(equation, *shapes, shapes=True, optimize="auto")
-        expression = oe.contract_expression(equation, *shapes, optimize=path)
-        flops, largest = int(info.opt_cost), int(info.largest_intermediate)
-    else:
-        path, expression, flops, largest = (), _scalar_one, 0, 1
-    return Plan(equation, tuple(shapes), tuple(path), flops, largest, output_shape,
-                tuple(squeeze), tuple(extras), expression)
+    unique = ["".join(dict.fromkeys(t)) for t in terms]
+    path, method = find_path(unique, out, label_size)
+    program = pairwise.compile_program(terms, out, label_size, path, batch_out)
+    return Plan(equation, tuple(shapes), path, program.flops, program.largest, output_shape,
+                tuple(squeeze), tuple(extras), program, method,
+                slice_largest=program.largest, sizes=label_size)
 
 
-def _scalar_one(*operands, backend="numpy"):
-    return np.array(1.0)
+# ---- helpers ----------------------------------------------------------------------------------
+
+def _template(operands, backend):
+    return next((a for a in operands if B.is_torch(a)), None) if backend == "torch" else None
+
+
+def _floating(operands, backend, template) -> bool:
+    if backend == "exact":
+        return False
+    if backend == "torch":
+        like = template if template is not None else _template(operands, backend)
+        return like is not None and like.is_floating_point()
+    return True
+
+
+def _through_numpy(plan: Plan, arrays, template) -> bool:
+    """Whether a torch contraction is small enough, on the CPU and without autograd, to run
+    on numpy views of the same memory (torch's per-operation overhead, about a microsecond,
+    dominates contractions of a few thousand multiply-adds)."""
+    if plan.flops > TORCH_CPU_THROUGH_NUMPY or template is None:
+        return False
+    if template.device.type != "cpu" or template.dtype not in _NUMPY_DTYPES():
+        return False
+    return not any(a.requires_grad for a in arrays)
+
+
+@lru_cache(maxsize=1)
+def _NUMPY_DTYPES():
+    import torch
+
+    return (torch.float64, torch.float32)
+
+
+def _guard(dtype_tiny: float) -> float:
+    return math.sqrt(dtype_tiny)
+
+
+def _fits(result, n_batch: int, backend: str) -> bool:
+    """Whether every batch element's largest entry is finite and above sqrt(tiny)."""
+    if result is None or math.prod(result.shape) == 0:
+        return True
+    if backend == "torch":
+        import torch
+
+        r = result.detach()
+        m = r.reshape(*r.shape[:n_batch], -1).amax(-1) if n_batch else r.max()
+        guard = _guard(torch.finfo(r.dtype).tiny)
+        return bool(((m >= guard) & (m < math.inf)).all())
+    m = result.reshape(*result.shape[:n_batch], -1).max(-1) if n_batch else result.max()
+    return bool(np.min(m) >= _guard(np.finfo(result.dtype).tiny) and np.max(m) < math.inf)
+
+
+def _normalise_max(result, n_batch, backend):
+    ops = pairwise.ops_for(backend)
+    axes = tuple(range(n_batch, result.ndim))
+    s, log = ops.scale(result, axes)
+    log = log.reshape(result.shape[:n_batch])
+    return result / s, log
+
+
+def _zeros(shape, backend, like):
+    if backend == "torch":
+        import torch
+
+        return torch.zeros(shape, dtype=like.dtype, device=like.device)
+    if backend == "exact":
+        return np.zeros(shape, dtype=int).astype(object)
+    return np.zeros(shape)
+
+
+def _cast(x, like, backend):
+    return x.to(like.dtype) if backend == "torch" else x
+
+
+def _index(ndim: int, axes, fixed: dict) -> tuple:
+    index = [slice(None)] * ndim
+    for axis, label in axes:
+        v = fixed[label]
+        index[axis] = slice(v, v + 1)
+    return tuple(index)
+
+
+def _progress(iterable, progress: bool, what: str, total: int | None = None):
+    if not progress:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # a plain counter on stderr
+        return _plain_progress(iterable, what, total)
+    return tqdm(iterable, desc=what, total=total)
+
+
+def _plain_progress(iterable, what, total):
+    import sys
+
+    items = list(iterable) if total is None else iterable
+    total = len(items) if total is None else total
+    step = max(total // 20, 1)
+    for i, item in enumerate(items):
+        if i % step == 0:
+            print(f"{what}: {i}/{total}", file=sys.stderr)
+        yield item
+    print(f"{what}: {total}/{total}", file=sys.stderr)

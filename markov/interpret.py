@@ -1,28 +1,52 @@
-"""Interpretation of a diagram into stochastic matrices by one cached contraction."""
+"""Interpretation of a diagram into stochastic matrices by one cached contraction.
+
+What a call does, and what it does not:
+
+- the first call on a diagram caches, on the diagram object, the boxes it keeps and their
+  arities; the first call with given shapes caches the plan (path, pairwise steps, slices)
+  both on the diagram and, keyed by structure and shapes, for every diagram of that shape;
+- every call then looks each box up in the mapping, validates raw arrays (a
+  :class:`~markov.kernel.Kernel` was validated when it was built; torch arrays are checked
+  on the device with one synchronisation for the whole call) and runs the cached steps.
+
+Boxes none of whose outputs reach the diagram's outputs are dropped (discard is natural;
+so are effects, boxes without outputs). Evidence therefore enters a contraction as a box
+``V -> U`` onto a size-1 type ``U`` that is an output (a likelihood column, validated off);
+:func:`interpret_scaled` returns such an unnormalised result with a log-scale, which is how
+evidence is conditioned on without underflow.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from diagrams import Box, Diagram, Ty
+from diagrams import Box, Diagram
 from markov import backend as B
 from markov.contraction import Plan, compile_plan
 from markov.errors import MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
+_MISSING = object()
+
 
 def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None
               = None, validate: bool = True, max_memory: int | None = None,
-              like: Any = None) -> Kernel:
+              like: Any = None, rescale: bool | str = "auto", progress: bool = False
+              ) -> Kernel:
     """The kernel a diagram denotes when each box is sent to a stochastic matrix.
 
     ``mapping`` sends each :class:`~diagrams.Box` (or its name) to a :class:`Kernel` or an
     array-like with axes ``[*batch, *dom, *cod]``. Sizes of types are read off the arrays and
     checked consistent; ``sizes`` gives those no box determines. Arrays of Fractions or sympy
     objects stay exact; torch tensors keep dtype and device (``like`` picks the backend of a
-    diagram without boxes). The whole diagram is one contraction whose path is cached.
+    diagram without boxes). The whole diagram is one contraction whose plan is cached;
+    ``max_memory`` (bytes) slices it when its largest intermediate would not fit;
+    ``rescale`` guards against underflow (see :mod:`markov.contraction`); ``progress``
+    shows a progress bar (tqdm when installed) over the slices or steps.
 
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box, copy, identity
@@ -32,16 +56,51 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     ...               {p: [Fr(1, 5), Fr(4, 5)], f: [[Fr(9, 10), Fr(1, 10)], [Fr(3, 10), Fr(7, 10)]]})
     >>> K.cod, K.array.tolist()
     (Ty('X', 'Y'), [[Fraction(9, 50), Fraction(1, 50)], [Fraction(6, 25), Fraction(14, 25)]])
+    >>> interpret(p, {p: [0.5, 0.6]})
+    Traceback (most recent call last):
+    ...
+    markov.errors.NotStochastic: kernel p: row () sums to 1.1, not 1
     """
     plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate, max_memory,
                                                like)
-    return Kernel(plan(arrays, backend, template), dom=d.dom, cod=d.cod, validate=False)
+    array = plan(arrays, backend, template, rescale=rescale, progress=progress)
+    return Kernel(array, dom=d.dom, cod=d.cod, validate=False)
+
+
+class Scaled(NamedTuple):
+    """An unnormalised result kept safe from underflow: the true array is
+    ``mantissa * exp(log_scale)`` (``log_scale`` broadcast over the event axes)."""
+
+    mantissa: Any
+    log_scale: Any
+
+
+def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
+                     sizes: Mapping[str, int] | None = None, validate: bool = True,
+                     max_memory: int | None = None, like: Any = None,
+                     progress: bool = False) -> Scaled:
+    """Interpret with a log-scale: for diagrams with effects (evidence, likelihoods) whose
+    value is far below the dtype's range. The mantissa's largest entry is 1 per batch
+    element (or it is all zeros, for evidence of probability zero); normalising it gives
+    the conditional without ever dividing 0 by 0.
+
+    >>> from diagrams import Ty, Box, copy, identity
+    >>> X, U = Ty("X"), Ty("U")          # U: a size-1 type carrying the evidence
+    >>> p, e = Box("p", Ty(), X), Box("e", X, U)
+    >>> d = p >> copy(X) >> (identity(X) @ e)
+    >>> m, log = interpret_scaled(d, {p: [0.5, 0.5], e: [[1e-300], [3e-300]]}, validate=False)
+    >>> m.tolist(), round(float(log), 2)
+    ([[0.3333333333333333], [1.0]], -690.37)
+    """
+    plan, arrays, backend, template, _ = _bind(diagram, mapping, sizes, validate, max_memory,
+                                               like)
+    return Scaled(*plan.scaled(arrays, backend, template, progress=progress))
 
 
 def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None = None,
          max_memory: int | None = None) -> Plan:
     """The compiled contraction :func:`interpret` runs for these arrays' shapes and backend:
-    its equation, path, FLOP count and largest intermediate.
+    its equation, path, FLOP count, largest intermediate and slices.
 
     >>> from diagrams import Ty, Box, copy
     >>> X = Ty("X")
@@ -49,47 +108,133 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
     >>> plan(p >> copy(X, 3), {p: [0.5, 0.5]}).equation
     'a,ab,ac->abc'
     """
-    return _bind(diagram, mapping, sizes, True, max_memory, None)[0]
+    return _bind(diagram, mapping, sizes, False, max_memory, None)[0]
 
+
+# ---- binding --------------------------------------------------------------------------------
 
 def _lookup(mapping: Mapping, box: Box):
-    if box in mapping:
-        return mapping[box]
-    if box.name in mapping:
-        return mapping[box.name]
-    raise MissingBox(f"box {box.name}: {box.dom} -> {box.cod} has no kernel in the mapping")
+    """The value of ``box`` in ``mapping``: keyed by the box, else by its name."""
+    value = mapping.get(box, _MISSING)
+    if value is _MISSING:
+        value = mapping.get(box.name, _MISSING)
+        if value is _MISSING:
+            raise MissingBox(f"box {box.name}: {box.dom} -> {box.cod} has no kernel in the "
+                             "mapping")
+    return value
+
+
+class _Meta:
+    """What a diagram's interpretation needs, computed once and kept on the diagram."""
+
+    __slots__ = ("diagram", "entries", "plans")
+
+    def __init__(self, diagram: Diagram):
+        d = diagram.pruned()
+        self.diagram = d
+        self.entries = tuple((box, box.name, len(box.dom), len(box.cod)) for box in d.boxes)
+        self.plans: dict = {}
+
+
+def _meta(diagram: Diagram | Box) -> _Meta:
+    if isinstance(diagram, Box):
+        return _box_meta(diagram)
+    meta = diagram.__dict__.get("_markov_meta")
+    if meta is None:
+        meta = _Meta(diagram)
+        object.__setattr__(diagram, "_markov_meta", meta)
+    return meta
+
+
+@lru_cache(maxsize=1024)
+def _box_meta(box: Box) -> _Meta:
+    return _Meta(box.to_diagram())
 
 
 def _bind(diagram, mapping, sizes, validate, max_memory, like):
-    d = (diagram.to_diagram() if isinstance(diagram, Box) else diagram).pruned()
-    like = like.array if isinstance(like, Kernel) else like
-    arrays, batch_shapes, event_shapes = [], [], []
-    type_size: dict[str, int] = dict(sizes or {})
-    where: dict[str, str] = {name: "the sizes argument" for name in type_size}
-    for box in d.boxes:
-        value = _lookup(mapping, box)
-        if isinstance(value, Kernel):
-            array = value.array
-            if len(value.dom) != len(box.dom) or len(value.cod) != len(box.cod):
-                raise ShapeMismatch(f"box {box.name}: {box.dom} -> {box.cod} is mapped to a "
+    meta = _meta(diagram)
+    arrays, unchecked = [], []
+    exact = torch = False
+    for box, name, n_dom, n_cod in meta.entries:
+        value = mapping.get(box, _MISSING)
+        if value is _MISSING:
+            value = _lookup(mapping, box)
+        if type(value) is Kernel or isinstance(value, Kernel):
+            if len(value.dom) != n_dom or len(value.cod) != n_cod:
+                raise ShapeMismatch(f"box {name}: {box.dom} -> {box.cod} is mapped to a "
                                     f"kernel {value.dom} -> {value.cod}")
+            array = value.array
         else:
             array = B.as_array(value)
             if validate:
-                B.check_stochastic(array, len(box.cod), box.name)
-        n = len(box.dom) + len(box.cod)
-        if array.ndim < n:
-            raise ShapeMismatch(f"box {box.name}: {box.dom} -> {box.cod} needs {n} axes, "
-                                f"got an array of shape {tuple(array.shape)}")
+                unchecked.append(len(arrays))
+        if type(array) is np.ndarray:
+            exact = exact or array.dtype == object
+        else:
+            torch = True
+        arrays.append(array)
+    if like is not None:
+        like = like.array if isinstance(like, Kernel) else B.as_array(like)
+        torch = torch or B.is_torch(like)
+        exact = exact or (isinstance(like, np.ndarray) and like.dtype == object)
+    if torch:
+        template = next((a for a in arrays if B.is_torch(a)), None)
+        template = like if template is None else template
+        backend, itemsize = "torch", template.element_size()
+    else:
+        backend, template, itemsize = ("exact" if exact else "numpy"), None, 8
+    key = (tuple(a.shape for a in arrays), itemsize, max_memory,
+           tuple(sorted(sizes.items())) if sizes else None)
+    plan = meta.plans.get(key)
+    if plan is None:
+        plan = _compile(meta, arrays, sizes, max_memory, itemsize)
+        meta.plans[key] = plan
+    if unchecked:
+        _validate(meta, arrays, unchecked)
+    if torch:
+        arrays = [a if B.is_torch(a) and a.dtype == template.dtype
+                  and a.device == template.device else B.convert(a, backend, template)
+                  for a in arrays]
+    elif exact:
+        arrays = [B.convert(a, backend) for a in arrays]
+    return plan, arrays, backend, template, meta.diagram
+
+
+def _validate(meta: _Meta, arrays: list, unchecked: list[int]) -> None:
+    torch_flags = []
+    for i in unchecked:
+        array = arrays[i]
+        _, name, _, n_cod = meta.entries[i]
+        if B.is_torch(array):
+            torch_flags.append((B.stochastic_flag(array, n_cod), i))
+        else:
+            B.check_stochastic(array, n_cod, name)
+    if torch_flags:
+        import torch
+
+        if bool(torch.stack([f for f, _ in torch_flags]).any()):  # one synchronisation
+            for _, i in torch_flags:
+                B.check_stochastic(arrays[i], meta.entries[i][3], meta.entries[i][1])
+
+
+def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
+    d = meta.diagram
+    type_size: dict[str, int] = dict(sizes or {})
+    where: dict[str, str] = {name: "the sizes argument" for name in type_size}
+    batch_shapes, event_shapes = [], []
+    for (box, name, n_dom, n_cod), array in zip(meta.entries, arrays):
+        n = n_dom + n_cod
         shape = tuple(array.shape)
+        if len(shape) < n:
+            raise ShapeMismatch(f"box {name}: {box.dom} -> {box.cod} needs {n} axes, "
+                                f"got an array of shape {shape}")
         batch, event = shape[:len(shape) - n], shape[len(shape) - n:]
         for port, (ty, size) in enumerate(zip((box.dom @ box.cod).names, event)):
             if type_size.setdefault(ty, size) != size:
                 raise ShapeMismatch(f"type {ty} has size {type_size[ty]} in "
                                     f"{where[ty]} but size {size} at port {port} of box "
-                                    f"{box.name}")
-            where.setdefault(ty, f"box {box.name}")
-        arrays.append(array)
+                                    f"{name}")
+            where.setdefault(ty, f"box {name}")
         batch_shapes.append(batch)
         event_shapes.append(event)
     try:
@@ -101,12 +246,5 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like):
         if ty not in type_size:
             raise ShapeMismatch(f"the size of type {ty} is not fixed by any box; pass "
                                 f"sizes={{{ty!r}: n}}")
-    backend, template = B.common_backend(arrays + ([B.as_array(like)] if like is not None
-                                                    else []))
-    if backend == "torch" and template is None:
-        template = like
-    arrays = [B.convert(a, backend, template) for a in arrays]
-    itemsize = 8 if backend != "torch" else template.element_size()
-    plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
+    return compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
                         tuple(type_size[ty] for ty in d.wires), max_memory, itemsize)
-    return plan, arrays, backend, template, d
