@@ -10,11 +10,11 @@ Ty('X')
 from markov.contraction import Plan
 from markov.errors import (ContractionTooLarge, MarkovError, MissingBox, NotStochastic,
                            ShapeMismatch, UnknownAtom, ZeroMass, ZeroProbabilityEvidence)
-from markov.interpret import interpret, plan
+from markov.interpret import Scaled, interpret, interpret_scaled, plan
 from markov.kernel import Kernel, kernel_category
 
 __all__ = [
-    "Kernel", "kernel_category", "interpret", "plan", "Plan",
+    "Kernel", "kernel_category", "interpret", "interpret_scaled", "Scaled", "plan", "Plan",
     "MarkovError", "NotStochastic", "ShapeMismatch", "MissingBox", "UnknownAtom", "ZeroMass",
     "ZeroProbabilityEvidence", "ContractionTooLarge",
 ]
