@@ -6,7 +6,8 @@ this library's semantics or at your own functors.
 """
 
 from markov.testing.catalogue import LAWS, LAWS_BY_NAME
-from markov.testing.check import Semantics, check_law, holds, kernels_equal, semantics_of
+from markov.testing.check import (FINITE, Semantics, check_law, holds, kernels_equal,
+                                  semantics_of)
 from markov.testing.gaussian_laws import GAUSSIAN_LAWS, gaussian_dims, gaussian_kernels
 from markov.testing.inference_laws import INFERENCE_LAWS
 from markov.testing.laws import CORE_LAWS, SEMANTIC_LAWS, Law
@@ -14,6 +15,6 @@ from markov.testing.strategies import (BACKENDS, diagrams, interpretations, kern
                                        states, types)
 
 __all__ = ["Law", "LAWS", "LAWS_BY_NAME", "CORE_LAWS", "SEMANTIC_LAWS", "INFERENCE_LAWS",
-           "GAUSSIAN_LAWS", "check_law", "holds", "kernels_equal", "Semantics", "semantics_of",
+           "GAUSSIAN_LAWS", "check_law", "holds", "kernels_equal", "Semantics", "semantics_of", "FINITE",
            "BACKENDS", "types", "sizes", "kernels", "states", "diagrams", "interpretations",
            "gaussian_dims", "gaussian_kernels"]
