@@ -16,17 +16,31 @@ def test_law_holds_on_backend(law, backend):
 
 
 def test_a_user_semantics_plugs_into_the_runner():
-    """The catalogue checks a home-made functor: the fold of diagrams into kernels."""
-    from diagrams import Functor
-    from markov import kernel_category
+    """The catalogue checks a home-made functor (the fold of diagrams into kernels), and
+    catches one whose copy forgets its input."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from diagrams import Functor, Ty
+    from markov import Kernel, kernel_category
     from markov.testing import FINITE, LAWS_BY_NAME, Semantics
 
     def fold(d, mapping, sizes):
         return Functor(ar=mapping, cod=kernel_category(sizes))(d)
 
-    mine = Semantics(fold, FINITE.equal, FINITE.graph, FINITE.sizes)
-    check_law(LAWS_BY_NAME["interchange law"], "numpy", max_examples=5, semantics=mine)
-    broken = Semantics(lambda d, m, s: fold(d, m, s) @ fold(d, m, s), FINITE.equal,
-                       FINITE.graph, FINITE.sizes)
-    with pytest.raises(AssertionError):
-        check_law(LAWS_BY_NAME["interchange law"], "numpy", max_examples=5, semantics=broken)
+    def forgetful_fold(d, mapping, sizes):
+        def uniform_copy(ty, n):
+            dom = [sizes[t] for t in ty.names]
+            cod = dom * n
+            return Kernel(np.full(dom + cod, 1.0 / np.prod(cod, dtype=int)), dom=ty,
+                          cod=Ty(*ty.names * n))
+
+        category = replace(kernel_category(sizes), copy=uniform_copy)
+        return Functor(ar=mapping, cod=category)(d)
+
+    law = LAWS_BY_NAME["copy is natural for deterministic kernels"]
+    check_law(law, "numpy", max_examples=5, semantics=replace(FINITE, interpret=fold))
+    with pytest.raises(AssertionError, match="copy is natural"):
+        check_law(law, "numpy", max_examples=5,
+                  semantics=replace(FINITE, interpret=forgetful_fold))
