@@ -174,3 +174,18 @@ def test_many_observations_agree_with_pgmpy(name):
     rows = {v: [x, x] for v, x in evidence.items()}
     np.testing.assert_allclose(m.query(target, evidence=rows).array, [ours, ours],
                                rtol=0, atol=1e-12)
+
+
+def test_impossible_evidence_raises_where_pgmpy_answers():
+    """munin: R_LNLT1_LP_BE_APB_MUSIZE = V_SMALL has probability zero. pgmpy prunes it away
+    as d-separated from the target and answers; a conditional on a null event is not
+    defined, so we raise the typed error naming the observations."""
+    from markov import ZeroProbabilityEvidence
+
+    m, bn = model("munin"), reference("munin")
+    impossible = "R_LNLT1_LP_BE_APB_MUSIZE"
+    assert m.query(impossible).array[0] == 0
+    target = m.variables[len(m.variables) // 2]
+    assert np.isfinite(pgmpy_query(bn, target, evidence={impossible: 0})).all()
+    with pytest.raises(ZeroProbabilityEvidence, match=f"{impossible}='V_SMALL'"):
+        m.query(target, evidence={impossible: 0})
