@@ -1,4 +1,5 @@
-"""Root configuration (doctests of the packages): the same hypothesis profiles as tests/."""
+"""Test configuration for the tests and the doctests of the packages: a fixed-size
+hypothesis profile for CI, no deadlines."""
 
 import os
 
