@@ -182,7 +182,7 @@ class Plan:
         n_batch = len(program.batch_shape)
         n_event = len(full) - n_batch
         like = template if template is not None else buffer
-        log_buffer = ops.zeros_log(full[:n_batch], like) - math.inf if rescale else None
+        log_buffer = ops.empty_log(full[:n_batch], like) if rescale else None
         ranges = [range(self.sizes[c]) for c in self.sliced]
         values = _progress(itertools.product(*ranges), progress, "slices", self.n_slices)
         for assignment in values:

@@ -255,6 +255,10 @@ class _NumpyOps:
         return np.zeros(shape)
 
     @staticmethod
+    def empty_log(shape, like):
+        return np.full(shape, -np.inf)
+
+    @staticmethod
     def exp(x):
         return np.exp(x)
 
@@ -293,6 +297,13 @@ class _TorchOps:
 
         dtype = torch.promote_types(like.dtype, torch.float32)
         return torch.zeros(shape, dtype=dtype, device=like.device)
+
+    @staticmethod
+    def empty_log(shape, like):
+        import torch
+
+        dtype = torch.promote_types(like.dtype, torch.float32)
+        return torch.full(shape, -math.inf, dtype=dtype, device=like.device)
 
     @staticmethod
     def exp(x):
