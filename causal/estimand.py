@@ -359,8 +359,12 @@ class Estimand:
         [0.25, 0.75]
         """
         from causal._evaluate import Evaluator
-        from markov import Kernel
+        from markov import GaussianKernel, Kernel
 
+        if isinstance(joint, GaussianKernel):  # a linear-Gaussian observational joint
+            from causal.gaussian import evaluate_gaussian
+
+            return evaluate_gaussian(self, joint)
         self._check_state(joint)
         array = Evaluator(joint.array, joint.cod.names, joint.n_batch, on_zero).run(
             self.expression, self.treatment + self.given, self.outcome)

@@ -68,6 +68,8 @@ def test_front_door_with_a_latent_confounder_matches_surgery():
     assert "X'" in estimand.formula  # the front-door formula
     k = evaluate_gaussian(estimand, m.observational())
     assert at(k, XS).allclose(interventional(m))
+    # Estimand.evaluate hands a Gaussian joint over to the Gaussian evaluation.
+    assert at(estimand.evaluate(m.observational()), XS).allclose(interventional(m))
 
 
 def test_the_naive_conditional_is_confounded():
