@@ -159,37 +159,6 @@ def allclose(a: Any, b: Any, atol: float | None = None) -> bool:
     return bool(np.all(np.abs(a - b) <= tol))
 
 
-def wiring(diagram: Any, sizes: Any, like: Any = None) -> Any:
-    """The kernel of a box-free diagram (copies, discards, swaps) in the backend of
-    ``like``; exact when ``like`` is exact (entries are Fractions, so they stay exact).
-
-    >>> from fractions import Fraction
-    >>> from diagrams import copy
-    >>> k = wiring(copy("X"), {"X": 2}, np.array([Fraction(1, 2)], dtype=object))
-    >>> k.array[0].tolist()
-    [[Fraction(1, 1), Fraction(0, 1)], [Fraction(0, 1), Fraction(0, 1)]]
-    """
-    from fractions import Fraction
-
-    from markov.interpret import interpret
-    from markov.kernel import Kernel
-
-    if not diagram.wires:                     # the identity on the unit: the scalar 1
-        if B.is_torch(like):
-            import torch
-
-            one = torch.ones((), dtype=like.dtype, device=like.device)
-        else:
-            one = np.array(Fraction(1) if B.backend_of(like) == "exact" else 1.0, dtype=object
-                           if B.backend_of(like) == "exact" else np.float64)
-        return Kernel(one, validate=False)
-    kernel = interpret(diagram, {}, sizes=sizes, like=like)
-    if like is None or B.backend_of(like) != "exact" or kernel.backend == "exact":
-        return kernel
-    array = np.vectorize(lambda v: Fraction(int(v)), otypes=[object])(kernel.array)
-    return Kernel(array, dom=kernel.dom, cod=kernel.cod, validate=False)
-
-
 def exact_nan(array: Any) -> Any:
     """Float NaNs in an exact (object) array replaced by ``sympy.nan``, so that the array
     stays exact (asked-for NaN rows of an exact conditional)."""

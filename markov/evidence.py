@@ -31,7 +31,7 @@ from markov.bayes import bayes_invert
 from markov.disintegration import as_state, check_policy
 from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
 from markov.interpret import interpret
-from markov.kernel import Kernel
+from markov.kernel import Kernel, wiring
 from markov.normalize import normalize
 
 #: Evidence: ``{variable: value index, label or likelihood vector}``, or one likelihood array
@@ -119,8 +119,8 @@ def jeffrey_update(prior: Kernel, target: Kernel | Mapping[str, Any] | Any,
     if channel is None:
         target = _target_state(target, prior)
         positions = prior.positions(target.cod)
-        wiring = Diagram(prior.cod.names, (), (), (), range(len(prior.cod)), positions)
-        channel = A.wiring(wiring, prior.sizes, prior.array)
+        selection = Diagram(prior.cod.names, (), (), (), range(len(prior.cod)), positions)
+        channel = wiring(selection, prior.sizes, prior.array)
     else:
         if channel.dom != prior.cod:
             raise TypeMismatch(f"the channel's domain is {channel.dom!r} but the prior is a "

@@ -71,7 +71,7 @@ class Kernel:
         >>> Kernel.identity("X", {"X": 2}).array.tolist()
         [[1.0, 0.0], [0.0, 1.0]]
         """
-        return _wiring(_d.identity(as_ty(ty)), sizes, like)
+        return wiring(_d.identity(as_ty(ty)), sizes, like)
 
     @staticmethod
     def copy(ty: Ty | str, sizes: Mapping[str, int], n: int = 2, like: Any = None) -> Kernel:
@@ -80,7 +80,7 @@ class Kernel:
         >>> Kernel.copy("X", {"X": 2}).array[1].tolist()
         [[0.0, 0.0], [0.0, 1.0]]
         """
-        return _wiring(_d.copy(as_ty(ty), n), sizes, like)
+        return wiring(_d.copy(as_ty(ty), n), sizes, like)
 
     @staticmethod
     def discard(ty: Ty | str, sizes: Mapping[str, int], like: Any = None) -> Kernel:
@@ -89,7 +89,7 @@ class Kernel:
         >>> Kernel.discard("X", {"X": 3}).array.tolist()
         [1.0, 1.0, 1.0]
         """
-        return _wiring(_d.discard(as_ty(ty)), sizes, like)
+        return wiring(_d.discard(as_ty(ty)), sizes, like)
 
     @staticmethod
     def swap(a: Ty | str, b: Ty | str, sizes: Mapping[str, int], like: Any = None) -> Kernel:
@@ -98,7 +98,7 @@ class Kernel:
         >>> Kernel.swap("X", "Y", {"X": 2, "Y": 3}).array.shape
         (2, 3, 3, 2)
         """
-        return _wiring(_d.swap(as_ty(a), as_ty(b)), sizes, like)
+        return wiring(_d.swap(as_ty(a), as_ty(b)), sizes, like)
 
     # ---- shapes ------------------------------------------------------------------------
 
@@ -227,10 +227,28 @@ def _broadcast(shapes) -> tuple[int, ...]:
     return tuple(np.broadcast_shapes(*shapes))
 
 
-def _wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any) -> Kernel:
+def wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any = None) -> Kernel:
+    """The kernel of a box-free diagram (identities, swaps, copies, discards) over types of
+    the given sizes, in the backend of ``like`` (exact when ``like`` is exact).
+
+    >>> from fractions import Fraction
+    >>> from diagrams import copy
+    >>> k = wiring(copy("X"), {"X": 2}, np.array([Fraction(1, 2)], dtype=object))
+    >>> k.backend, k.array[1].tolist()
+    ('exact', [[0, 0], [0, 1]])
+    """
     from markov.interpret import interpret
 
+    like = like.array if isinstance(like, Kernel) else like
+    if not diagram.wires:  # the identity on the unit: the scalar 1
+        if B.is_torch(like):
+            import torch
+
+            return Kernel(torch.ones((), dtype=like.dtype, device=like.device), validate=False)
+        exact = like is not None and B.backend_of(like) == "exact"
+        return Kernel(np.array(1, dtype=object) if exact else np.array(1.0), validate=False)
     return interpret(diagram, {}, sizes=sizes, like=like)
+
 
 
 def kernel_category(sizes: Mapping[str, int], like: Any = None) -> Category:

@@ -20,12 +20,11 @@ from typing import Any
 
 from diagrams import Box, Category, Diagram, Functor, Ty, TypeMismatch
 from diagrams import diagram as _d
-from markov._arrays import wiring
 from markov.bayes import bayes_invert
 from markov.disintegration import check_policy
 from markov.errors import MissingBox
 from markov.interpret import interpret
-from markov.kernel import Kernel
+from markov.kernel import Kernel, wiring
 
 
 @dataclass(frozen=True)
