@@ -113,9 +113,7 @@ def eye(n: int, backend: str, template: Any = None) -> Any:
 
         return torch.eye(n, dtype=template.dtype, device=template.device)
     if backend == "exact":
-        out = np.full((n, n), Fraction(0), dtype=object)
-        out[range(n), range(n)] = Fraction(1)
-        return out
+        return np.eye(n, dtype=int).astype(object)
     return np.eye(n)
 
 
@@ -126,7 +124,7 @@ def ones(n: int, backend: str, template: Any = None) -> Any:
 
         return torch.ones(n, dtype=template.dtype, device=template.device)
     if backend == "exact":
-        return np.full(n, Fraction(1), dtype=object)
+        return np.ones(n, dtype=int).astype(object)
     return np.ones(n)
 
 

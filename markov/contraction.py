@@ -147,13 +147,12 @@ class Plan:
     def _run(self, arrays, backend, template, rescale, progress):
         if rescale not in RESCALE_MODES and rescale != "scaled":
             raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
-        if backend == "torch" and _through_numpy(self, arrays, template):
-            import torch
-
-            result, log = self._run([a.numpy() for a in arrays], "numpy", None, rescale,
-                                    progress)
-            return (torch.from_numpy(np.asarray(result)),
-                    None if log is None else torch.from_numpy(np.asarray(log)))
+        if backend == "torch":
+            views = numpy_views(self, arrays, template)
+            if views is not None:
+                result, log = self._run(views, "numpy", None, rescale, progress)
+                return to_torch(result, template), (None if log is None else
+                                                    to_torch(log, template, keep_dtype=True))
         operands = self._operands(arrays, backend, template)
         floating = _floating(operands, backend, template)
         if not floating:
@@ -363,15 +362,49 @@ def _floating(operands, backend, template) -> bool:
     return True
 
 
-def _through_numpy(plan: Plan, arrays, template) -> bool:
-    """Whether a torch contraction is small enough, on the CPU and without autograd, to run
-    on numpy views of the same memory (torch's per-operation overhead, about a microsecond,
-    dominates contractions of a few thousand multiply-adds)."""
-    if plan.flops > TORCH_CPU_THROUGH_NUMPY or template is None:
-        return False
-    if template.device.type != "cpu" or template.dtype not in _NUMPY_DTYPES():
-        return False
-    return not any(a.requires_grad for a in arrays)
+def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
+    """numpy views of the memory of a torch contraction's arrays, when it is small enough
+    (at most :data:`TORCH_CPU_THROUGH_NUMPY` multiply-adds), on the CPU, in float32/float64
+    and without autograd; else None. torch's per-operation overhead (about a microsecond)
+    dominates such contractions; numpy runs the same steps on the same memory.
+
+    >>> import torch
+    >>> from diagrams import Ty, Box
+    >>> from markov import plan
+    >>> P = plan(Box("p", Ty(), Ty("X")), {"p": [0.5, 0.5]})
+    >>> numpy_views(P, [torch.tensor([0.5, 0.5])], torch.ones(1))[0].dtype
+    dtype('float32')
+    """
+    if plan.flops * plan.n_slices > TORCH_CPU_THROUGH_NUMPY or template is None:
+        return None
+    dtypes = _NUMPY_DTYPES()
+    if not template.is_cpu or template.dtype not in dtypes:
+        return None
+    views = []
+    for a in arrays:
+        if type(a) is np.ndarray:
+            if a.dtype == object:
+                return None
+            views.append(a)
+        elif a.is_cpu and not a.requires_grad and a.dtype in dtypes:
+            try:
+                views.append(a.numpy())
+            except (RuntimeError, TypeError):  # sparse, conjugate views, ...
+                return None
+        else:
+            return None
+    return views
+
+
+def to_torch(array: Any, template: Any, keep_dtype: bool = False) -> Any:
+    """A numpy result back as a tensor in the template's dtype (zero-copy when it has it)."""
+    import torch
+
+    array = np.asarray(array)
+    if not array.flags.writeable:  # from_numpy wants memory it may write
+        array = array.copy()
+    out = torch.from_numpy(array)
+    return out if keep_dtype or out.dtype == template.dtype else out.to(template.dtype)
 
 
 @lru_cache(maxsize=1)
@@ -381,23 +414,40 @@ def _NUMPY_DTYPES():
     return (torch.float64, torch.float32)
 
 
-def _guard(dtype_tiny: float) -> float:
-    return math.sqrt(dtype_tiny)
+_GUARDS: dict = {}
+
+
+def _guard(dtype) -> float:
+    """sqrt(tiny) of a floating dtype (numpy or torch): below it, an answer may have lost
+    mass to underflow."""
+    guard = _GUARDS.get(dtype)
+    if guard is None:
+        if isinstance(dtype, np.dtype):
+            tiny = float(np.finfo(dtype).tiny)
+        else:
+            import torch
+
+            tiny = float(torch.finfo(dtype).tiny)
+        guard = _GUARDS[dtype] = math.sqrt(tiny)
+    return guard
 
 
 def _fits(result, n_batch: int, backend: str) -> bool:
-    """Whether every batch element's largest entry is finite and above sqrt(tiny)."""
-    if result is None or math.prod(result.shape) == 0:
+    """Whether every batch element's largest entry is finite and at least sqrt(tiny)."""
+    if result is None:
         return True
     if backend == "torch":
-        import torch
-
         r = result.detach()
+        if r.numel() == 0:
+            return True
         m = r.reshape(*r.shape[:n_batch], -1).amax(-1) if n_batch else r.max()
-        guard = _guard(torch.finfo(r.dtype).tiny)
-        return bool(((m >= guard) & (m < math.inf)).all())
-    m = result.reshape(*result.shape[:n_batch], -1).max(-1) if n_batch else result.max()
-    return bool(np.min(m) >= _guard(np.finfo(result.dtype).tiny) and np.max(m) < math.inf)
+        return bool(((m >= _guard(r.dtype)) & (m < math.inf)).all())
+    if result.size == 0:
+        return True
+    if not n_batch:
+        return bool(_guard(result.dtype) <= result.max() < math.inf)
+    m = result.reshape(*result.shape[:n_batch], -1).max(-1)
+    return bool(m.min() >= _guard(result.dtype) and m.max() < math.inf)
 
 
 def _normalise_max(result, n_batch, backend):

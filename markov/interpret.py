@@ -26,7 +26,7 @@ import numpy as np
 
 from diagrams import Box, Diagram
 from markov import backend as B
-from markov.contraction import Plan, compile_plan
+from markov.contraction import Plan, compile_plan, numpy_views, to_torch
 from markov.errors import MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
@@ -64,7 +64,9 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate, max_memory,
                                                like)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
-    return Kernel(array, dom=d.dom, cod=d.cod, validate=False)
+    if backend != "torch" and template is not None:  # torch arrays run on numpy views
+        array = to_torch(array, template)
+    return _kernel(array, d.dom, d.cod)
 
 
 class Scaled(NamedTuple):
@@ -94,7 +96,10 @@ def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
     """
     plan, arrays, backend, template, _ = _bind(diagram, mapping, sizes, validate, max_memory,
                                                like)
-    return Scaled(*plan.scaled(arrays, backend, template, progress=progress))
+    mantissa, log = plan.scaled(arrays, backend, template, progress=progress)
+    if backend != "torch" and template is not None:  # torch arrays run on numpy views
+        mantissa, log = to_torch(mantissa, template), to_torch(log, template, True)
+    return Scaled(mantissa, log)
 
 
 def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None = None,
@@ -112,6 +117,22 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
 
 
 # ---- binding --------------------------------------------------------------------------------
+
+_KERNEL_SLOTS = ("array", "dom", "cod", "name", "labels")
+
+
+def _kernel(array: Any, dom, cod) -> Kernel:
+    """The result as a Kernel without re-checking what the contraction guarantees (a float
+    array whose event axes match ``dom`` and ``cod``). Object arrays go through the
+    constructor, which turns those holding floats into float arrays."""
+    if tuple(Kernel.__slots__) != _KERNEL_SLOTS or \
+            (type(array) is np.ndarray and array.dtype.hasobject):
+        return Kernel(array, dom=dom, cod=cod, validate=False)
+    kernel = object.__new__(Kernel)
+    for attr, value in zip(_KERNEL_SLOTS, (array, dom, cod, None, None)):
+        object.__setattr__(kernel, attr, value)
+    return kernel
+
 
 def _lookup(mapping: Mapping, box: Box):
     """The value of ``box`` in ``mapping``: keyed by the box, else by its name."""
@@ -153,13 +174,14 @@ def _box_meta(box: Box) -> _Meta:
 
 def _bind(diagram, mapping, sizes, validate, max_memory, like):
     meta = _meta(diagram)
-    arrays, unchecked = [], []
+    arrays, shapes, unchecked = [], [], []
     exact = torch = False
+    get = mapping.get
     for box, name, n_dom, n_cod in meta.entries:
-        value = mapping.get(box, _MISSING)
+        value = get(box, _MISSING)
         if value is _MISSING:
             value = _lookup(mapping, box)
-        if type(value) is Kernel or isinstance(value, Kernel):
+        if isinstance(value, Kernel):
             if len(value.dom) != n_dom or len(value.cod) != n_cod:
                 raise ShapeMismatch(f"box {name}: {box.dom} -> {box.cod} is mapped to a "
                                     f"kernel {value.dom} -> {value.cod}")
@@ -169,10 +191,12 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like):
             if validate:
                 unchecked.append(len(arrays))
         if type(array) is np.ndarray:
-            exact = exact or array.dtype == object
+            if array.dtype.hasobject:
+                exact = True
         else:
             torch = True
         arrays.append(array)
+        shapes.append(array.shape)
     if like is not None:
         like = like.array if isinstance(like, Kernel) else B.as_array(like)
         torch = torch or B.is_torch(like)
@@ -183,7 +207,7 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like):
         backend, itemsize = "torch", template.element_size()
     else:
         backend, template, itemsize = ("exact" if exact else "numpy"), None, 8
-    key = (tuple(a.shape for a in arrays), itemsize, max_memory,
+    key = (tuple(shapes), itemsize, max_memory,
            tuple(sorted(sizes.items())) if sizes else None)
     plan = meta.plans.get(key)
     if plan is None:
@@ -192,6 +216,9 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like):
     if unchecked:
         _validate(meta, arrays, unchecked)
     if torch:
+        views = None if exact else numpy_views(plan, arrays, template)
+        if views is not None:
+            return plan, views, "numpy", template, meta.diagram
         arrays = [a if B.is_torch(a) and a.dtype == template.dtype
                   and a.device == template.device else B.convert(a, backend, template)
                   for a in arrays]

@@ -1,11 +1,14 @@
 """Contraction paths and slices.
 
-**Paths.** Up to :data:`SMALL` operands opt_einsum's ``"auto"`` search is used (optimal or
-branch-and-bound for the smallest networks). Above that, opt_einsum's greedy path is the
-first candidate; when its cost is above :data:`WORTH_SEARCHING` multiply-adds and cotengra is
-installed, cotengra's hyper-optimiser (greedy trials, a small fixed budget, a fixed seed)
-searches further and the cheaper path wins. Paths are computed once per plan and cached
-with it, so the search is paid once per (structure, shapes).
+**Paths.** The search runs on a canonical form of the network (colour refinement of the
+hypergraph orders operands and labels), so two layouts of one model get one path. Up to
+:data:`TINY` operands opt_einsum's exhaustive search decides. Otherwise the candidates are
+opt_einsum's ``"auto"`` path (up to :data:`SMALL` operands) or its greedy path, and
+variable-elimination orders (min-weight, min-fill, weighted min-fill: the classic heuristics
+for Bayesian networks, which follow the treewidth where greedy pairing does not); the
+cheapest, by multiply-adds, wins. Above :data:`HUGE` multiply-adds cotengra's hyper-optimiser
+(when installed) searches a few seconds more. Paths are computed once per plan and cached with
+it, so the search is paid once per (structure, shapes).
 
 **Slices.** When the largest intermediate does not fit, :func:`choose_slices` picks labels to
 fix, greedily: each round fixes the label that brings the largest intermediate down most
@@ -19,12 +22,12 @@ from collections.abc import Sequence
 
 import opt_einsum as oe
 
-#: At most this many operands: opt_einsum's "auto" search.
+#: At most this many operands: opt_einsum's exhaustive search.
+TINY = 5
+#: At most this many operands: opt_einsum's "auto" search, against elimination orders.
 SMALL = 14
-#: The elimination orders tried when the greedy path is expensive.
+#: The elimination orders tried.
 HEURISTICS = ("min-weight", "min-fill", "weighted-min-fill")
-#: A greedy path cheaper than this many multiply-adds is used as it is.
-WORTH_SEARCHING = 10**6
 #: Above this many multiply-adds, cotengra's hyper-optimiser is worth seconds of search.
 HUGE = 10**10
 #: The budget of cotengra's search: trials, and seconds.
@@ -33,11 +36,73 @@ TRIALS, SECONDS = 32, 5.0
 
 def find_path(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tuple, str]:
     """A contraction path for ``terms -> out`` (opt_einsum's list format) and the name of the
-    method that found it.
+    method that found it. The search runs on a canonical form of the network (operands and
+    labels sorted by colour refinement of the hypergraph), so that the same network drawn in
+    another layout gets the same path.
 
     >>> find_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})
-    (((0, 1), (0, 1)), 'opt_einsum-auto')
+    (((0, 1), (0, 1)), 'opt_einsum-optimal')
     """
+    if len(terms) < 3:
+        return _search(terms, out, sizes)
+    order, rename = _canonical(terms, out, sizes)
+    canonical = ["".join(rename[c] for c in terms[i]) for i in order]
+    path, method = _search(canonical, "".join(rename[c] for c in out),
+                           {rename[c]: n for c, n in sizes.items() if c in rename})
+    return _relabel_path(path, order), method
+
+
+def _canonical(terms, out, sizes):
+    """An order of the operands and new names of the labels that depend on the hypergraph
+    only (colour refinement; ties keep the given order)."""
+    labels = list(dict.fromkeys("".join(terms) + out))
+    holders: dict[str, list[int]] = {c: [] for c in labels}
+    for i, t in enumerate(terms):
+        for c in set(t):
+            holders[c].append(i)
+    colour = {c: hash((sizes[c], out.index(c) if c in out else -1)) for c in labels}
+    op_colour = [0] * len(terms)
+    for _ in range(4):
+        op_colour = [hash((len(set(t)), tuple(sorted(colour[c] for c in set(t)))))
+                     for t in terms]
+        colour = {c: hash((colour[c], tuple(sorted(op_colour[i] for i in holders[c]))))
+                  for c in labels}
+    order = sorted(range(len(terms)), key=lambda i: (op_colour[i], i))
+    position = {}
+    for rank, i in enumerate(order):
+        for c in terms[i]:
+            position.setdefault(c, rank)
+    ranked = sorted(labels, key=lambda c: (colour[c], position.get(c, -1), labels.index(c)))
+    return order, {c: oe.get_symbol(k) for k, c in enumerate(ranked)}
+
+
+def _relabel_path(path, order) -> tuple:
+    """A path over operands listed in ``order`` as a path over the original list."""
+    n = len(order)
+    ids = list(order)              # canonical position -> original id (SSA)
+    ssa = []
+    next_id = n
+    for contraction in path:
+        group = [ids[i] for i in contraction]
+        for i in sorted(contraction, reverse=True):
+            del ids[i]
+        ssa.append(tuple(group))
+        ids.append(next_id)
+        next_id += 1
+    live = list(range(n))
+    out = []
+    next_id = n
+    for group in ssa:
+        positions = tuple(sorted(live.index(g) for g in group))
+        for i in sorted(positions, reverse=True):
+            del live[i]
+        out.append(positions)
+        live.append(next_id)
+        next_id += 1
+    return tuple(out)
+
+
+def _search(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tuple, str]:
     n = len(terms)
     if n == 0:
         return (), "empty"
@@ -45,17 +110,26 @@ def find_path(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tu
         return ((0,),), "single"
     equation = ",".join(terms) + "->" + out
     shapes = [tuple(sizes[c] for c in t) for t in terms]
+    if n <= TINY:
+        path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="optimal")
+        return tuple(map(tuple, path)), "opt_einsum-optimal"
     if n <= SMALL:
         path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="auto")
-        return tuple(map(tuple, path)), "opt_einsum-auto"
-    path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="greedy")
-    path = tuple(map(tuple, path))
-    candidates = [(path_cost(terms, out, sizes, path), path, "opt_einsum-greedy")]
-    if candidates[0][0] > WORTH_SEARCHING:
+        path = tuple(map(tuple, path))
+        candidates = [(path_cost(terms, out, sizes, path), path, "opt_einsum-auto")]
         for heuristic in HEURISTICS:
             elim = elimination_path(terms, out, sizes, heuristic)
             candidates.append((path_cost(terms, out, sizes, elim), elim,
                                f"elimination-{heuristic}"))
+        best = min(candidates, key=lambda c: c[0])
+        return best[1], best[2]
+    path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="greedy")
+    path = tuple(map(tuple, path))
+    candidates = [(path_cost(terms, out, sizes, path), path, "opt_einsum-greedy")]
+    for heuristic in HEURISTICS:
+        elim = elimination_path(terms, out, sizes, heuristic)
+        candidates.append((path_cost(terms, out, sizes, elim), elim,
+                           f"elimination-{heuristic}"))
     best = min(candidates, key=lambda c: c[0])
     if best[0] > HUGE:
         found = _cotengra_path(terms, out, sizes)

@@ -1,0 +1,244 @@
+"""The benchmark suite behind ``bench/run.py``: tasks, timed methods, agreement checks."""
+
+from __future__ import annotations
+
+import math
+import signal
+import statistics
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bench import anchors
+from bench.anchors import Skip, Task
+from bench.networks import NETWORKS, Query, kahn_order, leaves, load, sample, topological
+
+QUICK = ("asia", "sachs", "child", "insurance", "alarm")
+#: Answers further apart than this from interpret's (numpy) count as a disagreement.
+AGREE = 1e-6
+
+
+@dataclass
+class Result:
+    network: str
+    kind: str
+    batch: int
+    method: str
+    seconds: float | None = None      # per call, for the whole batch (scaled for loops)
+    rows: int = 1                     # rows actually timed (loops may time fewer than B)
+    diff: float | None = None         # max |answer - interpret's answer|
+    note: str = ""
+
+
+def ancestors(spec) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for v in topological(spec):
+        out[v] = set(spec.parents[v]).union(*(out[p] for p in spec.parents[v]))
+    return out
+
+
+def tasks_for(name: str, batches: tuple[int, ...]) -> list[Task]:
+    """The queries of one network (see bench/run.py)."""
+    spec = load(name)
+    order = topological(spec)
+    anc = ancestors(spec)
+    target = max(order, key=lambda v: (len(anc[v]), order.index(v)))
+    causes = [v for v in order if v in anc[target] and spec.parents[v]] or \
+        [v for v in order if v in anc[target]] or [v for v in order if v != target]
+    cause = causes[len(causes) // 2]
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    candidates = [v for v in leaves(spec) if v not in (target, cause)]
+    observed = [candidates[i] for i in sorted(rng.choice(len(candidates),
+                                                         min(5, len(candidates)),
+                                                         replace=False))]
+    draws = sample(spec, rng, max((1, *batches)))
+    k = len(spec.states[cause])
+    tasks = [Task(name, "marginal", target),
+             Task(name, "do", target, do={cause: draws[cause][:1]}),
+             Task(name, "evidence", target, evidence={v: draws[v][:1] for v in observed})]
+    for b in batches:
+        tasks.append(Task(name, "do", target, do={cause: rng.integers(0, k, b)}, batch=b))
+        tasks.append(Task(name, "evidence", target,
+                          evidence={v: draws[v][:b] for v in observed}, batch=b))
+    return tasks
+
+
+def timed(fn: Callable[[], Any], budget: float) -> float:
+    """Median seconds of ``fn`` over repeats that fill ``budget`` (at least 3, at most 200;
+    one when a single call is longer than the budget)."""
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
+    if first > budget:
+        return first
+    times: list[float] = []
+    while len(times) < 3 or (sum(times) < budget and len(times) < 200):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class _Timeout(Exception):
+    pass
+
+
+def within(seconds: float, fn: Callable[[], Any]) -> Any:
+    """Run ``fn``, raising :class:`Skip` when it takes longer than ``seconds`` (the alarm
+    interrupts Python code; native code is interrupted when it returns)."""
+    def alarm(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    except _Timeout:
+        raise Skip(f"over {seconds:.0f} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def methods(loop_rows: int) -> list[tuple[str, Callable[[Task], tuple[Callable, Callable, int]]]]:
+    """``(name, setup)``; a setup returns (timed call, answer rows, rows timed)."""
+    def interp(device):
+        def setup(task):
+            run = anchors.setup_interpret(task, device)
+            return run, run.answer, task.batch
+        return setup
+
+    def causal(task):
+        run = anchors.setup_causal(task)
+        return run, run, task.batch
+
+    def einsum(same_path):
+        def setup(task):
+            run = anchors.setup_opt_einsum(task, same_path)
+            return run, run.answer, task.batch
+        return setup
+
+    def loop(setup_loop):
+        def setup(task):
+            run, rows = setup_loop(task, loop_rows)
+            return run, run, rows
+        return setup
+
+    def discopy(task):
+        run = anchors.setup_discopy(task)
+        return run, run.answer, 1
+
+    out = [("interpret", interp(None)), ("interpret-torch", interp("cpu"))]
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            out.append(("interpret-cuda", interp("cuda")))
+    except ImportError:
+        pass
+    out += [("causal.query", causal), ("opt_einsum", einsum(False)),
+            ("opt_einsum-path", einsum(True)),
+            ("pyagrum", loop(anchors.setup_pyagrum)), ("pgmpy", loop(anchors.setup_pgmpy)),
+            ("discopy", discopy)]
+    return out
+
+
+def run_task(task: Task, loop_rows: int, budget: float, timeout: float,
+             skip: dict[str, str]) -> list[Result]:
+    """Every method on one task; ``skip`` remembers methods that timed out on this network."""
+    results = []
+    reference = anchors.setup_interpret(task).answer()
+    for name, setup in methods(loop_rows):
+        result = Result(task.network, task.kind, task.batch, name)
+        results.append(result)
+        if name in skip:
+            result.note = skip[name]
+            continue
+        try:
+            call, answer, rows = within(timeout, lambda setup=setup: setup(task))
+            got = within(timeout, answer)
+            result.rows = rows
+            result.diff = float(np.max(np.abs(np.asarray(got) - reference[:len(got)])))
+            seconds = timed(call, budget)
+            result.seconds = seconds * task.batch / rows
+            if rows < task.batch:
+                result.note = f"x B/{rows}"
+        except Skip as e:
+            result.note = str(e)
+            if "over" in str(e) or "clique" in str(e):
+                skip[name] = str(e)
+        except ImportError as e:
+            result.note = f"not installed ({e.name})"
+            skip[name] = result.note
+        except Exception as e:  # noqa: BLE001  (a method that fails is reported, not fatal)
+            result.note = f"{type(e).__name__}: {str(e)[:80]}"
+    return results
+
+
+def layout(name: str, budget: float) -> dict[str, Any]:
+    """The marginal query in two layouts (two topological orders): plan cost and time."""
+    from markov import Kernel, interpret, plan
+
+    spec = load(name)
+    target = tasks_for(name, ())[0].target
+    out = {"network": name}
+    for label, order in (("dfs", topological(spec)), ("kahn", kahn_order(spec))):
+        q = Query(spec, (target,), order=order)
+        mapping = {b: Kernel(q.mapping[b.name], dom=b.dom, cod=b.cod, validate=False)
+                   for b in q.diagram.boxes}
+        out[f"{label}_flops"] = plan(q.diagram, mapping).flops
+        out[f"{label}_seconds"] = timed(lambda q=q, m=mapping: interpret(q.diagram, m), budget)
+    return out
+
+
+def run(args) -> int:
+    from bench import report
+
+    networks = args.networks.split(",") if args.networks else (QUICK if args.quick
+                                                                 else NETWORKS)
+    batches = (64,) if args.quick else (64, 1024)
+    budget = args.budget or (0.15 if args.quick else 0.5)
+    loop_rows = args.loop_rows or (4 if args.quick else 16)
+    _threads(args.threads)
+    results: list[Result] = []
+    layouts, compiles = [], {}
+    started = time.perf_counter()
+    for name in networks:
+        skip: dict[str, str] = {}
+        print(f"== {name}", flush=True)
+        tasks = tasks_for(name, batches)
+        compiles[name] = anchors.compile_seconds(tasks[0])
+        for task in tasks:
+            rows = run_task(task, loop_rows, budget, args.timeout, skip)
+            results.extend(rows)
+            print(report.line(rows), flush=True)
+        layouts.append(layout(name, budget))
+    elapsed = time.perf_counter() - started
+    text = report.markdown(results, layouts, compiles, args, elapsed)
+    print(report.summary(results, layouts))
+    if args.out != "-":
+        with open(args.out, "w") as f:
+            f.write(text)
+        print(f"wrote {args.out}")
+    bad = [r for r in results if r.diff is not None and r.diff > AGREE]
+    for r in bad:
+        print(f"DISAGREE {r.network} {r.kind} B={r.batch} {r.method}: {r.diff:.3g}")
+    return 1 if bad else 0
+
+
+def _threads(n: int) -> None:
+    try:
+        import torch
+
+        torch.set_num_threads(n)
+    except ImportError:
+        pass
+
+
+def geomean(values) -> float:
+    values = [v for v in values if v and v > 0 and math.isfinite(v)]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else float("nan")
