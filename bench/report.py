@@ -163,6 +163,7 @@ def tables(results: list[Result]) -> list[str]:
     methods = list(dict.fromkeys(r.method for r in results))
     groups = list(dict.fromkeys((r.kind, r.batch) for r in results))
     out = []
+    footnotes = 0      # numbered across tables: footnote labels are global in a page
     titles = {"marginal": "Single marginal", "do": "do-query", "evidence": "Posterior with evidence"}
     for kind, batch in groups:
         head = titles[kind] if batch == 1 else \
@@ -170,7 +171,7 @@ def tables(results: list[Result]) -> list[str]:
         out += ["", f"### {head}", "",
                 "| network | " + " | ".join(METHOD_TITLES[m] for m in methods) + " |",
                 "|---|" + "---|" * len(methods)]
-        notes = []
+        notes: list[str] = []
         for (net, k, b), row in table.items():
             if (k, b) != (kind, batch):
                 continue
@@ -179,7 +180,8 @@ def tables(results: list[Result]) -> list[str]:
             for m in methods:
                 r = row.get(m)
                 if r is None or r.seconds is None:
-                    cells.append("skipped" if r is None or not r.note else f"skipped[^{len(notes) + 1}]")
+                    label = footnotes + len(notes) + 1
+                    cells.append("skipped" if r is None or not r.note else f"skipped[^{label}]")
                     if r is not None and r.note:
                         notes.append(f"{net}, {METHOD_TITLES[m]}: {r.note}")
                     continue
@@ -194,7 +196,8 @@ def tables(results: list[Result]) -> list[str]:
             out.append(f"| {net} | " + " | ".join(cells) + " |")
         if notes:
             out.append("")
-            out += [f"[^{i + 1}]: {n}" for i, n in enumerate(notes)]
+            out += [f"[^{footnotes + i + 1}]: {n}" for i, n in enumerate(notes)]
+            footnotes += len(notes)
     return out
 
 
