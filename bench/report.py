@@ -281,12 +281,13 @@ mapping, validates raw arrays (a `Kernel` was validated when it was built), and 
 steps: no path search, no per-box work beyond binding.
 
 **torch.** Kernels keep their dtype and device; batch axes lead and broadcast. Raw torch
-arrays are validated on the device and checked with one synchronisation per call. Small CPU
-contractions (at most 10⁶ multiply-adds, float32/float64, no autograd) run the same steps on
-numpy views of the tensors' memory, because torch's per-operation overhead (about a
-microsecond) dominates them; set `markov.contraction.TORCH_CPU_THROUGH_NUMPY = 0` to keep
-every step in torch. With autograd, on a GPU, in half precision or above the threshold every
-step is a torch operation.
+arrays are validated on the device and checked with one synchronisation per call. CPU
+contractions in float32/float64 without autograd whose pairwise steps are small (at most
+2¹⁷ multiply-adds each on average) run the same steps on numpy views of the tensors' memory,
+because torch's per-operation overhead (about a microsecond, several operations per step)
+dominates them; set `markov.contraction.TORCH_CPU_THROUGH_NUMPY = 0` to keep every step in
+torch. With autograd, on a GPU, in half precision or with larger steps every step is a torch
+operation (`matmul`, views, reductions), in the cached order.
 
 ## Underflow: rescaling with a log-scale accumulator
 

@@ -148,11 +148,15 @@ def methods(loop_rows: int) -> list[tuple[str, Callable[[Task], tuple[Callable, 
 
 
 def run_task(task: Task, loop_rows: int, budget: float, timeout: float,
-             skip: dict[str, str]) -> list[Result]:
-    """Every method on one task; ``skip`` remembers methods that timed out on this network."""
+             skip: dict[str, str], slow: dict[str, float]) -> list[Result]:
+    """Every method on one task; ``skip`` remembers methods that timed out on this network,
+    ``slow`` the single-query seconds of each method (a loop of queries slower than a second
+    each is timed on 2 rows)."""
     results = []
     reference = anchors.setup_interpret(task).answer()
     for name, setup in methods(loop_rows):
+        if task.batch > 1 and slow.get(name, 0.0) > 1.0:
+            setup = dict(methods(2))[name]
         result = Result(task.network, task.kind, task.batch, name)
         results.append(result)
         if name in skip:
@@ -165,6 +169,8 @@ def run_task(task: Task, loop_rows: int, budget: float, timeout: float,
             result.diff = float(np.max(np.abs(np.asarray(got) - reference[:len(got)])))
             seconds = timed(call, budget)
             result.seconds = seconds * task.batch / rows
+            if task.batch == 1:
+                slow[name] = max(slow.get(name, 0.0), seconds)
             if rows < task.batch:
                 result.note = f"x B/{rows}"
         except Skip as e:
@@ -209,11 +215,12 @@ def run(args) -> int:
     started = time.perf_counter()
     for name in networks:
         skip: dict[str, str] = {}
+        slow: dict[str, float] = {}
         print(f"== {name}", flush=True)
         tasks = tasks_for(name, batches)
         compiles[name] = anchors.compile_seconds(tasks[0])
         for task in tasks:
-            rows = run_task(task, loop_rows, budget, args.timeout, skip)
+            rows = run_task(task, loop_rows, budget, args.timeout, skip, slow)
             results.extend(rows)
             print(report.line(rows), flush=True)
         layouts.append(layout(name, budget))

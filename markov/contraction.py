@@ -5,10 +5,12 @@ an index used several times and a discard an index absent from the output. Only 
 deltas are ever built: an ``n x n`` identity when a wire appears twice on the boundary (an
 input passed through, or an output copied) and a ones vector for an input that nothing uses.
 
-**Plans are cached.** The path is found once per (structure, shapes) (opt_einsum, or cotengra
-for large networks: :mod:`markov.paths`) and compiled into pairwise steps
-(:mod:`markov.pairwise`): later calls only bind arrays and run the steps. On torch the steps
-are ``matmul`` calls in the cached order, never ``torch.einsum``'s own ordering.
+**Plans are cached.** The path is found once per (structure, shapes) (opt_einsum for small
+networks, variable-elimination orders for large ones, cotengra for huge ones:
+:mod:`markov.paths`) and compiled into pairwise steps (:mod:`markov.pairwise`): later calls
+only bind arrays and run the steps. On torch the steps are ``matmul`` calls in the cached
+order, never ``torch.einsum``'s own ordering; small CPU contractions without autograd run the
+same steps on numpy views of the tensors (:data:`TORCH_CPU_THROUGH_NUMPY`).
 
 **Underflow.** ``rescale="auto"`` (the default) runs the plain contraction, then checks each
 batch element's largest entry: when it is below ``sqrt(tiny)`` of the dtype (about 1e-154
@@ -49,9 +51,11 @@ MAX_MEMORY = 8 * 2**30
 
 RESCALE_MODES = ("auto", True, False)
 
-#: Torch contractions on the CPU, in float32 or float64, without autograd and of at most this
-#: many multiply-adds run on numpy views of the tensors' memory (0 turns this off).
-TORCH_CPU_THROUGH_NUMPY = 10**6
+#: Torch contractions on the CPU, in float32 or float64 and without autograd, whose pairwise
+#: steps do at most this many multiply-adds on average run on numpy views of the tensors'
+#: memory: torch's per-operation overhead (about a microsecond, several per step) dominates
+#: such steps (0 turns this off).
+TORCH_CPU_THROUGH_NUMPY = 2**17
 
 
 @dataclass(frozen=True, eq=False)
@@ -363,10 +367,10 @@ def _floating(operands, backend, template) -> bool:
 
 
 def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
-    """numpy views of the memory of a torch contraction's arrays, when it is small enough
-    (at most :data:`TORCH_CPU_THROUGH_NUMPY` multiply-adds), on the CPU, in float32/float64
-    and without autograd; else None. torch's per-operation overhead (about a microsecond)
-    dominates such contractions; numpy runs the same steps on the same memory.
+    """numpy views of the memory of a torch contraction's arrays, when its steps are small
+    (at most :data:`TORCH_CPU_THROUGH_NUMPY` multiply-adds each on average), on the CPU, in
+    float32/float64 and without autograd; else None. torch's per-operation overhead (about a
+    microsecond) dominates such steps; numpy runs the same steps on the same memory.
 
     >>> import torch
     >>> from diagrams import Ty, Box
@@ -375,7 +379,8 @@ def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
     >>> numpy_views(P, [torch.tensor([0.5, 0.5])], torch.ones(1))[0].dtype
     dtype('float32')
     """
-    if plan.flops * plan.n_slices > TORCH_CPU_THROUGH_NUMPY or template is None:
+    program = plan.program
+    if template is None or program.flops > TORCH_CPU_THROUGH_NUMPY * max(len(program.steps), 1):
         return None
     dtypes = _NUMPY_DTYPES()
     if not template.is_cpu or template.dtype not in dtypes:
