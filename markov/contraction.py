@@ -110,7 +110,16 @@ class Plan:
 
     def __call__(self, arrays: Sequence, backend: str, template: Any = None, *,
                  rescale: bool | str = "auto", progress: bool = False) -> Any:
-        """Contract the given box arrays (already converted to ``backend``)."""
+        """Contract the given box arrays (already converted to ``backend``; batch axes of
+        size 1 are squeezed here). ``rescale``: see the module's notes on underflow.
+
+        >>> from diagrams import Ty, Box
+        >>> from markov import plan
+        >>> p, f = Box("p", Ty(), Ty("X")), Box("f", Ty("X"), Ty("Y"))
+        >>> P = plan(p >> f, {p: [0.5, 0.5], f: [[1.0, 0.0], [0.5, 0.5]]})
+        >>> P([np.array([0.5, 0.5]), np.array([[1.0, 0.0], [0.5, 0.5]])], "numpy").tolist()
+        [0.75, 0.25]
+        """
         mantissa, log = self._run(arrays, backend, template, rescale, progress)
         if log is None:
             return mantissa.reshape(self.output_shape)
@@ -125,7 +134,16 @@ class Plan:
         """Contract with rescaling: ``(mantissa, log_scale)`` with the true result
         ``mantissa * exp(log_scale)``, ``log_scale`` over the output's batch axes and the
         mantissa's largest entry 1 per batch element (or all zeros). Exact backends return
-        ``log_scale`` zero."""
+        ``log_scale`` zero.
+
+        >>> from diagrams import Ty, Box
+        >>> from markov import plan
+        >>> p = Box("p", Ty(), Ty("X"))
+        >>> P = plan(p, {p: [0.5, 0.5]})
+        >>> mantissa, log = P.scaled([np.array([1e-300, 3e-300])], "numpy")
+        >>> mantissa.tolist(), round(float(log), 2)
+        ([0.3333333333333333, 1.0], -689.68)
+        """
         mantissa, log = self._run(arrays, backend, template, "scaled", progress)
         n_batch = len(self.program.batch_shape)
         batch = self.output_shape[:len(self.output_shape) - len(self.program.out_shape)
@@ -402,7 +420,13 @@ def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
 
 
 def to_torch(array: Any, template: Any, keep_dtype: bool = False) -> Any:
-    """A numpy result back as a tensor in the template's dtype (zero-copy when it has it)."""
+    """A numpy result back as a tensor in the template's dtype (zero-copy when it has it;
+    ``keep_dtype`` keeps the array's own, as for log-scales).
+
+    >>> import torch
+    >>> to_torch(np.array([0.25, 0.75]), torch.ones(1, dtype=torch.float32))
+    tensor([0.2500, 0.7500])
+    """
     import torch
 
     array = np.asarray(array)

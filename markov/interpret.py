@@ -71,7 +71,12 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
 
 class Scaled(NamedTuple):
     """An unnormalised result kept safe from underflow: the true array is
-    ``mantissa * exp(log_scale)`` (``log_scale`` broadcast over the event axes)."""
+    ``mantissa * exp(log_scale)`` (``log_scale`` broadcast over the event axes).
+
+    >>> s = Scaled(np.array([0.5, 1.0]), np.array(-800.0))
+    >>> (s.mantissa / s.mantissa.sum()).tolist()
+    [0.3333333333333333, 0.6666666666666666]
+    """
 
     mantissa: Any
     log_scale: Any

@@ -32,7 +32,12 @@ MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
 @dataclass(frozen=True)
 class Step:
     """One pairwise contraction of the operands ``x`` and ``y`` (SSA ids: inputs first, then
-    each step's result in order). ``y == -1`` for a reduction of one operand."""
+    each step's result in order). ``y == -1`` for a reduction of one operand.
+
+    >>> step = compile_program(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 4}, [(0, 1)]).steps[0]
+    >>> step.kind, step.shape_a, step.shape_b, step.labels
+    ('matmul', (2, 3), (3, 4), 'ac')
+    """
 
     x: int
     y: int
@@ -56,7 +61,12 @@ class Step:
 class Scale:
     """How to rescale an array with given labels: reduce the non-batch ``axes`` to one
     maximum per batch element, view the logarithms as the ``batch`` axes present, permute
-    them into the output's batch order and view them over all of the output's batch axes."""
+    them into the output's batch order and view them over all of the output's batch axes.
+
+    >>> p = compile_program(["ia", "ab"], "ib", {"i": 5, "a": 2, "b": 3}, [(0, 1)], batch="i")
+    >>> p.final_scale.axes, p.final_scale.view
+    ((1,), (5,))
+    """
 
     axes: tuple[int, ...]
     batch: tuple[int, ...]
@@ -316,13 +326,22 @@ class _TorchOps:
         return torch.maximum(a, b)
 
 
-def ops_for(backend: str):
-    """The array operations of a backend (numpy's serve the exact backend too)."""
+def ops_for(backend: str) -> type:
+    """The array operations of a backend (numpy's serve the exact backend too).
+
+    >>> ops_for("exact").permute(np.ones((2, 3)), (1, 0)).shape
+    (3, 2)
+    """
     return _TorchOps if backend == "torch" else _NumpyOps
 
 
 def prepare(program: Program, operands: Sequence, backend: str) -> list:
-    """Take the diagonals of operands with repeated labels (``aab -> ab``)."""
+    """Take the diagonals of operands with repeated labels (``aab -> ab``).
+
+    >>> p = compile_program(["aa"], "a", {"a": 2}, [(0,)])
+    >>> prepare(p, [np.array([[1.0, 2.0], [3.0, 4.0]])], "numpy")[0].tolist()
+    [1.0, 4.0]
+    """
     ops = ops_for(backend)
     return [a if eq is None else ops.einsum(eq, a) for a, eq in zip(operands, program.diagonals)]
 
