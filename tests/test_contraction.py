@@ -263,3 +263,20 @@ def test_kernels_skip_validation_but_raw_arrays_are_checked():
     with pytest.raises(Exception, match="sums to 1.1"):
         interpret(p, {p: bad})
     assert interpret(p, {p: Kernel(bad, cod=X, validate=False)}).array.tolist() == [0.5, 0.6]
+
+
+def test_cotengra_paths_contract_to_the_einsum(monkeypatch):
+    pytest.importorskip("cotengra")
+    monkeypatch.setattr(paths, "TRIALS", 4)
+    monkeypatch.setattr(paths, "SECONDS", 0.5)
+    rng = np.random.default_rng(7)
+    names, size, boxes, ins, outs, mapping = random_network(rng, n_vars=20)
+    terms = ["".join(oe.get_symbol(w) for w in (*i, *o)) for i, o in zip(ins, outs)]
+    out = oe.get_symbol(19)
+    sizes = {oe.get_symbol(i): size[v] for i, v in enumerate(names)}
+    path, cost = paths._cotengra_path(terms, out, sizes)
+    program = pairwise.compile_program(terms, out, sizes, path)
+    result, _ = pairwise.execute(program, [mapping[b] for b in boxes], "numpy")
+    np.testing.assert_allclose(result, oe.contract(",".join(terms) + "->" + out,
+                                                   *(mapping[b] for b in boxes)), rtol=1e-12)
+    assert cost == path_cost(terms, out, sizes, path)

@@ -180,3 +180,19 @@ def test_scaled_interpretation_on_torch_returns_torch_log_scales():
                               validate=False)
     assert isinstance(m, torch.Tensor) and isinstance(log, torch.Tensor)
     np.testing.assert_allclose(m[:, 0].numpy(), [1 / 3, 1.0])
+
+
+@pytest.mark.parametrize("rescale", ["auto", True])
+def test_sliced_torch_contractions_equal_unsliced(rescale, dispatch):
+    rng = np.random.default_rng(9)
+    A, B_, C = Ty("A"), Ty("B"), Ty("C")
+    p, f, g = Box("p", Ty(), A), Box("f", A, B_), Box("g", A @ B_, C)
+    d = Diagram(["A", "B", "C"], [p, f, g], [(), (0,), (0, 1)], [(0,), (1,), (2,)], (),
+                (2,))
+    tensors = {p: torch.as_tensor(stochastic(rng, 4, 20)),          # a batch of 4 priors
+               f: torch.as_tensor(stochastic(rng, 20, 20)),
+               g: torch.as_tensor(stochastic(rng, 20, 20, 6))}
+    full = interpret(d, tensors).array
+    sliced = interpret(d, tensors, max_memory=400 * 8, rescale=rescale).array
+    assert sliced.dtype == torch.float64
+    np.testing.assert_allclose(sliced.numpy(), full.numpy(), rtol=1e-12)
