@@ -31,6 +31,8 @@ from markov.errors import MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
 _MISSING = object()
+#: Plans kept on one diagram (one per combination of array shapes).
+_PLANS_PER_DIAGRAM = 64
 
 
 def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None
@@ -217,6 +219,8 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like):
     plan = meta.plans.get(key)
     if plan is None:
         plan = _compile(meta, arrays, sizes, max_memory, itemsize)
+        if len(meta.plans) >= _PLANS_PER_DIAGRAM:   # many shapes: the global cache remains
+            meta.plans.clear()
         meta.plans[key] = plan
     if unchecked:
         _validate(meta, arrays, unchecked)
