@@ -28,7 +28,7 @@ from causal._values import one_hot
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from markov import backend as B
-from markov.contraction import compile_plan
+from markov.interpret import interpret, interpret_scaled
 
 
 @dataclass(frozen=True)
@@ -156,27 +156,13 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
 
 
 def contract(compiled: Compiled, mapping: Mapping, scaled: bool) -> Any:
-    """Contract the query's diagram (effects included) by the compiled plan of its
-    structure; ``scaled`` returns the mantissa of a log-scaled result where the plan can
-    (evidence far below the floating range), which normalising makes the answer."""
-    d = compiled.diagram
-    arrays = [B.as_array(mapping[box]) for box in d.boxes]
-    backend, template = B.common_backend(arrays)
-    arrays = [B.convert(a, backend, template) for a in arrays]
-    event_shapes, batch_shapes = [], []
-    size: dict[int, int] = {}
-    for array, ins, outs in zip(arrays, d.box_inputs, d.box_outputs):
-        n = len(ins) + len(outs)
-        shape = tuple(array.shape)
-        batch_shapes.append(shape[:len(shape) - n])
-        event_shapes.append(shape[len(shape) - n:])
-        size.update(zip((*ins, *outs), shape[len(shape) - n:]))
-    itemsize = template.element_size() if backend == "torch" else 8
-    plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
-                        tuple(size[w] for w in range(len(d.wires))), None, itemsize)
-    if scaled and backend != "exact" and hasattr(plan, "scaled"):
-        return plan.scaled(arrays, backend, template)[0]
-    return plan(arrays, backend, template)
+    """Contract the query's diagram (effects included, so not pruned) in one cached plan;
+    ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
+    range), which normalising makes the answer."""
+    if scaled:
+        return interpret_scaled(compiled.diagram, mapping, validate=False,
+                                prune=False).mantissa
+    return interpret(compiled.diagram, mapping, validate=False, prune=False).array
 
 
 def _array(source, arrays, do_arrays, observed, fixed, states, backend):

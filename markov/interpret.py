@@ -37,8 +37,8 @@ _PLANS_PER_DIAGRAM = 64
 
 def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None
               = None, validate: bool = True, max_memory: int | None = None,
-              like: Any = None, rescale: bool | str = "auto", progress: bool = False
-              ) -> Kernel:
+              like: Any = None, rescale: bool | str = "auto", progress: bool = False,
+              prune: bool = True) -> Kernel:
     """The kernel a diagram denotes when each box is sent to a stochastic matrix.
 
     ``mapping`` sends each :class:`~diagrams.Box` (or its name) to a :class:`Kernel` or an
@@ -48,7 +48,9 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     diagram without boxes). The whole diagram is one contraction whose plan is cached;
     ``max_memory`` (bytes) slices it when its largest intermediate would not fit;
     ``rescale`` guards against underflow (see :mod:`markov.contraction`); ``progress``
-    shows a progress bar (tqdm when installed) over the slices or steps.
+    shows a progress bar (tqdm when installed) over the slices or steps. Boxes that reach no
+    output are pruned (discard is natural for stochastic boxes); ``prune=False`` keeps
+    them, for diagrams with effects such as likelihoods, which do not sum to 1.
 
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box, copy, identity
@@ -64,7 +66,7 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     markov.errors.NotStochastic: kernel p: row () sums to 1.1, not 1
     """
     plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate, max_memory,
-                                               like)
+                                               like, prune)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         array = to_torch(array, template)
@@ -87,11 +89,12 @@ class Scaled(NamedTuple):
 def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
                      sizes: Mapping[str, int] | None = None, validate: bool = True,
                      max_memory: int | None = None, like: Any = None,
-                     progress: bool = False) -> Scaled:
+                     progress: bool = False, prune: bool = True) -> Scaled:
     """Interpret with a log-scale: for diagrams with effects (evidence, likelihoods) whose
     value is far below the dtype's range. The mantissa's largest entry is 1 per batch
     element (or it is all zeros, for evidence of probability zero); normalising it gives
-    the conditional without ever dividing 0 by 0.
+    the conditional without ever dividing 0 by 0. Exact arrays have ``log_scale`` zero.
+    ``prune`` as in :func:`interpret`.
 
     >>> from diagrams import Ty, Box, copy, identity
     >>> X, U = Ty("X"), Ty("U")          # U: a size-1 type carrying the evidence
@@ -102,7 +105,7 @@ def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
     ([[0.3333333333333333], [1.0]], -690.37)
     """
     plan, arrays, backend, template, _ = _bind(diagram, mapping, sizes, validate, max_memory,
-                                               like)
+                                               like, prune)
     mantissa, log = plan.scaled(arrays, backend, template, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         mantissa, log = to_torch(mantissa, template), to_torch(log, template, True)
@@ -157,20 +160,21 @@ class _Meta:
 
     __slots__ = ("diagram", "entries", "plans")
 
-    def __init__(self, diagram: Diagram):
-        d = diagram.pruned()
+    def __init__(self, diagram: Diagram, prune: bool = True):
+        d = diagram.pruned() if prune else diagram
         self.diagram = d
         self.entries = tuple((box, box.name, len(box.dom), len(box.cod)) for box in d.boxes)
         self.plans: dict = {}
 
 
-def _meta(diagram: Diagram | Box) -> _Meta:
+def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
     if isinstance(diagram, Box):
         return _box_meta(diagram)
-    meta = diagram.__dict__.get("_markov_meta")
+    key = "_markov_meta" if prune else "_markov_meta_unpruned"
+    meta = diagram.__dict__.get(key)
     if meta is None:
-        meta = _Meta(diagram)
-        object.__setattr__(diagram, "_markov_meta", meta)
+        meta = _Meta(diagram, prune)
+        object.__setattr__(diagram, key, meta)
     return meta
 
 
@@ -179,8 +183,8 @@ def _box_meta(box: Box) -> _Meta:
     return _Meta(box.to_diagram())
 
 
-def _bind(diagram, mapping, sizes, validate, max_memory, like):
-    meta = _meta(diagram)
+def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
+    meta = _meta(diagram, prune)
     arrays, shapes, unchecked = [], [], []
     exact = torch = False
     get = mapping.get
