@@ -15,7 +15,21 @@ from diagrams.trace import Wire, trace
 from diagrams.types import Ty, as_ty
 
 __all__ = [
-    "Ty", "as_ty", "Box", "Diagram", "identity", "swap", "permutation", "copy", "discard",
-    "Functor", "Category", "DIAGRAMS", "trace", "Wire",
-    "DiagramError", "TypeMismatch", "TracingError",
+    "DIAGRAMS",
+    "Box",
+    "Category",
+    "Diagram",
+    "DiagramError",
+    "Functor",
+    "TracingError",
+    "Ty",
+    "TypeMismatch",
+    "Wire",
+    "as_ty",
+    "copy",
+    "discard",
+    "identity",
+    "permutation",
+    "swap",
+    "trace",
 ]

@@ -9,8 +9,8 @@ discard. Copy and discard are therefore wiring, never boxes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Iterable, Sequence
 
 import networkx as nx
 

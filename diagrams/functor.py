@@ -3,9 +3,10 @@ category that has composition ``>>``, tensor ``@``, identities, swaps, copies an
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any, Callable, Mapping, Union
+from typing import Any
 
 from diagrams import diagram as _d
 from diagrams.box import Box
@@ -48,8 +49,8 @@ class Functor:
     True
     """
 
-    def __init__(self, ob: Union[Mapping, Callable, None] = None,
-                 ar: Union[Mapping, Callable, None] = None, cod: Category = DIAGRAMS):
+    def __init__(self, ob: Mapping | Callable | None = None,
+                 ar: Mapping | Callable | None = None, cod: Category = DIAGRAMS):
         self.ob, self.ar, self.cod = ob, ar, cod
 
     def on_atom(self, atom: Ty):
@@ -72,10 +73,10 @@ class Functor:
             raise DiagramError(f"the functor has no image for box {box.name}")
         if isinstance(image, Box):
             image = image.to_diagram()
-        if self.cod is DIAGRAMS:
-            if image.dom != self(box.dom) or image.cod != self(box.cod):
-                raise TypeMismatch(f"the image of box {box.name} has type {image.dom} -> "
-                                   f"{image.cod}, expected {self(box.dom)} -> {self(box.cod)}")
+        if self.cod is DIAGRAMS and (image.dom != self(box.dom)
+                                     or image.cod != self(box.cod)):
+            raise TypeMismatch(f"the image of box {box.name} has type {image.dom} -> "
+                               f"{image.cod}, expected {self(box.dom)} -> {self(box.cod)}")
         return image
 
     def __call__(self, value):

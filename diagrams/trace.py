@@ -4,9 +4,9 @@ discard. The function is run once on symbolic wires; applying a box to wires rec
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from diagrams.box import Box
 from diagrams.diagram import Diagram
@@ -15,14 +15,14 @@ from diagrams.types import Ty, as_ty
 
 # The tracer of the function being traced, so that boxes with no inputs find it; it is set
 # only for the duration of one trace (a context variable, safe across threads and tasks).
-_ACTIVE: ContextVar["_Tracer | None"] = ContextVar("_ACTIVE", default=None)
+_ACTIVE: ContextVar[_Tracer | None] = ContextVar("_ACTIVE", default=None)
 
 
 @dataclass(eq=False)
 class Wire:
     """A symbolic wire handed to a traced function; only boxes can consume it."""
 
-    tracer: "_Tracer"
+    tracer: _Tracer
     index: int
 
     @property

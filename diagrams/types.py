@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Union
+from collections.abc import Iterator
 
 
 class Ty:
@@ -38,7 +38,7 @@ class Ty:
     def __iter__(self) -> Iterator[Ty]:
         return (Ty(name) for name in self.names)
 
-    def __getitem__(self, key: Union[int, slice]) -> Ty:
+    def __getitem__(self, key: int | slice) -> Ty:
         if isinstance(key, slice):
             return Ty(*self.names[key])
         return Ty(self.names[key])
@@ -59,7 +59,7 @@ class Ty:
         return (Ty, self.names)
 
 
-def as_ty(value: Union[Ty, str, tuple, list]) -> Ty:
+def as_ty(value: Ty | str | tuple | list) -> Ty:
     """Coerce a name, a sequence of names or a type to a type.
 
     >>> as_ty("X"), as_ty(["X", "Y"]), as_ty(Ty())

@@ -7,7 +7,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from diagrams import Box, Ty, copy, discard, identity, swap, trace
-from diagrams.drawing import _layout, draw, to_dot, to_svg, to_tikz
+from diagrams.drawing import draw, to_dot, to_svg, to_tikz
+from diagrams.layout import layout as _layout
 
 G, Sm, Ta, Ca = Ty("Genotype"), Ty("Smoking"), Ty("Tar"), Ty("Cancer")
 U, S, T, C = Box("U", Ty(), G), Box("S", G, Sm), Box("T", Sm, Ta), Box("C", G @ Ta, Ca)
