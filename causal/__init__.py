@@ -12,9 +12,17 @@ from causal.admg import ADMG
 from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
 from causal.drawing import draw
-from causal.errors import (CausalError, CombConditionsNotMet, CyclicModel, InvalidCPT,
-                           InvalidValue, LatentVariable, NoDiagramForm, NotIdentifiable,
-                           UnknownVariable)
+from causal.errors import (
+                           CausalError,
+                           CombConditionsNotMet,
+                           CyclicModel,
+                           InvalidCPT,
+                           InvalidValue,
+                           LatentVariable,
+                           NoDiagramForm,
+                           NotIdentifiable,
+                           UnknownVariable,
+)
 from causal.estimand import Estimand
 from causal.gaussian import LinearGaussianModel
 from causal.identify import Hedge, identify
@@ -23,10 +31,35 @@ from causal.model import CausalModel
 from causal.surgery import do_box, surgery, surgery_functor
 
 __all__ = [
-    "CausalModel", "LinearGaussianModel", "surgery", "surgery_functor", "do_box", "draw",
-    "ADMG", "identify", "Estimand", "Hedge", "comb_disintegrate", "Comb",
-    "check_comb_conditions", "counterfactual", "twin_diagram",
-    "from_bif", "to_bif", "from_pgmpy", "to_pgmpy", "from_networkx", "empirical", "fit",
-    "CausalError", "UnknownVariable", "CyclicModel", "InvalidCPT", "InvalidValue",
-    "LatentVariable", "NotIdentifiable", "NoDiagramForm", "CombConditionsNotMet",
+                           "ADMG",
+                           "CausalError",
+                           "CausalModel",
+                           "Comb",
+                           "CombConditionsNotMet",
+                           "CyclicModel",
+                           "Estimand",
+                           "Hedge",
+                           "InvalidCPT",
+                           "InvalidValue",
+                           "LatentVariable",
+                           "LinearGaussianModel",
+                           "NoDiagramForm",
+                           "NotIdentifiable",
+                           "UnknownVariable",
+                           "check_comb_conditions",
+                           "comb_disintegrate",
+                           "counterfactual",
+                           "do_box",
+                           "draw",
+                           "empirical",
+                           "fit",
+                           "from_bif",
+                           "from_networkx",
+                           "from_pgmpy",
+                           "identify",
+                           "surgery",
+                           "surgery_functor",
+                           "to_bif",
+                           "to_pgmpy",
+                           "twin_diagram",
 ]

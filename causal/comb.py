@@ -36,7 +36,7 @@ from diagrams import Box, Diagram, Ty
 from markov import Kernel, conditional, interpret
 from markov.normalize import POLICIES
 
-__all__ = ["Comb", "comb_disintegrate", "check_comb_conditions"]
+__all__ = ["Comb", "check_comb_conditions", "comb_disintegrate"]
 
 
 def _names(vs: str | Iterable[str]) -> tuple[str, ...]:

@@ -53,7 +53,7 @@ from markov import Kernel, ZeroProbabilityEvidence, interpret
 from markov import backend as B
 from markov.normalize import normalize
 
-__all__ = ["counterfactual", "twin_diagram", "COUPLINGS"]
+__all__ = ["COUPLINGS", "counterfactual", "twin_diagram"]
 
 #: The canonical response-function noises for mechanisms whose noise is not explicit.
 COUPLINGS = ("independent", "monotone")

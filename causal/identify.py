@@ -30,8 +30,18 @@ import networkx as nx
 
 from causal.admg import ADMG
 from causal.errors import NotIdentifiable, UnknownVariable
-from causal.estimand import (_ONE, Estimand, Expr, Prob, Product, Quotient, Sum, _factors,
-                             _names, _query)
+from causal.estimand import (
+    _ONE,
+    Estimand,
+    Expr,
+    Prob,
+    Product,
+    Quotient,
+    Sum,
+    _factors,
+    _names,
+    _query,
+)
 
 __all__ = ["Estimand", "Expr", "Hedge", "Prob", "Product", "Quotient", "Sum", "identify"]
 

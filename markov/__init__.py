@@ -8,35 +8,75 @@ Ty('X')
 """
 
 from markov.contraction import Plan
-from markov.errors import (ContractionTooLarge, MarkovError, MissingBox, NotStochastic,
-                           ShapeMismatch, UnknownAtom, ZeroMass, ZeroProbabilityEvidence)
+from markov.errors import (
+                           ContractionTooLarge,
+                           MarkovError,
+                           MissingBox,
+                           NotStochastic,
+                           ShapeMismatch,
+                           UnknownAtom,
+                           ZeroMass,
+                           ZeroProbabilityEvidence,
+)
 from markov.interpret import Scaled, interpret, interpret_scaled, plan
 from markov.kernel import Kernel, kernel_category
 
 __all__ = [
-    "Kernel", "kernel_category", "interpret", "interpret_scaled", "Scaled", "plan", "Plan",
-    "MarkovError", "NotStochastic", "ShapeMismatch", "MissingBox", "UnknownAtom", "ZeroMass",
-    "ZeroProbabilityEvidence", "ContractionTooLarge",
+                           "ContractionTooLarge",
+                           "Kernel",
+                           "MarkovError",
+                           "MissingBox",
+                           "NotStochastic",
+                           "Plan",
+                           "Scaled",
+                           "ShapeMismatch",
+                           "UnknownAtom",
+                           "ZeroMass",
+                           "ZeroProbabilityEvidence",
+                           "interpret",
+                           "interpret_scaled",
+                           "kernel_category",
+                           "plan",
 ]
 
 # Gaussian semantics (linear-Gaussian kernels, exact conditioning): numpy and lazy torch.
-from markov.errors import ConditionError, NotCovariance  # noqa: E402
-from markov.gaussian import GaussianKernel, gaussian_category  # noqa: E402
-from markov.gaussian_condition import GaussianCondition  # noqa: E402
-from markov.gaussian_interpret import interpret_gaussian  # noqa: E402
+from markov.errors import ConditionError, NotCovariance
+from markov.gaussian import GaussianKernel, gaussian_category
+from markov.gaussian_condition import GaussianCondition
+from markov.gaussian_interpret import interpret_gaussian
 
-__all__ += ["GaussianKernel", "gaussian_category", "GaussianCondition", "interpret_gaussian",
-            "ConditionError", "NotCovariance"]
+__all__ += [
+                           "ConditionError",
+                           "GaussianCondition",
+                           "GaussianKernel",
+                           "NotCovariance",
+                           "gaussian_category",
+                           "interpret_gaussian",
+]
 
 # Inference: disintegration, Bayesian inversion, evidence, almost-sure equality, lenses.
-from markov.bayes import bayes_invert  # noqa: E402
-from markov.disintegration import conditional, disintegrate, marginal, recompose  # noqa: E402
-from markov.equality import almost_surely_equal, independent, is_deterministic  # noqa: E402
-from markov.evidence import (condition, evidence_probability, jeffrey_update,  # noqa: E402
-                             pearl_update, posterior)
-from markov.lens import BayesianLens, bayes_lens, diagram_lens, lens_category  # noqa: E402
+from markov.bayes import bayes_invert
+from markov.disintegration import conditional, disintegrate, marginal, recompose
+from markov.equality import almost_surely_equal, independent, is_deterministic
+from markov.evidence import condition, evidence_probability, jeffrey_update, pearl_update, posterior
+from markov.lens import BayesianLens, bayes_lens, diagram_lens, lens_category
 
-__all__ += ["marginal", "disintegrate", "conditional", "recompose", "bayes_invert",
-            "pearl_update", "jeffrey_update", "condition", "posterior", "evidence_probability",
-            "almost_surely_equal", "is_deterministic", "independent",
-            "BayesianLens", "bayes_lens", "diagram_lens", "lens_category"]
+__all__ += [
+                           "BayesianLens",
+                           "almost_surely_equal",
+                           "bayes_invert",
+                           "bayes_lens",
+                           "condition",
+                           "conditional",
+                           "diagram_lens",
+                           "disintegrate",
+                           "evidence_probability",
+                           "independent",
+                           "is_deterministic",
+                           "jeffrey_update",
+                           "lens_category",
+                           "marginal",
+                           "pearl_update",
+                           "posterior",
+                           "recompose",
+]

@@ -16,10 +16,10 @@ unless ``on_zero`` asks for a conventional answer (``"uniform"``, ``"prior"``, `
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import reduce
 from numbers import Integral
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np

@@ -7,7 +7,8 @@ Batch axes lead and broadcast as in torch and pyro.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class Kernel:
     [0.55, 0.45]
     """
 
-    __slots__ = ("array", "dom", "cod", "name", "labels")
+    __slots__ = ("array", "cod", "dom", "labels", "name")
 
     def __init__(self, array: Any, dom: Ty | str | Sequence[str] = Ty(),
                  cod: Ty | str | Sequence[str] = Ty(), *, name: str | None = None,

@@ -14,8 +14,8 @@ box to a diagram (:func:`diagram_lens`) it computes the diagram's inverse compos
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from diagrams import Box, Category, Diagram, Functor, Ty, TypeMismatch

@@ -9,7 +9,8 @@ from markov import NotStochastic, interpret, plan
 
 def test_readme_example_exact_joint_and_discard_naturality():
     from fractions import Fraction as Fr
-    from diagrams import Ty, Box, copy, discard, identity
+
+    from diagrams import Box, Ty
     from markov import interpret
 
     X, Y = Ty("X"), Ty("Y")

@@ -3,8 +3,21 @@
 import pytest
 from hypothesis import given
 
-from diagrams import (Box, Diagram, DiagramError, Functor, TracingError, Ty, TypeMismatch,
-                      copy, discard, identity, permutation, swap, trace)
+from diagrams import (
+    Box,
+    Diagram,
+    DiagramError,
+    Functor,
+    TracingError,
+    Ty,
+    TypeMismatch,
+    copy,
+    discard,
+    identity,
+    permutation,
+    swap,
+    trace,
+)
 from markov.testing import diagrams
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from causal import empirical
 from causal.admg import ADMG
-from causal.errors import (CausalError, InvalidValue, NoDiagramForm, NotIdentifiable,
-                           UnknownVariable)
+from causal.errors import CausalError, InvalidValue, NoDiagramForm, NotIdentifiable, UnknownVariable
 from causal.identify import Estimand, Prob, Product, Quotient, Sum, identify
 from diagrams import Box, Ty
 from markov import Kernel, ZeroMass, interpret

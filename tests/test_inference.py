@@ -7,8 +7,16 @@ import pytest
 
 import markov.disintegration as disintegration_module
 from diagrams import Ty, TypeMismatch
-from markov import (Kernel, UnknownAtom, ZeroMass, bayes_invert, conditional, disintegrate,
-                    marginal, recompose)
+from markov import (
+    Kernel,
+    UnknownAtom,
+    ZeroMass,
+    bayes_invert,
+    conditional,
+    disintegrate,
+    marginal,
+    recompose,
+)
 from markov.equality import almost_surely_equal
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
@@ -38,6 +46,7 @@ def has_nan(array):
 
 def test_acceptance_bayes_invert_exact():
     from fractions import Fraction as Fr
+
     from diagrams import Ty
     from markov import Kernel, bayes_invert
 

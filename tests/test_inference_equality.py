@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from diagrams import Ty, TypeMismatch
-from markov import (Kernel, UnknownAtom, almost_surely_equal, conditional, independent,
-                    is_deterministic, recompose)
+from markov import (
+    Kernel,
+    UnknownAtom,
+    almost_surely_equal,
+    conditional,
+    independent,
+    is_deterministic,
+    recompose,
+)
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 P = Kernel.state([Fr(1, 2), Fr(1, 2), Fr(0)], cod=X)

@@ -7,9 +7,19 @@ import numpy as np
 import pytest
 
 from diagrams import Ty, TypeMismatch
-from markov import (Kernel, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence, bayes_invert,
-                    condition, disintegrate, evidence_probability, jeffrey_update,
-                    pearl_update, posterior)
+from markov import (
+    Kernel,
+    ShapeMismatch,
+    UnknownAtom,
+    ZeroProbabilityEvidence,
+    bayes_invert,
+    condition,
+    disintegrate,
+    evidence_probability,
+    jeffrey_update,
+    pearl_update,
+    posterior,
+)
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 PRIOR = Kernel.state([Fr(1, 4), Fr(3, 4)], cod=X)

@@ -24,7 +24,7 @@ def test_a_user_semantics_plugs_into_the_runner():
 
     from diagrams import Functor, Ty
     from markov import Kernel, kernel_category
-    from markov.testing import FINITE, LAWS_BY_NAME, Semantics
+    from markov.testing import FINITE, LAWS_BY_NAME
 
     def fold(d, mapping, sizes):
         return Functor(ar=mapping, cod=kernel_category(sizes))(d)

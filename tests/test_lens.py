@@ -7,8 +7,16 @@ import numpy as np
 import pytest
 
 from diagrams import Box, Ty, TypeMismatch, copy
-from markov import (BayesianLens, Kernel, almost_surely_equal, bayes_invert, bayes_lens,
-                    diagram_lens, interpret, lens_category)
+from markov import (
+    BayesianLens,
+    Kernel,
+    almost_surely_equal,
+    bayes_invert,
+    bayes_lens,
+    diagram_lens,
+    interpret,
+    lens_category,
+)
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 F = Kernel([[Fr(1, 2), Fr(1, 2), Fr(0)], [Fr(0), Fr(1, 3), Fr(2, 3)]], dom=X, cod=Y)

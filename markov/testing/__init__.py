@@ -6,15 +6,41 @@ this library's semantics or at your own functors.
 """
 
 from markov.testing.catalogue import LAWS, LAWS_BY_NAME
-from markov.testing.check import (FINITE, Semantics, check_law, holds, kernels_equal,
-                                  semantics_of)
+from markov.testing.check import FINITE, Semantics, check_law, holds, kernels_equal, semantics_of
 from markov.testing.gaussian_laws import GAUSSIAN_LAWS, gaussian_dims, gaussian_kernels
 from markov.testing.inference_laws import INFERENCE_LAWS
 from markov.testing.laws import CORE_LAWS, SEMANTIC_LAWS, Law
-from markov.testing.strategies import (BACKENDS, diagrams, interpretations, kernels, sizes,
-                                       states, types)
+from markov.testing.strategies import (
+                                  BACKENDS,
+                                  diagrams,
+                                  interpretations,
+                                  kernels,
+                                  sizes,
+                                  states,
+                                  types,
+)
 
-__all__ = ["Law", "LAWS", "LAWS_BY_NAME", "CORE_LAWS", "SEMANTIC_LAWS", "INFERENCE_LAWS",
-           "GAUSSIAN_LAWS", "check_law", "holds", "kernels_equal", "Semantics", "semantics_of", "FINITE",
-           "BACKENDS", "types", "sizes", "kernels", "states", "diagrams", "interpretations",
-           "gaussian_dims", "gaussian_kernels"]
+__all__ = [
+                                  "BACKENDS",
+                                  "CORE_LAWS",
+                                  "FINITE",
+                                  "GAUSSIAN_LAWS",
+                                  "INFERENCE_LAWS",
+                                  "LAWS",
+                                  "LAWS_BY_NAME",
+                                  "SEMANTIC_LAWS",
+                                  "Law",
+                                  "Semantics",
+                                  "check_law",
+                                  "diagrams",
+                                  "gaussian_dims",
+                                  "gaussian_kernels",
+                                  "holds",
+                                  "interpretations",
+                                  "kernels",
+                                  "kernels_equal",
+                                  "semantics_of",
+                                  "sizes",
+                                  "states",
+                                  "types",
+]

@@ -10,14 +10,14 @@ control: it must fail on some example (copy is natural only for deterministic ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from hypothesis import strategies as st
 
 from diagrams import Box, Diagram, Ty, copy, discard, identity, swap
 from markov.interpret import interpret
-from markov.kernel import Kernel
 from markov.testing.strategies import BACKENDS, diagrams, interpretations, kernels, sizes
 
 
