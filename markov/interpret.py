@@ -169,7 +169,7 @@ class _Meta:
 
 def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
     if isinstance(diagram, Box):
-        return _box_meta(diagram)
+        return _box_meta(diagram, prune)
     key = "_markov_meta" if prune else "_markov_meta_unpruned"
     meta = diagram.__dict__.get(key)
     if meta is None:
@@ -179,8 +179,8 @@ def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
 
 
 @lru_cache(maxsize=1024)
-def _box_meta(box: Box) -> _Meta:
-    return _Meta(box.to_diagram())
+def _box_meta(box: Box, prune: bool = True) -> _Meta:
+    return _Meta(box.to_diagram(), prune)
 
 
 def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
