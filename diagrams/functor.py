@@ -21,6 +21,10 @@ class Category:
     functions for identities, swaps, ``n``-fold copies and discards on objects.
 
     Objects of the target must support ``@`` and arrows ``>>`` and ``@``.
+
+    >>> from diagrams import Ty
+    >>> DIAGRAMS.copy(Ty("X"), 3).cod
+    Ty('X', 'X', 'X')
     """
 
     unit: Any

@@ -20,7 +20,15 @@ _ACTIVE: ContextVar[_Tracer | None] = ContextVar("_ACTIVE", default=None)
 
 @dataclass(eq=False)
 class Wire:
-    """A symbolic wire handed to a traced function; only boxes can consume it."""
+    """A symbolic wire handed to a traced function; only boxes can consume it.
+
+    >>> from diagrams import Ty, Box, trace
+    >>> @trace(Ty("X"))
+    ... def f(x):
+    ...     print(x.ty)
+    ...     return x
+    X
+    """
 
     tracer: _Tracer
     index: int

@@ -51,7 +51,16 @@ def _graph(state: Kernel, f: Kernel) -> Kernel:
 @dataclass(frozen=True)
 class Semantics:
     """What the runner needs of a semantics: interpretation of diagrams (given the boxes'
-    values and the sizes of the types), equality of results, and graphs over a state."""
+    values and the sizes of the types), equality of results, and graphs over a state.
+
+    >>> from dataclasses import replace
+    >>> from diagrams import Functor
+    >>> from markov import kernel_category
+    >>> fold = replace(FINITE, interpret=lambda d, mapping, sizes: Functor(
+    ...     ar=mapping, cod=kernel_category(sizes))(d))
+    >>> from markov.testing import LAWS_BY_NAME
+    >>> check_law(LAWS_BY_NAME["interchange law"], "numpy", max_examples=3, semantics=fold)
+    """
 
     interpret: Callable[..., Any]
     equal: Callable[[Any, Any], bool]
