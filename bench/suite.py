@@ -67,22 +67,6 @@ def tasks_for(name: str, batches: tuple[int, ...]) -> list[Task]:
     return tasks
 
 
-def timed(fn: Callable[[], Any], budget: float) -> float:
-    """Median seconds of ``fn`` over repeats that fill ``budget`` (at least 3, at most 200;
-    one when a single call is longer than the budget)."""
-    start = time.perf_counter()
-    fn()
-    first = time.perf_counter() - start
-    if first > budget:
-        return first
-    times: list[float] = []
-    while len(times) < 3 or (sum(times) < budget and len(times) < 200):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 class _Timeout(Exception):
     pass
 
