@@ -38,6 +38,10 @@ def parse(argv=None):
                         help="batch rows a pgmpy / pyAgrum loop runs (default 16, quick 4)")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="a method whose setup or first call takes longer is skipped")
+    parser.add_argument("--save", default=os.path.join(HERE, "last_run.json"),
+                        help="where to keep the raw results (JSON)")
+    parser.add_argument("--render", metavar="JSON",
+                        help="only write the report from saved results")
     return parser.parse_args(argv)
 
 
@@ -48,7 +52,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, ROOT)
     from bench import suite
 
-    return suite.run(args)
+    return suite.render(args) if args.render else suite.run(args)
 
 
 if __name__ == "__main__":

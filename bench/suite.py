@@ -248,6 +248,7 @@ def run(args) -> int:
             print(report.line(rows), flush=True)
         layouts.append(layout(name, budget))
     elapsed = time.perf_counter() - started
+    save(args.save, results, layouts, compiles, elapsed)
     text = report.markdown(results, layouts, compiles, args, elapsed)
     print(report.summary(results, layouts))
     if args.out != "-":
@@ -258,6 +259,34 @@ def run(args) -> int:
     for r in bad:
         print(f"DISAGREE {r.network} {r.kind} B={r.batch} {r.method}: {r.diff:.3g}")
     return 1 if bad else 0
+
+
+def save(path: str, results, layouts, compiles, elapsed) -> None:
+    """The raw results as JSON, so that the report can be rendered again (``--render``)."""
+    import dataclasses
+    import json
+
+    with open(path, "w") as f:
+        json.dump({"results": [dataclasses.asdict(r) for r in results], "layouts": layouts,
+                   "compiles": compiles, "elapsed": elapsed}, f, indent=1)
+
+
+def render(args) -> int:
+    """Write the report from saved results (``bench/run.py --render results.json``)."""
+    import json
+
+    from bench import report
+
+    with open(args.render) as f:
+        data = json.load(f)
+    results = [Result(**r) for r in data["results"]]
+    text = report.markdown(results, data["layouts"], data["compiles"], args, data["elapsed"])
+    print(report.summary(results, data["layouts"]))
+    if args.out != "-":
+        with open(args.out, "w") as f:
+            f.write(text)
+        print(f"wrote {args.out}")
+    return 0
 
 
 def _threads(n: int) -> None:
