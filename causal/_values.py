@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from causal.errors import InvalidValue
+from causal.errors import InvalidValue, LatentVariable
 
 
 def indices(variable: str, outcomes: Sequence[str], value: Any, role: str) -> np.ndarray:
@@ -58,3 +58,14 @@ def one_hot(idx: np.ndarray, n: int, backend: str) -> np.ndarray:
     else:
         eye = np.eye(n)
     return eye[idx]
+
+
+def observed_variables(model: Any, variables: str | Sequence[str] | None) -> list[str]:
+    """The variables of an observational query (all observed ones by default), checked known
+    and not latent: a latent variable has no observational distribution."""
+    names = list(model.observed) if variables is None else model._names(variables, "variable")
+    for v in names:
+        if v in model._latent:
+            raise LatentVariable(f"variable {v!r} is latent: it has no observational "
+                                 "distribution; use query() for the full model")
+    return names

@@ -26,12 +26,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from causal._values import observed_variables
 from causal.errors import (
     CausalError,
     CyclicModel,
     InvalidCPT,
     InvalidValue,
-    LatentVariable,
     UnknownVariable,
 )
 from causal.surgery import do_box, surgery
@@ -292,12 +292,7 @@ class LinearGaussianModel:
         >>> m.observational().covariance.tolist()
         [[1.0, 1.0], [1.0, 2.0]]
         """
-        variables = self.observed if variables is None else self._names(variables, "variable")
-        for v in variables:
-            if v in self._latent:
-                raise LatentVariable(f"variable {v!r} is latent: it has no observational "
-                                     "distribution; use query() for the full model")
-        return self.query(variables)
+        return self.query(observed_variables(self, variables))
 
     def _interventions(self, do: Mapping[str, Any]) -> dict[str, GaussianKernel]:
         out = {}

@@ -26,12 +26,11 @@ from causal._query import (
     query_name,
     zero_rows,
 )
-from causal._values import indices, one_hot
+from causal._values import indices, observed_variables, one_hot
 from causal.errors import (
     CausalError,
     InvalidCPT,
     InvalidValue,
-    LatentVariable,
     UnknownVariable,
 )
 from causal.surgery import do_box
@@ -424,12 +423,7 @@ class CausalModel:
         >>> m.observational().array.tolist()
         [[0.5, 0.0], [0.0, 0.5]]
         """
-        variables = self.observed if variables is None else self._names(variables, "variable")
-        for v in variables:
-            if v in self._latent:
-                raise LatentVariable(f"variable {v!r} is latent: it has no observational "
-                                     "distribution; use query() for the full model")
-        return self.query(variables)
+        return self.query(observed_variables(self, variables))
 
     def counterfactual(self, targets: str | Sequence[str], do: Mapping[str, Any],
                        evidence: Mapping[str, Any] | Any = None, **kwargs: Any) -> Kernel:
