@@ -113,24 +113,19 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tupl
     if n <= TINY:
         path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="optimal")
         return tuple(map(tuple, path)), "opt_einsum-optimal"
-    if n <= SMALL:
-        path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="auto")
-        path = tuple(map(tuple, path))
-        candidates = [(path_cost(terms, out, sizes, path), path, "opt_einsum-auto")]
-        for heuristic in HEURISTICS:
-            elim = elimination_path(terms, out, sizes, heuristic)
-            candidates.append((path_cost(terms, out, sizes, elim), elim,
-                               f"elimination-{heuristic}"))
-        best = min(candidates, key=lambda c: c[0])
-        return best[1], best[2]
-    path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="greedy")
+    # opt_einsum's own path ("auto" while its search is cheap, "greedy" above) against the
+    # classic elimination orders: the cheapest wins.
+    optimize = "auto" if n <= SMALL else "greedy"
+    path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize=optimize)
     path = tuple(map(tuple, path))
-    candidates = [(path_cost(terms, out, sizes, path), path, "opt_einsum-greedy")]
+    candidates = [(path_cost(terms, out, sizes, path), path, f"opt_einsum-{optimize}")]
     for heuristic in HEURISTICS:
         elim = elimination_path(terms, out, sizes, heuristic)
         candidates.append((path_cost(terms, out, sizes, elim), elim,
                            f"elimination-{heuristic}"))
     best = min(candidates, key=lambda c: c[0])
+    if n <= SMALL:
+        return best[1], best[2]
     if best[0] > HUGE:
         found = _cotengra_path(terms, out, sizes)
         if found is not None and found[1] < best[0]:
