@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from markov.paths import label_uses
+
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
 
 
@@ -128,12 +130,7 @@ def compile_program(terms: Sequence[str], out: str, sizes: dict[str, int],
         else:
             diagonals.append(None)
         labels.append(unique)
-    count: dict[str, int] = {}
-    for term in labels:
-        for c in term:
-            count[c] = count.get(c, 0) + 1
-    for c in out:
-        count[c] = count.get(c, 0) + 1
+    count = label_uses(labels, out)
 
     live = list(range(len(labels)))  # SSA ids in opt_einsum's list order
     steps: list[Step] = []

@@ -150,6 +150,22 @@ def _cotengra_path(terms, out, sizes):
     return path, path_cost(terms, out, sizes, path)
 
 
+def label_uses(terms: Sequence, out: str) -> dict[str, int]:
+    """How many terms (each counted once) and outputs use each label: a label whose count
+    drops to 1 inside a pairwise step can be summed out there.
+
+    >>> label_uses(["ab", "bc"], "a")
+    {'a': 2, 'b': 2, 'c': 1}
+    """
+    count: dict[str, int] = {}
+    for term in terms:
+        for c in dict.fromkeys(term):  # each label once per term, in order
+            count[c] = count.get(c, 0) + 1
+    for c in out:
+        count[c] = count.get(c, 0) + 1
+    return count
+
+
 def path_cost(terms: Sequence[str], out: str, sizes: dict[str, int], path) -> float:
     """The multiply-adds of a pairwise contraction along ``path``.
 
@@ -157,12 +173,7 @@ def path_cost(terms: Sequence[str], out: str, sizes: dict[str, int], path) -> fl
     24.0
     """
     live = [set(t) for t in terms]
-    count: dict[str, int] = {}
-    for t in live:
-        for c in t:
-            count[c] = count.get(c, 0) + 1
-    for c in out:
-        count[c] = count.get(c, 0) + 1
+    count = label_uses(live, out)
     cost = 0.0
     for contraction in path:
         group = [live[i] for i in contraction]
