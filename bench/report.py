@@ -261,16 +261,16 @@ The numbers below are written by `make bench` (`bench/run.py`); `python bench/ru
 ## How a diagram is contracted
 
 A diagram is one tensor network: wires are indices, boxes tensors, a copy is an index used
-several times, a discard an index left out of the output (`markov.contraction`). The first
+several times, a discard an index left out of the output (`markov.contraction.plan`). The first
 call for a diagram structure and array shapes compiles a **plan**:
 
 1. **A path.** Up to 14 operands, opt_einsum's `"auto"` search. Above that, opt_einsum's
    greedy path, and when it costs more than 10⁶ multiply-adds, variable-elimination orders
    (min-weight, min-fill, weighted min-fill: the classic heuristics for Bayesian networks)
    and the cheapest path wins; above 10¹⁰, cotengra's hyper-optimiser (when installed) gets
-   a few seconds too (`markov.paths`). On link the elimination orders are 100–1000× cheaper
+   a few seconds too (`markov.contraction.paths`). On link the elimination orders are 100–1000× cheaper
    than greedy pairing.
-2. **A pairwise program** (`markov.pairwise`). Each step takes two operands, sums out the
+2. **A pairwise program** (`markov.contraction.pairwise`). Each step takes two operands, sums out the
    indices only one of them has and nothing later needs, transposes both to
    `[shared, own, contracted]` and multiplies them as (stacks of) matrices: `matmul`, or a
    broadcast product when nothing is contracted. numpy, exact object arrays and torch run
@@ -299,7 +299,7 @@ arrays are validated on the device and checked with one synchronisation per call
 contractions in float32/float64 without autograd whose pairwise steps are small (at most
 2¹⁷ multiply-adds each on average) run the same steps on numpy views of the tensors' memory,
 because torch's per-operation overhead (about a microsecond, several operations per step)
-dominates them; set `markov.contraction.TORCH_CPU_THROUGH_NUMPY = 0` to keep every step in
+dominates them; set `markov.contraction.plan.TORCH_CPU_THROUGH_NUMPY = 0` to keep every step in
 torch. With autograd, on a GPU, in half precision or with larger steps every step is a torch
 operation (`matmul`, views, reductions), in the cached order.
 

@@ -11,7 +11,7 @@ from causal.errors import CyclicModel, InvalidCPT, InvalidValue
 from causal.surgery import do_box
 from diagrams import Ty
 from markov import Kernel
-from markov import backend as B
+from markov.arrays import backend as B
 
 
 def topological_order(variables: list[str], parents: Mapping[str, tuple]) -> tuple[str, ...]:

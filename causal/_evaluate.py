@@ -3,7 +3,7 @@
 Every index is an einsum label; a :class:`~causal.estimand.Prob` is a marginal of the joint
 normalised over its variables, a :class:`~causal.estimand.Quotient` the conditional of its
 numerator, a product/sum one ``opt_einsum`` contraction. Division goes through
-:func:`markov.normalize.normalize` with the caller's ``on_zero`` policy. numpy (float or
+:func:`markov.inference.normalize.normalize` with the caller's ``on_zero`` policy. numpy (float or
 exact object arrays) and torch arrays, with leading batch axes.
 """
 
@@ -18,7 +18,7 @@ import opt_einsum
 
 from causal.errors import UnknownVariable
 from causal.estimand import Expr, Prob, Product, Quotient, Sum, _factors, _text
-from markov.normalize import POLICIES, normalize
+from markov.inference.normalize import POLICIES, normalize
 
 
 def is_torch(a: Any) -> bool:

@@ -27,8 +27,8 @@ import numpy as np
 from causal._values import one_hot
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
-from markov import backend as B
-from markov.interpret import interpret, interpret_scaled
+from markov.arrays import backend as B
+from markov.contraction.interpret import interpret, interpret_scaled
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import numpy as np
 from causal.errors import CausalError, CombConditionsNotMet, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, conditional, interpret
-from markov.normalize import POLICIES
+from markov.inference.normalize import POLICIES
 
 __all__ = ["Comb", "check_comb_conditions", "comb_disintegrate"]
 
@@ -270,7 +270,7 @@ def comb_disintegrate(joint: Kernel, treatment: str | Iterable[str],
     when one is given, assumed otherwise. Positivity is checked on the joint: with
     ``on_zero="raise"`` (the default) a zero of ``ω`` on ``X @ Y`` raises
     :class:`~causal.errors.CombConditionsNotMet` (the comb is then not unique); the other
-    policies of :mod:`markov.normalize` choose one.
+    policies of :mod:`markov.inference.normalize` choose one.
 
     >>> from markov import Kernel
     >>> joint = Kernel.state([[[0.25, 0.0], [0.0, 0.25]], [[0.25, 0.25], [0.0, 0.0]]],

@@ -50,8 +50,8 @@ from causal._values import indices, one_hot
 from causal.errors import CausalError, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, ZeroProbabilityEvidence, interpret
-from markov import backend as B
-from markov.normalize import normalize
+from markov.arrays import backend as B
+from markov.inference.normalize import normalize
 
 __all__ = ["COUPLINGS", "counterfactual", "twin_diagram"]
 
@@ -136,7 +136,7 @@ def counterfactual(model: Any, targets: str | Iterable[str], do: Mapping[str, An
     """``P(targets_{do} | evidence)``: the distribution of the counterfactual copies of
     ``targets`` in the world where ``do`` was done, given ``evidence`` observed in the
     factual world, by the twin diagram (:func:`twin_diagram`), one contraction and
-    :func:`markov.normalize.normalize`. ``do`` takes the values of
+    :func:`markov.inference.normalize.normalize`. ``do`` takes the values of
     :meth:`causal.CausalModel.do`; ``evidence`` maps variables to outcome indices or names,
     or batches of them (a pandas DataFrame: one row per batch entry). Evidence of
     probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes

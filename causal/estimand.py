@@ -197,7 +197,7 @@ class Estimand:
     (:meth:`evaluate`, :meth:`evaluate_array`, :meth:`evaluate_data`).
 
     Every division takes an ``on_zero`` policy for rows where the conditioning variables
-    have probability zero (:mod:`markov.normalize`): ``"uniform"`` (the default),
+    have probability zero (:mod:`markov.inference.normalize`): ``"uniform"`` (the default),
     ``"prior"`` (the marginal of the conditioned variables), ``"nan"``, or ``"raise"``
     (:class:`markov.ZeroMass`, naming the factor).
 

@@ -36,9 +36,9 @@ from causal.errors import (
 )
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
-from markov.gaussian import GaussianKernel
-from markov.gaussian_condition import CONDITION_TOL, conditional, observe
-from markov.gaussian_interpret import interpret_gaussian
+from markov.gaussian.kernel import GaussianKernel
+from markov.gaussian.condition import CONDITION_TOL, conditional, observe
+from markov.gaussian.interpret import interpret_gaussian
 
 #: A mechanism given as data: ``({parent: weight}, intercept, noise variance)``; weights,
 #: intercept and variance may be arrays (matrices for vector variables, batches leading).

@@ -18,8 +18,8 @@ from causal.errors import CausalError, InvalidValue, UnknownVariable
 from causal.model import CausalModel
 from diagrams import Ty
 from markov import Kernel
-from markov import backend as B
-from markov.normalize import normalize
+from markov.arrays import backend as B
+from markov.inference.normalize import normalize
 
 
 def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = ()) -> CausalModel:

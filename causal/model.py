@@ -36,8 +36,8 @@ from causal.errors import (
 from causal.surgery import do_box
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, ZeroProbabilityEvidence
-from markov import backend as B
-from markov.normalize import normalize
+from markov.arrays import backend as B
+from markov.inference.normalize import normalize
 
 
 class CausalModel:
@@ -356,7 +356,7 @@ class CausalModel:
         batch shapes broadcast together into the result's leading batch axes. Float results
         are normalised over the targets (exact ones are exact already). Evidence of
         probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes the
-        other policies of :func:`markov.normalize.normalize`).
+        other policies of :func:`markov.inference.normalize.normalize`).
 
         >>> m = CausalModel({"S": [], "C": ["S"]},
         ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]},

@@ -7,7 +7,7 @@ torch and sympy are imported only when arrays of theirs are used.
 Ty('X')
 """
 
-from markov.contraction import Plan
+from markov.contraction.plan import Plan
 from markov.errors import (
                            ContractionTooLarge,
                            MarkovError,
@@ -18,7 +18,7 @@ from markov.errors import (
                            ZeroMass,
                            ZeroProbabilityEvidence,
 )
-from markov.interpret import Scaled, interpret, interpret_scaled, plan
+from markov.contraction.interpret import Scaled, interpret, interpret_scaled, plan
 from markov.kernel import Kernel, kernel_category
 
 __all__ = [
@@ -41,9 +41,9 @@ __all__ = [
 
 # Gaussian semantics (linear-Gaussian kernels, exact conditioning): numpy and lazy torch.
 from markov.errors import ConditionError, NotCovariance
-from markov.gaussian import GaussianKernel, gaussian_category
-from markov.gaussian_condition import GaussianCondition
-from markov.gaussian_interpret import interpret_gaussian
+from markov.gaussian.kernel import GaussianKernel, gaussian_category
+from markov.gaussian.condition import GaussianCondition
+from markov.gaussian.interpret import interpret_gaussian
 
 __all__ += [
                            "ConditionError",
@@ -55,11 +55,11 @@ __all__ += [
 ]
 
 # Inference: disintegration, Bayesian inversion, evidence, almost-sure equality, lenses.
-from markov.bayes import bayes_invert
-from markov.disintegration import conditional, disintegrate, marginal, recompose
-from markov.equality import almost_surely_equal, independent, is_deterministic
-from markov.evidence import condition, evidence_probability, jeffrey_update, pearl_update, posterior
-from markov.lens import BayesianLens, bayes_lens, diagram_lens, lens_category
+from markov.inference.bayes import bayes_invert
+from markov.inference.disintegration import conditional, disintegrate, marginal, recompose
+from markov.inference.equality import almost_surely_equal, independent, is_deterministic
+from markov.inference.evidence import condition, evidence_probability, jeffrey_update, pearl_update, posterior
+from markov.inference.lens import BayesianLens, bayes_lens, diagram_lens, lens_category
 
 __all__ += [
                            "BayesianLens",

@@ -52,7 +52,7 @@ class NotCovariance(MarkovError, ValueError):
     """A Gaussian kernel's covariance is not symmetric positive semidefinite, or one of its
     arrays is not finite.
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> GaussianKernel.state([0.0], [[-1.0]], cod="X", name="p")
     Traceback (most recent call last):
     ...
@@ -66,8 +66,8 @@ class ConditionError(MarkovError, ValueError):
     condition has probability zero *and* density zero, e.g. contradictory noise-free
     observations.
 
-    >>> from markov.gaussian import GaussianKernel
-    >>> from markov.gaussian_condition import observe
+    >>> from markov.gaussian.kernel import GaussianKernel
+    >>> from markov.gaussian.condition import observe
     >>> observe(GaussianKernel.state([0.0], [[0.0]], cod="X"), {"X": 1.0})
     Traceback (most recent call last):
     ...

@@ -14,7 +14,7 @@ import numpy as np
 
 from diagrams import Box, Category, Diagram, Ty, as_ty
 from diagrams import diagram as _d
-from markov import backend as B
+from markov.arrays import backend as B
 from markov.errors import ShapeMismatch, UnknownAtom
 
 
@@ -208,7 +208,7 @@ class Kernel:
 def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     """Interpret a small diagram over kernels; their sizes and backend carry over even to
     wires whose boxes are pruned away."""
-    from markov.interpret import interpret
+    from markov.contraction.interpret import interpret
 
     sizes = {t: s for k in kernels for t, s in k.sizes.items()}
     like = next((k.array for k in kernels if B.is_torch(k.array)),
@@ -238,7 +238,7 @@ def wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any = None) -> Kern
     >>> k.backend, k.array[1].tolist()
     ('exact', [[0, 0], [0, 1]])
     """
-    from markov.interpret import interpret
+    from markov.contraction.interpret import interpret
 
     like = like.array if isinstance(like, Kernel) else like
     if not diagram.wires:  # the identity on the unit: the scalar 1

@@ -10,12 +10,13 @@ import opt_einsum as oe
 import pytest
 
 from diagrams import Box, Diagram, Ty, copy, identity, swap
-from markov import ContractionTooLarge, Kernel, interpret, pairwise, plan
-from markov.contraction import compile_plan
-from markov.paths import choose_slices, elimination_path, find_path, path_cost
+from markov import ContractionTooLarge, Kernel, interpret, plan
+from markov.contraction import pairwise
+from markov.contraction.plan import compile_plan
+from markov.contraction.paths import choose_slices, elimination_path, find_path, path_cost
 
-contraction = sys.modules["markov.contraction"]
-paths = sys.modules["markov.paths"]
+contraction = sys.modules["markov.contraction.plan"]
+paths = sys.modules["markov.contraction.paths"]
 X, Y, Z, W = Ty("X"), Ty("Y"), Ty("Z"), Ty("W")
 
 

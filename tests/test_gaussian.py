@@ -5,7 +5,7 @@ import pytest
 
 from diagrams import Box, Functor, Ty, TypeMismatch, copy
 from markov import Kernel, NotCovariance, ShapeMismatch, UnknownAtom
-from markov.gaussian import GaussianKernel, gaussian_category
+from markov.gaussian.kernel import GaussianKernel, gaussian_category
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 

@@ -18,7 +18,7 @@ from causal.identify import identify
 from causal.surgery import surgery
 from diagrams import Ty
 from markov import ConditionError, GaussianKernel
-from markov.gaussian_condition import conditional
+from markov.gaussian.condition import conditional
 
 XS = np.array([-1.0, 0.0, 2.5])
 

@@ -6,7 +6,7 @@ import pytest
 
 from diagrams import Ty, TypeMismatch
 from markov import ConditionError, GaussianCondition, GaussianKernel, ShapeMismatch
-from markov.gaussian_condition import (
+from markov.gaussian.condition import (
     CONDITION_TOL,
     almost_surely_equal,
     bayes_invert,

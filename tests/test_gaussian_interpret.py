@@ -12,7 +12,7 @@ from markov import (
     ShapeMismatch,
     interpret_gaussian,
 )
-from markov.gaussian_condition import observe
+from markov.gaussian.condition import observe
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 p, q, f = Box("p", Ty(), X), Box("q", Ty(), Y), Box("f", X, Y)

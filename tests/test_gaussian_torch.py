@@ -9,7 +9,7 @@ import pytest
 
 from diagrams import Box, Ty, copy, identity
 from markov import GaussianCondition, GaussianKernel, interpret_gaussian
-from markov.gaussian_condition import (
+from markov.gaussian.condition import (
     bayes_invert,
     condition_equal,
     conditional,
@@ -25,7 +25,7 @@ DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 def test_import_markov_and_use_numpy_gaussians_without_importing_torch():
     code = ("import sys, numpy as np; from markov import GaussianKernel;"
-            "from markov.gaussian_condition import condition_equal;"
+            "from markov.gaussian.condition import condition_equal;"
             "p = GaussianKernel.state(np.zeros(2), np.eye(2), cod=('X', 'Y'));"
             "condition_equal(p, 'X', 'Y');"
             "assert 'torch' not in sys.modules, 'torch was imported'")
@@ -102,6 +102,6 @@ def test_torch_evidence_moves_a_numpy_kernel_to_torch():
     p = GaussianKernel.state([0.0, 0.0], np.eye(2), cod=("X", "Y"))
     post = observe(p, {"X": torch.tensor([1.0, 2.0], dtype=torch.float64)})
     assert post.backend == "torch" and post.batch_shape == (2,)
-    from markov.gaussian_condition import condition
+    from markov.gaussian.condition import condition
 
     assert condition(p, torch.tensor([[1.0, -1.0]]), 0.0).backend == "torch"

@@ -5,7 +5,7 @@ from fractions import Fraction as Fr
 import numpy as np
 import pytest
 
-import markov.disintegration as disintegration_module
+import markov.inference.disintegration as disintegration_module
 from diagrams import Ty, TypeMismatch
 from markov import (
     Kernel,
@@ -17,7 +17,7 @@ from markov import (
     marginal,
     recompose,
 )
-from markov.equality import almost_surely_equal
+from markov.inference.equality import almost_surely_equal
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 BACKENDS = ["numpy", "exact", "torch"]

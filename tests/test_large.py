@@ -10,7 +10,7 @@ import pytest
 
 from diagrams import Box, Diagram, Ty
 from markov import interpret, interpret_scaled, plan
-from markov.normalize import normalize
+from markov.inference.normalize import normalize
 
 H, U = Ty("H"), Ty("observed")
 

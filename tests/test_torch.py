@@ -12,7 +12,7 @@ from diagrams import Box, Diagram, Ty, copy, identity
 from markov import Kernel, NotStochastic, interpret, interpret_scaled
 
 torch = pytest.importorskip("torch")
-contraction = sys.modules["markov.contraction"]
+contraction = sys.modules["markov.contraction.plan"]
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(

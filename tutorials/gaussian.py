@@ -60,7 +60,7 @@ assert np.allclose(joint.covariance, [[1, 1, 1], [1, 1.25, 1], [1, 1, 1.25]])
 # Observing both measurements is exact conditioning; the posterior of the quantity has
 # precision 1 + 4 + 4 = 9.
 
-from markov.gaussian_condition import observe
+from markov.gaussian.condition import observe
 
 posterior = observe(joint, {1: 0.9, 2: 1.1}).marginal([0])
 assert np.allclose(posterior.covariance, [[1 / 9]])
@@ -76,7 +76,7 @@ posterior
 # all 1/2, so ``x - y`` has variance exactly 0. Rescaling the equation to ``2x = 2y``
 # changes nothing.
 
-from markov.gaussian_condition import condition, condition_equal
+from markov.gaussian.condition import condition, condition_equal
 
 xy = GaussianKernel.state([0.0, 0.0], np.eye(2), cod=("X", "Y"))
 equal = condition_equal(xy, "X", "Y")
@@ -148,7 +148,7 @@ else:
 # Schur complements with pseudo-inverses (singular covariances allowed). With
 # ``x ~ N(0, 1)`` and ``y = x + N(0, 1)``, the inverse is ``x | y ~ N(y / 2, 1 / 2)``.
 
-from markov.gaussian_condition import bayes_invert
+from markov.gaussian.condition import bayes_invert
 
 noisy = GaussianKernel([[1.0]], [0.0], [[1.0]], dom="X", cod="Y")
 inverse = bayes_invert(noisy, standard)

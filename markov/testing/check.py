@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, Phase, assume, find, given, settings
 from hypothesis.errors import NoSuchExample
 
 from diagrams import Box, copy
-from markov._arrays import allclose
-from markov.interpret import interpret
+from markov.arrays.ops import allclose
+from markov.contraction.interpret import interpret
 from markov.kernel import Kernel
 from markov.testing.laws import Law
 
@@ -73,7 +73,7 @@ FINITE = Semantics(lambda d, mapping, sizes: interpret(d, mapping, sizes=sizes),
 
 
 def _gaussian() -> Semantics:
-    from markov.gaussian_interpret import interpret_gaussian
+    from markov.gaussian.interpret import interpret_gaussian
     from markov.testing.gaussian_laws import gaussian_graph
 
     return Semantics(lambda d, mapping, dims: interpret_gaussian(d, mapping, dims=dims),

@@ -33,8 +33,8 @@ from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from diagrams import Box, Diagram, Functor, Ty, as_ty, copy
-from markov.gaussian import GaussianKernel, gaussian_category
-from markov.gaussian_condition import (
+from markov.gaussian.kernel import GaussianKernel, gaussian_category
+from markov.gaussian.condition import (
     GaussianCondition,
     bayes_invert,
     condition,
@@ -42,7 +42,7 @@ from markov.gaussian_condition import (
     disintegrate,
     observe,
 )
-from markov.gaussian_interpret import interpret_gaussian
+from markov.gaussian.interpret import interpret_gaussian
 from markov.testing.laws import CORE_LAWS, Law
 from markov.testing.strategies import diagrams
 
@@ -308,7 +308,7 @@ def _equal_xy(draw, dims):
 
 
 def _condition_equal_marginal(p, q):
-    from markov.gaussian_condition import condition_equal
+    from markov.gaussian.condition import condition_equal
 
     return condition_equal(p @ q, "X", "Y").marginal("X")
 

@@ -18,12 +18,12 @@ import numpy as np
 from hypothesis import strategies as st
 
 from diagrams import Box, Ty
-from markov import backend as B
-from markov.bayes import bayes_invert
-from markov.disintegration import conditional, disintegrate, recompose
-from markov.evidence import condition, jeffrey_update, pearl_update
+from markov.arrays import backend as B
+from markov.inference.bayes import bayes_invert
+from markov.inference.disintegration import conditional, disintegrate, recompose
+from markov.inference.evidence import condition, jeffrey_update, pearl_update
 from markov.kernel import Kernel
-from markov.lens import bayes_lens, diagram_lens
+from markov.inference.lens import bayes_lens, diagram_lens
 from markov.testing.laws import Law
 from markov.testing.strategies import kernels
 

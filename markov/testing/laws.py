@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from diagrams import Box, Diagram, Ty, copy, discard, identity, swap
-from markov.interpret import interpret
+from markov.contraction.interpret import interpret
 from markov.testing.strategies import BACKENDS, diagrams, interpretations, kernels, sizes
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from markov import backend as B
+from markov.arrays import backend as B
 from markov.errors import ZeroMass
 
 POLICIES = ("uniform", "prior", "nan", "raise")

@@ -9,7 +9,7 @@ unique almost surely with respect to the predictive state ``p >> f``.
 from __future__ import annotations
 
 from diagrams import Ty, TypeMismatch
-from markov.disintegration import _conditional, check_policy, recompose
+from markov.inference.disintegration import _conditional, check_policy, recompose
 from markov.kernel import Kernel
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from diagrams import Ty, TypeMismatch
-from markov import _arrays as A
-from markov.disintegration import recompose
+from markov.arrays import ops as A
+from markov.inference.disintegration import recompose
 from markov.kernel import Kernel
 
 Atoms = Iterable[int | str] | Ty | str

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from markov.backend import is_torch
+from markov.arrays.backend import is_torch
 
 
 def as_float(value: Any, template: Any = None) -> Any:

@@ -4,11 +4,11 @@ The finite semantics contracts the whole hypergraph as one tensor network; for G
 has no analogue, and none is needed: folding the boxes in topological order while keeping one
 joint Gaussian over the live wires (as an affine function of the diagram's inputs plus noise)
 is exact, costs a few small matrix products per box, and lets a box mapped to a
-:class:`~markov.gaussian_condition.GaussianCondition` condition the joint exactly (Stein &
+:class:`~markov.gaussian.condition.GaussianCondition` condition the joint exactly (Stein &
 Staton's ``=:=``). A wire leaves the joint after its last use.
 
 >>> from diagrams import Ty, Box, copy, identity
->>> from markov.gaussian import GaussianKernel
+>>> from markov.gaussian.kernel import GaussianKernel
 >>> X, Y = Ty("X"), Ty("Y")
 >>> p, f = Box("p", Ty(), X), Box("f", X, Y)
 >>> K = interpret_gaussian(p >> copy(X) >> (identity(X) @ f),
@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 
 from diagrams import Box, Diagram
-from markov import gaussian_backend as G
+from markov.arrays import gaussian as G
 from markov.errors import MissingBox, ShapeMismatch
-from markov.gaussian import GaussianKernel
-from markov.gaussian_condition import GaussianCondition, condition_affine
+from markov.gaussian.kernel import GaussianKernel
+from markov.gaussian.condition import GaussianCondition, condition_affine
 
 
 def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
@@ -37,7 +37,7 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
                        like: Any = None) -> GaussianKernel:
     """The Gaussian kernel a diagram denotes when each box is sent to a
     :class:`~markov.gaussian.GaussianKernel`, or, for a box ``dom -> Ty()``, to a
-    :class:`~markov.gaussian_condition.GaussianCondition` (an exact condition on its inputs).
+    :class:`~markov.gaussian.condition.GaussianCondition` (an exact condition on its inputs).
 
     ``mapping`` is keyed by boxes or box names. Dimensions of types are read off the kernels
     and checked consistent; ``dims`` gives those no box determines. Batch shapes broadcast;
@@ -47,7 +47,7 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
     raises :class:`~markov.errors.ConditionError`.
 
     >>> from diagrams import Ty, Box, copy
-    >>> from markov.gaussian_condition import GaussianCondition
+    >>> from markov.gaussian.condition import GaussianCondition
     >>> X = Ty("X")
     >>> p, q, eq = Box("p", Ty(), X), Box("q", Ty(), X), Box("eq", X @ X, Ty())
     >>> both = (p @ q) >> copy(X @ X) >> (eq @ X @ X)

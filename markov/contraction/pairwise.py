@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from markov.paths import label_uses
+from markov.contraction.paths import label_uses
 
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
 

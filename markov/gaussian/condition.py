@@ -26,7 +26,7 @@ the support (column space) of ``S``. With ``tol`` (default :data:`CONDITION_TOL`
   way against ``tol * |M| * max|A_ij|``: a condition that holds only for some inputs raises
   too.
 
->>> from markov.gaussian import GaussianKernel
+>>> from markov.gaussian.kernel import GaussianKernel
 >>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], cod=("X", "Y"))
 >>> post = condition_equal(xy, "X", "Y")
 >>> post.covariance.tolist()
@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 
 from diagrams import Ty, TypeMismatch, as_ty
-from markov import gaussian_backend as G
+from markov.arrays import gaussian as G
 from markov.errors import ConditionError, ShapeMismatch
-from markov.gaussian import GaussianKernel, _check_dims, _coordinates
+from markov.gaussian.kernel import GaussianKernel, _check_dims, _coordinates
 
 #: Default relative tolerance of the support test of exact conditioning and of the
 #: pseudo-inverses of conditionals (see the module docstring for its exact meaning).
@@ -63,7 +63,7 @@ def condition(kernel: GaussianKernel, matrix: Any, value: Any = 0.0, *,
     Raises :class:`~markov.errors.ConditionError` when the equation cannot hold (see the
     module docstring for the tolerance ``tol``).
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], cod=("X", "Y"))
     >>> condition(xy, [[2.0, -2.0]], [0.0]).marginal("X").covariance.tolist()
     [[0.5]]
@@ -97,7 +97,7 @@ def observe(kernel: GaussianKernel, evidence: Mapping[int | str, Any], *,
     of shape ``[*batch, d]`` (or ``[*batch]`` when ``d == 1``; scalars broadcast). Noise-free
     observations are allowed; the observed atoms become deterministic.
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> xy = GaussianKernel.state([0.0, 0.0], [[1.0, 1.0], [1.0, 2.0]], cod=("X", "Y"))
     >>> post = observe(xy, {"X": 2.0})
     >>> post.mean.tolist(), post.covariance.tolist()
@@ -131,7 +131,7 @@ def condition_equal(kernel: GaussianKernel, lhs: Iterable[int | str] | Ty | str,
     """Condition exactly on the equality of two groups of codomain atoms (``lhs = rhs``,
     coordinate by coordinate).
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> xyz = GaussianKernel.state([0.0] * 3, np.eye(3), cod=("X", "Y", "Z"))
     >>> post = condition_equal(xyz, ["X", "Y"], ["Y", "Z"])
     >>> round(float(post.covariance[0, 0]), 12)
@@ -240,7 +240,7 @@ def conditional(kernel: GaussianKernel, given: Iterable[int | str] | Ty | str, *
     marginal on ``X`` and the conditional. Off the support of ``X`` the pseudo-inverse picks
     one version; versions agree almost surely.
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> xy = GaussianKernel.state([0.0, 1.0], [[2.0, 1.0], [1.0, 1.0]], cod=("X", "Y"))
     >>> c = conditional(xy, "X")
     >>> c.dom, c.cod, c.matrix.tolist(), c.mean.tolist(), c.covariance.tolist()
@@ -276,7 +276,7 @@ def disintegrate(joint: GaussianKernel, given: Iterable[int | str] | Ty | str, *
     """The marginal on ``given`` and the conditional of the rest, so that the joint is
     ``marginal >> copy >> (identity @ conditional)`` up to the order of the outputs.
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> xy = GaussianKernel.state([0.0, 1.0], [[2.0, 1.0], [1.0, 1.0]], cod=("X", "Y"))
     >>> p, c = disintegrate(xy, "X")
     >>> X = p.dims
@@ -291,7 +291,7 @@ def bayes_invert(kernel: GaussianKernel, prior: GaussianKernel, *,
     """The Bayesian inverse ``cod -> dom`` of ``kernel`` at the state ``prior`` on its
     domain: the conditional of ``prior >> copy >> (identity @ kernel)`` given the output.
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> prior = GaussianKernel.state([0.0], [[1.0]], cod="X")
     >>> noisy = GaussianKernel([[1.0]], [0.0], [[1.0]], dom="X", cod="Y")
     >>> post = bayes_invert(noisy, prior)
@@ -323,7 +323,7 @@ def almost_surely_equal(f: GaussianKernel, g: GaussianKernel,
     tolerances). For Gaussians this is: equal noise covariances, equal means on the support
     of ``state``. Without a state, plain (close) equality.
 
-    >>> from markov.gaussian import GaussianKernel
+    >>> from markov.gaussian.kernel import GaussianKernel
     >>> point = GaussianKernel.state([1.0], None, cod="X")
     >>> f = GaussianKernel.deterministic([[2.0]], [0.0], dom="X", cod="Y")
     >>> g = GaussianKernel.deterministic([[0.0]], [2.0], dom="X", cod="Y")
@@ -345,7 +345,7 @@ def almost_surely_equal(f: GaussianKernel, g: GaussianKernel,
 
 class GaussianCondition:
     """An exact condition ``matrix @ x = value`` on its inputs, used as the image of a box
-    ``dom -> Ty()`` in :func:`~markov.gaussian_interpret.interpret_gaussian` (Stein &
+    ``dom -> Ty()`` in :func:`~markov.gaussian.interpret.interpret_gaussian` (Stein &
     Staton's ``=:=``). Build it with :meth:`observe`, :meth:`equal` or :meth:`equation`.
 
     >>> obs = GaussianCondition.observe([1.0, 2.0], "Y")
@@ -445,7 +445,7 @@ class GaussianCondition:
     def apply(self, kernel: GaussianKernel) -> GaussianKernel:
         """Condition a kernel whose codomain is this condition's domain.
 
-        >>> from markov.gaussian import GaussianKernel
+        >>> from markov.gaussian.kernel import GaussianKernel
         >>> p = GaussianKernel.state([0.0], [[1.0]], cod="Y")
         >>> GaussianCondition.observe(3.0, "Y").apply(p).mean.tolist()
         [3.0]

@@ -6,7 +6,7 @@ A joint state ``ω`` on ``X @ Y`` disintegrates into its marginal ``ω_X`` and a
 ``f_{|X}: X @ A -> Y`` such that ``f`` is recovered from its marginal ``f_X: A -> X`` and
 ``f_{|X}`` (see :func:`recompose`). Conditionals are unique only almost surely: on rows where
 the conditioning variables have probability zero any distribution will do, and ``on_zero``
-chooses one (see :mod:`markov.normalize`).
+chooses one (see :mod:`markov.inference.normalize`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from diagrams import Box, Diagram, Ty, TypeMismatch
-from markov import _arrays as A
+from markov.arrays import ops as A
 from markov.errors import ShapeMismatch
-from markov.interpret import interpret
+from markov.contraction.interpret import interpret
 from markov.kernel import Kernel
-from markov.normalize import POLICIES, normalize
+from markov.inference.normalize import POLICIES, normalize
 
 Atoms = Iterable[int | str] | Ty | str
 

@@ -1,6 +1,6 @@
 """Private array helpers shared by the inference modules: the few operations that numpy,
 exact (object) and torch arrays spell differently. Everything else goes through contractions
-(:func:`markov.interpret`) or :func:`markov.normalize.normalize`."""
+(:func:`markov.interpret`) or :func:`markov.inference.normalize.normalize`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from markov import backend as B
+from markov.arrays import backend as B
 
 
 def transpose(array: Any, perm: Sequence[int]) -> Any:

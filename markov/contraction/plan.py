@@ -7,7 +7,7 @@ input passed through, or an output copied) and a ones vector for an input that n
 
 **Plans are cached.** The path is found once per (structure, shapes) (opt_einsum for small
 networks, variable-elimination orders for large ones, cotengra for huge ones:
-:mod:`markov.paths`) and compiled into pairwise steps (:mod:`markov.pairwise`): later calls
+:mod:`markov.contraction.paths`) and compiled into pairwise steps (:mod:`markov.contraction.pairwise`): later calls
 only bind arrays and run the steps. On torch the steps are ``matmul`` calls in the cached
 order, never ``torch.einsum``'s own ordering; small CPU contractions without autograd run the
 same steps on numpy views of the tensors (:data:`TORCH_CPU_THROUGH_NUMPY`).
@@ -16,7 +16,7 @@ same steps on numpy views of the tensors (:data:`TORCH_CPU_THROUGH_NUMPY`).
 batch element's largest entry: when it is below ``sqrt(tiny)`` of the dtype (about 1e-154
 for float64, 1e-19 for float32) or not finite, the contraction runs again with every
 intermediate divided by its maximum and the logarithms of these scales kept in an
-accumulator (:func:`markov.pairwise.execute`). ``rescale=True`` always rescales (no check,
+accumulator (:func:`markov.contraction.pairwise.execute`). ``rescale=True`` always rescales (no check,
 hence no device synchronisation on torch), ``rescale=False`` never does. Exact arrays are
 never rescaled. :meth:`Plan.scaled` returns ``(mantissa, log_scale)`` so that a quantity
 far below the dtype's range (the probability of 2,000 pieces of evidence) can still be
@@ -24,7 +24,7 @@ normalised.
 
 **Memory.** A plan knows its largest intermediate (in elements) before anything runs. When
 that times the item size exceeds ``max_memory`` (default :data:`MAX_MEMORY`), the
-contraction is sliced (:func:`markov.paths.choose_slices`): some labels are fixed, the
+contraction is sliced (:func:`markov.contraction.paths.choose_slices`): some labels are fixed, the
 contraction runs once per value and the pieces are summed or written in place. When no
 slicing can fit, :class:`~markov.errors.ContractionTooLarge` reports the estimate.
 """
@@ -41,10 +41,10 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-from markov import backend as B
-from markov import pairwise
+from markov.arrays import backend as B
+from markov.contraction import pairwise
 from markov.errors import ContractionTooLarge
-from markov.paths import choose_slices, find_path
+from markov.contraction.paths import choose_slices, find_path
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
 MAX_MEMORY = 8 * 2**30

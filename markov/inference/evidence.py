@@ -25,14 +25,14 @@ from typing import Any
 import numpy as np
 
 from diagrams import Box, Diagram, Ty, TypeMismatch
-from markov import _arrays as A
-from markov import backend as B
-from markov.bayes import bayes_invert
-from markov.disintegration import as_state, check_policy
+from markov.arrays import ops as A
+from markov.arrays import backend as B
+from markov.inference.bayes import bayes_invert
+from markov.inference.disintegration import as_state, check_policy
 from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
-from markov.interpret import interpret
+from markov.contraction.interpret import interpret
 from markov.kernel import Kernel, wiring
-from markov.normalize import normalize
+from markov.inference.normalize import normalize
 
 #: Evidence: ``{variable: value index, label or likelihood vector}``, or one likelihood array
 #: over every variable.

@@ -17,8 +17,8 @@ supported; the backend follows the arrays given.
 
 Copy is ``x |-> (x, x)`` and discard is the map to ``R^0``; composition is
 ``(A2 A1, A2 b1 + b2, A2 Sigma1 A2^T + Sigma2)``. Inference (conditionals, Bayesian inversion,
-exact conditioning) lives in :mod:`markov.gaussian_condition`, interpretation of diagrams in
-:mod:`markov.gaussian_interpret`.
+exact conditioning) lives in :mod:`markov.gaussian.condition`, interpretation of diagrams in
+:mod:`markov.gaussian.interpret`.
 
 >>> p = GaussianKernel.state([1.0], [[4.0]], cod="X")
 >>> f = GaussianKernel([[0.5]], [0.0], [[1.0]], dom="X", cod="Y")
@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from diagrams import Box, Category, Ty, TypeMismatch, as_ty
-from markov import gaussian_backend as G
+from markov.arrays import gaussian as G
 from markov.errors import NotCovariance, ShapeMismatch, UnknownAtom
 
 #: Default relative tolerance of the covariance check (symmetry and positive semidefiniteness),

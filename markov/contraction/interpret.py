@@ -25,8 +25,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from diagrams import Box, Diagram
-from markov import backend as B
-from markov.contraction import Plan, compile_plan, numpy_views, to_torch
+from markov.arrays import backend as B
+from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
 from markov.errors import MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
@@ -47,7 +47,7 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     objects stay exact; torch tensors keep dtype and device (``like`` picks the backend of a
     diagram without boxes). The whole diagram is one contraction whose plan is cached;
     ``max_memory`` (bytes) slices it when its largest intermediate would not fit;
-    ``rescale`` guards against underflow (see :mod:`markov.contraction`); ``progress``
+    ``rescale`` guards against underflow (see :mod:`markov.contraction.plan`); ``progress``
     shows a progress bar (tqdm when installed) over the slices or steps. Boxes that reach no
     output are pruned (discard is natural for stochastic boxes); ``prune=False`` keeps
     them, for diagrams with effects such as likelihoods, which do not sum to 1.

@@ -1,0 +1,14 @@
+"""The Gaussian semantics: linear-Gaussian kernels (:mod:`markov.gaussian.kernel`), exact
+conditioning (:mod:`markov.gaussian.condition`) and the interpretation of diagrams
+(:mod:`markov.gaussian.interpret`).
+
+>>> from markov.gaussian import GaussianKernel
+>>> GaussianKernel.state([0.0], [[1.0]], cod="X").cod
+Ty('X')
+"""
+
+from markov.gaussian.condition import GaussianCondition
+from markov.gaussian.interpret import interpret_gaussian
+from markov.gaussian.kernel import GaussianKernel, gaussian_category
+
+__all__ = ["GaussianCondition", "GaussianKernel", "gaussian_category", "interpret_gaussian"]
