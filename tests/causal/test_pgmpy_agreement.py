@@ -3,7 +3,7 @@ interventions P(X | do(Y=y)) and do + evidence agree with pgmpy's exact inferenc
 (variable elimination) on the surgically altered network to 1e-9.
 
 pgmpy's BIF reader takes minutes on the large networks, so its reference models are built
-from ours by ``to_pgmpy`` (tests/test_causal_io.py checks that both readers agree on small
+from ours by ``to_pgmpy`` (tests/causal/test_causal_io.py checks that both readers agree on small
 networks); the references for do are mutilated the pgmpy way: ``model.do([Y])`` and a point
 mass CPD for Y.
 """

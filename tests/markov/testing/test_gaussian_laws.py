@@ -1,4 +1,4 @@
-"""The Gaussian laws are in the catalogue (``tests/test_laws.py`` runs them): random
+"""The Gaussian laws are in the catalogue (``tests/markov/testing/test_laws.py`` runs them): random
 (possibly singular, possibly deterministic) Gaussian kernels; negative controls find a
 counterexample."""
 

@@ -184,7 +184,7 @@ def test_the_demo_bayesian_update_is_exact():
     import runpy
     from pathlib import Path
 
-    demo = runpy.run_path(str(Path(__file__).resolve().parent.parent / "examples"
+    demo = runpy.run_path(str(Path(__file__).resolve().parents[3] / "examples"
                               / "smoking.py"), run_name="smoking_demo")
     joint = demo["interpret"](demo["model"], demo["CPTS"])
     update = posterior(joint, "Smoking", {"Cancer": 1})

@@ -9,7 +9,7 @@ import pytest
 
 from markov import ConditionError
 
-_PATH = pathlib.Path(__file__).resolve().parent.parent / "examples" / "kalman.py"
+_PATH = pathlib.Path(__file__).resolve().parents[3] / "examples" / "kalman.py"
 _spec = importlib.util.spec_from_file_location("kalman_example", _PATH)
 kalman = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(kalman)

@@ -1,4 +1,4 @@
-"""The laws of inference are in the catalogue (``tests/test_laws.py`` runs them on every
+"""The laws of inference are in the catalogue (``tests/markov/testing/test_laws.py`` runs them on every
 backend): disintegration recomposes, Bayes' law, the chain rule (lens law), Pearl and Jeffrey
 agree on point evidence, inversion is monoidal for product priors and not for correlated ones
 (negative control). Priors are drawn with zeros."""
