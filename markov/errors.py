@@ -73,3 +73,15 @@ class ConditionError(MarkovError, ValueError):
     ...
     markov.errors.ConditionError: the condition on X cannot hold: a deterministic combination of the variables would have to move by 1 (tolerance 1e-09)
     """
+
+
+class UnsupportedKernel(MarkovError, TypeError):
+    """A generic inference function (:mod:`markov.inference.generic`) was given an object of
+    a type no semantics has registered.
+
+    >>> import markov
+    >>> markov.marginal([0.5, 0.5], "X")
+    Traceback (most recent call last):
+    ...
+    markov.errors.UnsupportedKernel: marginal is not defined for list: pass a markov.Kernel or a markov.GaussianKernel, or register an implementation with markov.inference.generic.marginal.register(list, function)
+    """
