@@ -33,8 +33,12 @@ from markov.inference.generic import (
 from markov.inference.lens import bayes_lens, diagram_lens
 from markov.kernel import Kernel
 from markov.testing.draw import ALL_BACKENDS, FINITE_BACKENDS, options_for, point, signature
-from markov.testing.gaussian_strategies import _integers, _kernel_parts, gaussian_dims
-from markov.testing.gaussian_strategies import gaussian_states_with_point
+from markov.testing.gaussian_strategies import (
+    _integers,
+    _kernel_parts,
+    gaussian_dims,
+    gaussian_states_with_point,
+)
 from markov.testing.laws import Law
 
 X, Y, Z = Ty("X"), Ty("Y"), Ty("Z")
