@@ -86,7 +86,7 @@ class GaussianKernel:
         if covariance is None:
             covariance = G.zeros((n_cod, n_cod), template)
         _check_shapes(matrix, mean, covariance, label)
-        dom_dims, cod_dims = _infer_dims(dom, cod, matrix.shape[-1], n_cod, dims, label)
+        dom_dims, cod_dims = _infer_dims(dom, cod, matrix.shape[-1], n_cod, dims, label=label)
         for attr, value in (("matrix", matrix), ("mean", mean), ("covariance", covariance),
                             ("dom", dom), ("cod", cod), ("dom_dims", dom_dims),
                             ("cod_dims", cod_dims), ("name", name)):
@@ -286,7 +286,7 @@ class GaussianKernel:
                              G.broadcast_to(self.covariance,
                                             batch + self.covariance.shape[-2:]))
 
-    def _replace(self, matrix: Any, mean: Any, covariance: Any, dom: Ty | None = None,
+    def _replace(self, matrix: Any, mean: Any, covariance: Any, *, dom: Ty | None = None,
                  cod: Ty | None = None, dom_dims: Sequence[int] | None = None,
                  cod_dims: Sequence[int] | None = None) -> GaussianKernel:
         """A kernel with new arrays and (optionally) types, without any check."""
@@ -324,8 +324,8 @@ class GaussianKernel:
         matrix = b.matrix @ a.matrix
         mean = G.matvec(b.matrix, a.mean) + b.mean
         covariance = b.matrix @ a.covariance @ G.transpose(b.matrix) + b.covariance
-        return a._replace(matrix, mean, G.symmetrize(covariance), a.dom, b.cod, a.dom_dims,
-                          b.cod_dims)
+        return a._replace(matrix, mean, G.symmetrize(covariance), dom=a.dom, cod=b.cod,
+                          dom_dims=a.dom_dims, cod_dims=b.cod_dims)
 
     def tensor(self, other: GaussianKernel) -> GaussianKernel:
         """Parallel composition ``self @ other``: block-diagonal matrix and covariance.
@@ -343,8 +343,8 @@ class GaussianKernel:
         matrix = _block_diag(a.matrix, b.matrix, batch, t)
         covariance = _block_diag(a.covariance, b.covariance, batch, t)
         mean = G.cat([a.mean, b.mean], -1)
-        return a._replace(matrix, mean, covariance, a.dom @ b.dom, a.cod @ b.cod,
-                          a.dom_dims + b.dom_dims, a.cod_dims + b.cod_dims)
+        return a._replace(matrix, mean, covariance, dom=a.dom @ b.dom, cod=a.cod @ b.cod,
+                          dom_dims=a.dom_dims + b.dom_dims, cod_dims=a.cod_dims + b.cod_dims)
 
     def __rshift__(self, other: GaussianKernel) -> GaussianKernel:
         if not isinstance(other, GaussianKernel):
@@ -514,7 +514,7 @@ def _check_shapes(matrix, mean, covariance, label) -> None:
                             f"{tuple(covariance.shape[:-2])} do not broadcast") from None
 
 
-def _infer_dims(dom: Ty, cod: Ty, n_dom: int, n_cod: int, dims: Mapping[str, int] | None,
+def _infer_dims(dom: Ty, cod: Ty, n_dom: int, n_cod: int, dims: Mapping[str, int] | None, *,
                 label: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Per-atom dimensions: given ones from ``dims``; then, on each side, a single unknown
     atom name gets the remaining coordinates, and unknown atoms as many as the remaining

@@ -22,7 +22,7 @@ from markov.errors import ZeroMass
 POLICIES = ("uniform", "prior", "nan", "raise")
 
 
-def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any = None,
+def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any = None, *,
               what: str = "the conditioning variables", error: type = ZeroMass) -> Any:
     """Divide ``array`` by its sums over the last ``n_axes`` axes, applying ``on_zero`` to
     rows whose sum is zero. ``fallback`` (broadcastable to ``array``) is used by

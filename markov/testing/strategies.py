@@ -68,7 +68,7 @@ def _to_backend(rows: list, shape: tuple, backend: str):
 
 @st.composite
 def kernels(draw, dom: Ty, cod: Ty, sizes: Mapping[str, int], backend: str = "numpy",
-            batch_shape: tuple[int, ...] = (), zeros: bool = False,
+            batch_shape: tuple[int, ...] = (), *, zeros: bool = False,
             deterministic: bool = False, name: str | None = None) -> Kernel:
     """Random stochastic kernels ``dom -> cod`` with axes ``[*batch, *dom, *cod]``: rational
     entries with small denominators, exact Fractions on the ``"exact"`` backend. ``zeros``
