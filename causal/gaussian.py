@@ -34,6 +34,7 @@ from causal.errors import (
 )
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
+from markov.arrays import gaussian as G
 from markov.gaussian.condition import CONDITION_TOL, conditional, observe
 from markov.gaussian.interpret import interpret_gaussian
 from markov.gaussian.kernel import GaussianKernel
@@ -160,7 +161,7 @@ class LinearGaussianModel(StructuralModel):
                                        f"state on {v} of dimension {d}, got {value!r}")
                 state = value
             else:
-                point = np.asarray(value, dtype=float) if not _is_torch(value) else value
+                point = G.as_float(value, G.template_of([value]))
                 if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
                     point = point[..., None]
                 if point.shape[-1] != d:
@@ -170,10 +171,6 @@ class LinearGaussianModel(StructuralModel):
             out[v] = GaussianKernel(state.matrix, state.mean, state.covariance, Ty(), Ty(v),
                                     dims={v: d}, name=do_box(v).name, validate=False)
         return out
-
-def _is_torch(value: Any) -> bool:
-    return type(value).__module__.startswith("torch")
-
 
 def _mechanism(v: str, spec: Any) -> GaussianKernel:
     if isinstance(spec, GaussianKernel):

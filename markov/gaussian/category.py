@@ -77,8 +77,7 @@ def wiring(ty: Ty, order: list[int], dims: Mapping[str, int], like: Any) -> Gaus
         if atom not in dims:
             raise ShapeMismatch(f"the dimension of type {atom} is not given; pass "
                                 f"dims={{{atom!r}: d}}")
-    template = like.template if isinstance(like, GaussianKernel) else \
-        (like if G.is_torch(like) else None)
+    template = like.template if isinstance(like, GaussianKernel) else G.template_of([like])
     dom_dims = [int(dims[a]) for a in ty.names]
     for p in order:
         if not 0 <= p < len(ty):

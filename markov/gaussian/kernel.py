@@ -233,7 +233,7 @@ class GaussianKernel:
         >>> GaussianKernel.state([0.0], cod="X").backend
         'numpy'
         """
-        return "torch" if G.is_torch(self.matrix) else "numpy"
+        return G.backend_of(self.matrix)
 
     @property
     def template(self) -> Any:
@@ -242,7 +242,7 @@ class GaussianKernel:
         >>> GaussianKernel.state([0.0], cod="X").template is None
         True
         """
-        return self.matrix if G.is_torch(self.matrix) else None
+        return G.template_of([self.matrix])
 
     def __repr__(self) -> str:
         name = f"{self.name}: " if self.name else ""
