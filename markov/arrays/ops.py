@@ -354,3 +354,62 @@ def point_masses(index: Any, n: int, backend: str) -> Any:
     else:
         eye = np.eye(n)
     return eye[index]
+
+
+def is_zero_one(array: Any) -> bool:
+    """Whether every entry is 0 or 1 (a deterministic table; sympy symbols are neither).
+
+    >>> is_zero_one(np.array([0.0, 1.0])), is_zero_one(np.array([0.5, 0.5]))
+    (True, False)
+    """
+    if B.is_torch(array):
+        return bool(((array == 0) | (array == 1)).all())
+    array = np.asarray(array)
+    if array.dtype == object:   # sympy: a symbol == 0 is False, so it is not deterministic
+        return all(bool(x == 0) or bool(x == 1) for x in array.flat)
+    return bool(np.all((array == 0) | (array == 1)))
+
+
+def eye_like(n: int, like: Any) -> Any:
+    """The ``n x n`` identity in the backend of ``like`` (exact integers for exact arrays).
+
+    >>> eye_like(2, np.zeros(1)).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    backend = B.backend_of(like)
+    return B.eye(n, backend, like if backend == "torch" else None)
+
+
+def cumsum_last(array: Any) -> Any:
+    """Cumulative sums along the last axis.
+
+    >>> cumsum_last(np.array([0.25, 0.75])).tolist()
+    [0.25, 1.0]
+    """
+    return array.cumsum(-1) if B.is_torch(array) else np.cumsum(array, axis=-1)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """Elementwise minimum of two arrays of one backend.
+
+    >>> minimum(np.array([1.0, 3.0]), np.array([2.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    if B.is_torch(a):
+        import torch
+
+        return torch.minimum(a, b)
+    return np.minimum(a, b)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """Elementwise maximum of two arrays of one backend.
+
+    >>> maximum(np.array([1.0, 3.0]), np.array([2.0, 2.0])).tolist()
+    [2.0, 3.0]
+    """
+    if B.is_torch(a):
+        import torch
+
+        return torch.maximum(a, b)
+    return np.maximum(a, b)
