@@ -413,3 +413,25 @@ def maximum(a: Any, b: Any) -> Any:
 
         return torch.maximum(a, b)
     return np.maximum(a, b)
+
+
+def from_counts(rows: Sequence[Sequence[int]], shape: Sequence[int], backend: str) -> Any:
+    """Rows of counts normalised to distributions and reshaped, in a backend named by
+    ``backend``: exact Fractions (``"exact"``), float64 (``"numpy"``) or a float64 torch
+    tensor (``"torch"``).
+
+    >>> from_counts([[1, 3]], (2,), "exact").tolist()
+    [Fraction(1, 4), Fraction(3, 4)]
+    """
+    from fractions import Fraction
+
+    if backend == "exact":
+        return np.array([[Fraction(x, sum(r)) for x in r] for r in rows],
+                        dtype=object).reshape(tuple(shape))
+    array = np.array([[x / sum(r) for x in r] for r in rows],
+                     dtype=np.float64).reshape(tuple(shape))
+    if backend == "torch":
+        import torch
+
+        return torch.as_tensor(array)
+    return array
