@@ -193,6 +193,9 @@ class CausalModel:
         >>> CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}
         ...             ).mechanisms["B"]
         <Kernel B: A -> B, numpy>
+             B=0  B=1
+        A=0  0.5  0.5
+        A=1  0.5  0.5
         """
         return dict(self._kernels)
 

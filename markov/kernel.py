@@ -130,7 +130,11 @@ class Kernel:
     def __repr__(self) -> str:
         name = f"{self.name}: " if self.name else ""
         batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
-        return f"<Kernel {name}{self.dom} -> {self.cod}{batch}, {self.backend}>"
+        head = f"<Kernel {name}{self.dom} -> {self.cod}{batch}, {self.backend}>"
+        from markov.tables import text_table
+
+        table = text_table(self)
+        return f"{head}\n{table}" if table else head
 
     # ---- structure ---------------------------------------------------------------------
 
@@ -204,6 +208,33 @@ class Kernel:
         """The array as nested lists."""
         return self.array.tolist()
 
+    # ---- names and tables (see markov.labels, markov.tables) ---------------------------
+
+    def __getitem__(self, key: Any) -> Any:
+        """Look up by outcome name; see :func:`markov.labels.lookup`.
+
+        >>> Kernel.state([0.25, 0.75], cod="X", labels={"X": ("a", "b")})["b"].item()
+        0.75
+        """
+        from markov.labels import lookup
+
+        return lookup(self, key)
+
+    def to_pandas(self) -> Any:
+        """A pandas Series or DataFrame by outcome name; see :func:`markov.tables.to_pandas`.
+
+        >>> Kernel.state([0.25, 0.75], cod="X", labels={"X": ("a", "b")}).to_pandas()["b"]
+        np.float64(0.75)
+        """
+        from markov.tables import to_pandas
+
+        return to_pandas(self)
+
+    def _repr_html_(self) -> str:
+        from markov.tables import html_table
+
+        return html_table(self)
+
 
 def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     """Interpret a small diagram over kernels; their sizes and backend carry over even to
@@ -221,7 +252,9 @@ def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
         shape = (*batch, *result.event_shape)
         array = array.expand(shape) if B.is_torch(array) else np.broadcast_to(array, shape)
         result = Kernel(array, result.dom, result.cod, validate=False)
-    return result
+    from markov.labels import carry
+
+    return carry(result, *kernels)
 
 
 def _broadcast(shapes) -> tuple[int, ...]:
