@@ -347,7 +347,8 @@ class CausalModel:
     # ---- queries -----------------------------------------------------------------------
 
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
-              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise") -> Kernel:
+              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise",
+              likelihood: Mapping[str, Any] | None = None, soft: str = "pearl") -> Kernel:
         """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
 
         Computed by surgery on the model's diagram (outputs: the targets and the evidence
@@ -369,11 +370,25 @@ class CausalModel:
         ((2,), [[0.9, 0.1], [0.3, 0.7]], {'C': ('no', 'yes')})
         >>> m.query("S", evidence={"C": "yes"}).array.round(3).tolist()
         [0.125, 0.875]
+
+        Soft evidence (:mod:`causal.soft`): ``likelihood={"C": [0.2, 0.8]}``, or a float
+        vector in ``evidence``, is Pearl's virtual evidence; ``soft="jeffrey"`` reads it as
+        a new marginal (Jeffrey's rule).
+
+        >>> m.query("S", evidence={"C": [0.2, 0.8]}).array.round(3).tolist()
+        [0.295, 0.705]
         """
         targets = self._names(targets, "target")
         if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
         evidence = dict(evidence or {})
+        if likelihood or soft != "pearl" or evidence:
+            from causal.soft import soft_query, split_evidence
+
+            evidence, softly = split_evidence(self, evidence, dict(likelihood or {}), soft)
+            if softly:
+                return soft_query(self, targets, do, evidence, softly, rule=soft,
+                                  on_zero=on_zero)
         for v in evidence:
             self._check_known(v, "evidence")
         hard: dict[str, np.ndarray] = {}
