@@ -564,3 +564,18 @@ class CausalModel:
         if len(set(names)) != len(names):
             raise CausalError(f"{role}s {list(names)} name a variable twice")
         return names
+
+    # ---- issue 14: data out, MAP, data in, drawing (thin delegations) -------------------
+
+    def sample(self, n: int, do: Mapping[str, Any] | None = None, *, seed: int | None = None,
+               latent: bool = False, progress: bool = False) -> Any:
+        """``n`` rows of forward (ancestral) samples as a DataFrame; see
+        :func:`causal.sampling.sample`.
+
+        >>> m = CausalModel({"A": []}, {"A": [0.0, 1.0]}, states={"A": ["lo", "hi"]})
+        >>> m.sample(3, seed=1)["A"].tolist()
+        ['hi', 'hi', 'hi']
+        """
+        from causal.sampling import sample
+
+        return sample(self, n, do, seed=seed, latent=latent, progress=progress)
