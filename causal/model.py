@@ -579,3 +579,30 @@ class CausalModel:
         from causal.sampling import sample
 
         return sample(self, n, do, seed=seed, latent=latent, progress=progress)
+
+    def map(self, targets: str | Sequence[str], evidence: Mapping[str, Any] | None = None,
+            do: Mapping[str, Any] | None = None, *, max_memory: float | None = None) -> Any:
+        """The most probable values of ``targets`` given ``evidence`` (others summed out), in
+        the (max, ×) semiring; see :func:`causal.map.map_query` (and its tie rule).
+
+        >>> m = CausalModel({"A": []}, {"A": [0.25, 0.75]}, states={"A": ["lo", "hi"]})
+        >>> m.map("A").assignment
+        {'A': 'hi'}
+        """
+        from causal.map import map_query
+
+        return map_query(self, targets, evidence, do, max_memory=max_memory)
+
+    def mpe(self, evidence: Mapping[str, Any] | None = None,
+            do: Mapping[str, Any] | None = None, *, max_memory: float | None = None) -> Any:
+        """The most probable explanation of ``evidence``: every other observed variable's
+        value, jointly; see :func:`causal.map.mpe`.
+
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[0.9, 0.1],
+        ...                 [0.2, 0.8]]}, states={"A": ["a", "b"], "B": ["u", "v"]})
+        >>> m.mpe({"B": "v"}).assignment
+        {'A': 'b'}
+        """
+        from causal.map import mpe
+
+        return mpe(self, evidence, do, max_memory=max_memory)
