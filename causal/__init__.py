@@ -26,7 +26,10 @@ from causal.errors import (
 from causal.estimand import Estimand
 from causal.gaussian import LinearGaussianModel
 from causal.identify import Hedge, identify
-from causal.io import empirical, fit, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
+from causal.io import empirical, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
+from causal.learning import fit, log_likelihood
+from causal.graphs import parse_graph
+from causal.map import Explanation
 from causal.model import CausalModel
 from causal.surgery import do_box, surgery, surgery_functor
 
@@ -38,6 +41,7 @@ __all__ = [
                            "CombConditionsNotMet",
                            "CyclicModel",
                            "Estimand",
+                           "Explanation",
                            "Hedge",
                            "InvalidCPT",
                            "InvalidValue",
@@ -57,6 +61,8 @@ __all__ = [
                            "from_networkx",
                            "from_pgmpy",
                            "identify",
+                           "log_likelihood",
+                           "parse_graph",
                            "surgery",
                            "surgery_functor",
                            "to_bif",

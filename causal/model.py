@@ -606,3 +606,16 @@ class CausalModel:
         from causal.map import mpe
 
         return mpe(self, evidence, do, max_memory=max_memory)
+
+    def log_likelihood(self, data: Any, per_row: bool = False) -> Any:
+        """The log-probability of a data frame's rows; see
+        :func:`causal.learning.log_likelihood`.
+
+        >>> import pandas as pd
+        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]})
+        >>> m.log_likelihood(pd.DataFrame({"A": [0, 1]}), per_row=True).round(4).tolist()
+        [-0.6931, -0.6931]
+        """
+        from causal.learning import log_likelihood
+
+        return log_likelihood(self, data, per_row=per_row)
