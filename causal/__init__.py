@@ -8,6 +8,8 @@ networkx, pandas; pgmpy and pandas are imported only when used).
 [0.3, 0.7]
 """
 
+__version__ = "0.1.0"
+
 from causal.admg import ADMG
 from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
