@@ -32,9 +32,12 @@ from causal.sampling import _progress, need_pandas
 def fit(graph: Any, data: Any, states: Mapping[str, Sequence] | None = None,
         prior: float | str = 0.0, *, equivalent_sample_size: float = 1.0,
         cpts: Mapping[str, Any] | None = None, latent: Sequence[str] = (),
-        pseudocount: float | None = None, progress: bool = False) -> Any:
+        pseudocount: float | None = None, progress: bool = False,
+        max_memory: int | None = None) -> Any:
     """A :class:`~causal.CausalModel` on ``graph`` with states and tables learned from the
-    data frame ``data``; see the module docstring. Given a ``CausalModel`` instead of a
+    data frame ``data``; see the module docstring. ``progress=True`` shows a bar over the
+    variables; ``max_memory`` (bytes) refuses a count table larger than it (a variable with
+    many parents). Given a ``CausalModel`` instead of a
     graph, its tables are re-estimated on its own states (:func:`causal.io.fit`;
     ``pseudocount`` is its Dirichlet prior).
 
@@ -80,6 +83,10 @@ def fit(graph: Any, data: Any, states: Mapping[str, Sequence] | None = None,
             names[v] = tuple(map(str, states[v]))
     for v in _progress([v for v in parents if v not in cpts], progress, "fitting"):
         family = (*parents[v], v)
+        cells = int(np.prod([len(names[u]) for u in family]))
+        if max_memory is not None and 8 * cells > max_memory:
+            raise CausalError(f"variable {v!r}: its table has {cells} cells "
+                              f"({8 * cells} bytes), over max_memory={max_memory}")
         counts = _count([codes[u] for u in family], [len(names[u]) for u in family])
         cpts[v] = _estimate(v, counts, prior, equivalent_sample_size)
     return CausalModel(parents, cpts, states=names, latent=hidden)

@@ -348,7 +348,8 @@ class CausalModel:
 
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
               evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise",
-              likelihood: Mapping[str, Any] | None = None, soft: str = "pearl") -> Kernel:
+              likelihood: Mapping[str, Any] | None = None, soft: str = "pearl",
+              max_memory: int | None = None, progress: bool = False) -> Kernel:
         """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
 
         Computed by surgery on the model's diagram (outputs: the targets and the evidence
@@ -377,7 +378,13 @@ class CausalModel:
 
         >>> m.query("S", evidence={"C": [0.2, 0.8]}).array.round(3).tolist()
         [0.295, 0.705]
+
+        ``max_memory`` (bytes) bounds the largest intermediate (the plan is sliced to fit,
+        or the query refused); ``progress=True`` shows the steps (:mod:`causal.progress`).
         """
+        from causal.progress import Steps
+
+        steps = Steps(progress, ("compile", "bind", "contract", "normalise"), "query")
         targets = self._names(targets, "target")
         if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
@@ -387,8 +394,9 @@ class CausalModel:
 
             evidence, softly = split_evidence(self, evidence, dict(likelihood or {}), soft)
             if softly:
+                steps.close()
                 return soft_query(self, targets, do, evidence, softly, rule=soft,
-                                  on_zero=on_zero)
+                                  on_zero=on_zero, max_memory=max_memory)
         for v in evidence:
             self._check_known(v, "evidence")
         hard: dict[str, np.ndarray] = {}
@@ -401,9 +409,12 @@ class CausalModel:
         fixed.update((v, i) for v, i in hard.items() if v not in targets and v not in observed)
         compiled = self._compile(targets, tuple(observed), frozenset(do_arrays),
                                  frozenset(fixed))
+        steps.advance("compile")
         mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
                              self._states, self._backend)
-        array = contract(compiled, mapping, scaled=bool(observed))
+        steps.advance("bind")
+        array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory)
+        steps.advance("contract")
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes
         # still belong to the answer.
@@ -419,6 +430,8 @@ class CausalModel:
             array = normalize(array, len(targets), on_zero=on_zero,
                               what=describe_evidence(observed, self._states),
                               error=ZeroProbabilityEvidence)
+        steps.advance("normalise")
+        steps.close()
         return Kernel(array, cod=Ty(*targets), validate=False,
                       labels={v: self._states[v] for v in targets},
                       name=query_name(targets, do_arrays, observed))
@@ -568,7 +581,8 @@ class CausalModel:
     # ---- issue 14: data out, MAP, data in, drawing (thin delegations) -------------------
 
     def sample(self, n: int, do: Mapping[str, Any] | None = None, *, seed: int | None = None,
-               latent: bool = False, progress: bool = False) -> Any:
+               latent: bool = False, progress: bool = False, max_memory: int | None = None
+               ) -> Any:
         """``n`` rows of forward (ancestral) samples as a DataFrame; see
         :func:`causal.sampling.sample`.
 
@@ -578,7 +592,8 @@ class CausalModel:
         """
         from causal.sampling import sample
 
-        return sample(self, n, do, seed=seed, latent=latent, progress=progress)
+        return sample(self, n, do, seed=seed, latent=latent, progress=progress,
+                      max_memory=max_memory)
 
     def map(self, targets: str | Sequence[str], evidence: Mapping[str, Any] | None = None,
             do: Mapping[str, Any] | None = None, *, max_memory: float | None = None) -> Any:

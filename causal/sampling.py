@@ -20,11 +20,13 @@ from markov.arrays import backend as B
 
 
 def sample(model: Any, n: int, do: Mapping[str, Any] | None = None, *, seed: int | None = None,
-           latent: bool = False, progress: bool = False) -> Any:
+           latent: bool = False, progress: bool = False, max_memory: int | None = None) -> Any:
     """``n`` rows drawn from ``model`` (intervened by ``do``, values by state name) as a
     pandas DataFrame of categorical columns (the states, by name), observed variables in
     the model's order; ``latent=True`` adds the latent ones. ``seed`` makes it reproducible;
-    ``progress`` shows a tqdm bar over the variables when tqdm is installed.
+    ``progress`` shows a tqdm bar (over the variables, or the chunks) when tqdm is installed.
+    ``max_memory`` (bytes) draws the rows in chunks whose gathered CPT rows fit in it (the
+    same seed then gives other rows than one chunk would).
 
     >>> from causal import CausalModel
     >>> m = CausalModel({"S": [], "C": ["S"]}, {"S": [0.5, 0.5], "C": [[1.0, 0.0], [0.0, 1.0]]},
@@ -45,6 +47,28 @@ def sample(model: Any, n: int, do: Mapping[str, Any] | None = None, *, seed: int
                               f"{kernel.batch_shape}); sample one model at a time")
     torch_like = next((k.array for k in kernels.values() if B.is_torch(k.array)), None)
     draw = _torch_draw(torch_like, seed) if torch_like is not None else _numpy_draw(seed)
+    widest = max((k.array.shape[-1] for k in kernels.values()), default=1)
+    chunk = n if max_memory is None else max(1, int(max_memory) // (16 * widest))
+    starts = range(0, n, chunk) if n else [0]
+    parts = []
+    for start in _progress(list(starts), progress and len(starts) > 1, "sampling"):
+        rows = min(chunk, n - start)
+        parts.append(_draw_all(model, kernels, rows, draw, torch_like,
+                               progress and len(starts) == 1))
+    codes = {v: _concat([p[v] for p in parts]) for v in model._order}
+    keep = [v for v in model.variables if latent or v not in model.latent]
+    states = model.states
+    columns = {}
+    for v in keep:
+        c = codes[v]
+        c = c.cpu().numpy() if B.is_torch(c) else np.asarray(c)
+        columns[v] = pd.Categorical.from_codes(c.astype(np.int64), categories=list(states[v]))
+    return pd.DataFrame(columns)
+
+
+def _draw_all(model: Any, kernels: Mapping, n: int, draw: Any, torch_like: Any,
+              progress: bool) -> dict:
+    """One state per row for every variable, in a topological order."""
     codes: dict[str, Any] = {}
     for v in _progress(list(model._order), progress, "sampling"):
         table = _float(kernels[v].array, torch_like)
@@ -55,14 +79,17 @@ def sample(model: Any, n: int, do: Mapping[str, Any] | None = None, *, seed: int
         else:
             rows = np.broadcast_to(table, (n, table.shape[-1]))
         codes[v] = draw(rows, n)
-    keep = [v for v in model.variables if latent or v not in model.latent]
-    states = model.states
-    columns = {}
-    for v in keep:
-        c = codes[v]
-        c = c.cpu().numpy() if B.is_torch(c) else np.asarray(c)
-        columns[v] = pd.Categorical.from_codes(c.astype(np.int64), categories=list(states[v]))
-    return pd.DataFrame(columns)
+    return codes
+
+
+def _concat(parts: list) -> Any:
+    if len(parts) == 1:
+        return parts[0]
+    if B.is_torch(parts[0]):
+        import torch
+
+        return torch.cat(parts)
+    return np.concatenate(parts)
 
 
 def _float(array: Any, torch_like: Any) -> Any:

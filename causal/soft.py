@@ -74,7 +74,7 @@ def split_evidence(model: Any, evidence: Mapping[str, Any], likelihood: Mapping[
 
 def soft_query(model: Any, targets: Sequence[str], do: Mapping[str, Any] | None,
                hard: Mapping[str, Any], soft: Mapping[str, Any], *, rule: str = "pearl",
-               on_zero: str = "raise") -> Kernel:
+               on_zero: str = "raise", max_memory: int | None = None) -> Kernel:
     """``P(targets | do, hard evidence, soft observations)`` with the soft observations read
     by ``rule``; see the module docstring.
 
@@ -92,7 +92,8 @@ def soft_query(model: Any, targets: Sequence[str], do: Mapping[str, Any] | None,
         raise CausalError(f"soft must be one of {RULES}, got {rule!r}")
     targets = tuple(targets)
     joint_vars = targets + tuple(v for v in soft if v not in targets)
-    joint = model.query(joint_vars, do=do, evidence=dict(hard) or None, on_zero=on_zero)
+    joint = model.query(joint_vars, do=do, evidence=dict(hard) or None, on_zero=on_zero,
+                        max_memory=max_memory)
     values = {v: _vector(v, value, len(model._states[v]), joint.array, rule)
               for v, value in soft.items()}
     update = pearl_update if rule == "pearl" else jeffrey_update
