@@ -285,17 +285,29 @@ class CausalModel:
                        [(index[v],) for v in self._order], (),
                        [index[v] for v in outputs])
 
-    def draw(self, path: Any = None, **kwargs: Any):
-        """Draw :attr:`diagram` (latent mechanisms dashed, intervened ones marked); see
-        :func:`causal.drawing.draw`.
+    def draw(self, path: Any = None, *, posteriors: bool | Mapping = False,
+             evidence: Mapping[str, Any] | None = None, layout: str = "auto",
+             diagram: bool = False, **kwargs: Any):
+        """Draw the network: the DAG with a graph layout, latents dashed, interventions
+        marked, and with ``posteriors=True`` each variable's distribution given ``evidence``
+        as a bar chart (:func:`causal.network.draw_network`). ``diagram=True`` draws the
+        string diagram instead (:func:`causal.drawing.draw`).
 
-        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]}, latent=["A"])
-        >>> [t.get_text() for t in m.draw().axes[0].texts]
-        ['A', 'A']
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]},
+        ...                 latent=["A"])
+        >>> sorted(t.get_text() for t in m.draw().axes[0].texts)
+        ['A', 'B']
+        >>> sorted(t.get_text() for t in m.draw(diagram=True).axes[0].texts)
+        ['A', 'A', 'B', 'B']
         """
-        from causal.drawing import draw
+        if diagram:
+            from causal.drawing import draw
 
-        return draw(self, path, **kwargs)
+            return draw(self, path, **kwargs)
+        from causal.network import draw_network
+
+        return draw_network(self, path, posteriors=posteriors, evidence=evidence,
+                            layout=layout, **kwargs)
 
     # ---- interventions -----------------------------------------------------------------
 
@@ -634,3 +646,9 @@ class CausalModel:
         from causal.learning import log_likelihood
 
         return log_likelihood(self, data, per_row=per_row)
+
+    def _repr_svg_(self) -> str:
+        """The network view as SVG, for notebooks (:func:`causal.network.network_svg`)."""
+        from causal.network import network_svg
+
+        return network_svg(self)

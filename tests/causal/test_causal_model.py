@@ -475,7 +475,7 @@ def test_drawing_dashes_latents_and_marks_interventions(tmp_path):
 
     m = smoking_model()
     assert styles(m.do(Smoking="yes")) == {"U": LATENT_STYLE, "do(Smoking)": INTERVENED_STYLE}
-    fig = m.do(Smoking="yes").draw(tmp_path / "do.png")
+    fig = m.do(Smoking="yes").draw(tmp_path / "do.png", diagram=True)
     assert (tmp_path / "do.png").stat().st_size > 0
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "do(Smoking)" in texts and "U" in texts
