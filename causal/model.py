@@ -304,6 +304,10 @@ class CausalModel:
             from causal.drawing import draw
 
             return draw(self, path, **kwargs)
+        extra = sorted(set(kwargs) - {"figsize"})
+        if extra:
+            raise CausalError(f"draw() draws the network, which takes no {extra}; pass "
+                              "diagram=True for the string diagram and its options")
         from causal.network import draw_network
 
         return draw_network(self, path, posteriors=posteriors, evidence=evidence,
