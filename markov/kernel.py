@@ -210,6 +210,8 @@ class Kernel:
 
     # ---- names and tables (see markov.labels, markov.tables) ---------------------------
 
+    __iter__ = None  # lookup by name is not iteration: kernels stay non-iterable
+
     def __getitem__(self, key: Any) -> Any:
         """Look up by outcome name; see :func:`markov.labels.lookup`.
 

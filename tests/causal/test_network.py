@@ -79,3 +79,10 @@ def test_graphviz_layout_when_installed():
 def test_unknown_layout_raises():
     with pytest.raises(CausalError, match="layout is 'auto', 'dot' or 'layered'"):
         positions(nx.DiGraph([("A", "B")]), "circle")
+
+
+def test_string_diagram_options_need_diagram_true():
+    with pytest.raises(CausalError, match="pass diagram=True"):
+        asia().draw(do=["smoke"])
+    fig = asia().draw(diagram=True, do=["smoke"])
+    assert "do(smoke)" in texts(fig)

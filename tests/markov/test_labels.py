@@ -117,3 +117,8 @@ def test_torch_kernels_make_tables():
     k = Kernel.state(torch.tensor([0.25, 0.75], dtype=torch.float64), cod="X",
                      labels={"X": XL})
     assert k.to_pandas()["b"] == 0.75 and "0.75" in repr(k)
+
+
+def test_kernels_are_not_iterable():
+    with pytest.raises(TypeError):
+        list(prior())
