@@ -402,13 +402,15 @@ class CausalModel:
 
         steps = Steps(progress, ("compile", "bind", "contract", "normalise"), "query")
         targets = self._names(targets, "target")
-        if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
+        frame = evidence is not None and hasattr(evidence, "columns")  # a pandas DataFrame
+        if frame:
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
         evidence = dict(evidence or {})
         if likelihood or soft != "pearl" or evidence:
             from causal.soft import soft_query, split_evidence
 
-            evidence, softly = split_evidence(self, evidence, dict(likelihood or {}), soft)
+            evidence, softly = split_evidence(self, evidence, dict(likelihood or {}), soft,
+                                              detect=not frame)
             if softly:
                 steps.close()
                 return soft_query(self, targets, do, evidence, softly, rule=soft,

@@ -55,15 +55,22 @@ def is_soft(value: Any, n: int) -> bool:
 
 
 def split_evidence(model: Any, evidence: Mapping[str, Any], likelihood: Mapping[str, Any],
-                   rule: str = "pearl") -> tuple[dict, dict]:
-    """The hard evidence and the soft observations (from ``likelihood`` and from soft values
-    in ``evidence``); ``rule`` is checked to be one of :data:`RULES`."""
+                   rule: str = "pearl", detect: bool = True) -> tuple[dict, dict]:
+    """The hard evidence and the soft observations (from ``likelihood`` and, if ``detect``,
+    from soft values in ``evidence``: rows of a data frame are always hard); ``rule`` is
+    checked to be one of :data:`RULES`.
+
+    >>> from causal import CausalModel
+    >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]})
+    >>> split_evidence(m, {"A": [0.2, 0.8]}, {})
+    ({}, {'A': [0.2, 0.8]})
+    """
     if rule not in RULES:
         raise CausalError(f"soft must be one of {RULES}, got {rule!r}")
     hard, soft = {}, {}
     for v, value in evidence.items():
         model._check_known(v, "evidence")
-        (soft if is_soft(value, len(model._states[v])) else hard)[v] = value
+        (soft if detect and is_soft(value, len(model._states[v])) else hard)[v] = value
     for v, value in likelihood.items():
         model._check_known(v, "likelihood")
         if v in soft or v in hard:

@@ -99,3 +99,13 @@ def test_soft_evidence_errors_are_typed_and_name_the_variable():
         m.query("S", evidence={"C": "no"}, likelihood={"C": [0.2, 0.8]})
     with pytest.raises(CausalError, match="soft must be one of"):
         m.query("S", likelihood={"C": [0.2, 0.8]}, soft="bayes")
+
+
+def test_rows_of_a_data_frame_are_hard_evidence():
+    import pandas as pd
+
+    m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[0.9, 0.1], [0.2, 0.8]]})
+    rows = pd.DataFrame({"B": [0.0, 1.0]})  # two rows (float column), not a likelihood
+    P = m.query("A", evidence=rows)
+    assert P.batch_shape == (2,)
+    np.testing.assert_allclose(P.array[1], m.query("A", evidence={"B": "1"}).array)
