@@ -27,10 +27,10 @@ from causal.errors import (
 )
 from causal.estimand import Estimand
 from causal.gaussian import LinearGaussianModel
+from causal.graphs import parse_graph
 from causal.identify import Hedge, identify
 from causal.io import empirical, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
 from causal.learning import fit, log_likelihood
-from causal.graphs import parse_graph
 from causal.map import Explanation
 from causal.model import CausalModel
 from causal.surgery import do_box, surgery, surgery_functor

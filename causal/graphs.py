@@ -20,7 +20,7 @@ from causal.errors import CausalError, CyclicModel
 _TOKEN = re.compile(r'\s*(?:(?P<comment>//[^\n]*|#[^\n]*|/\*.*?\*/)|(?P<arrow><->|->|<-|--)'
                     r'|(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<attrs>\[[^\]]*\])'
                     r'|(?P<punct>[{};,=])|(?P<name>[^\s{};,=\[\]"<>-]+(?:-[^\s{};,=\[\]"<>-]+)*))',
-                    re.S)
+                    re.DOTALL)
 
 
 def parse_graph(graph: Any) -> tuple[dict[str, list[str]], set[str]]:

@@ -176,13 +176,11 @@ def _eliminate(factors: list, summed: list[str], maxed: list[str], sizes: Mappin
     table = []
     for phase, names in (("sum", list(summed)), ("max", list(maxed))):
         while names:
-            def cost(x):
-                union = {u for scope, _ in factors if x in scope for u in scope}
-                return int(np.prod([sizes[u] for u in union])) if union else 0
-            x = min(names, key=lambda u: (cost(u), names.index(u)))
+            costs = {u: _cost(u, factors, sizes) for u in names}
+            x = min(names, key=lambda u: (costs[u], names.index(u)))
             names.remove(x)
-            if cost(x) * 8 > limit:
-                raise CausalError(f"eliminating {x!r} needs a table of {cost(x)} entries, "
+            if costs[x] * 8 > limit:
+                raise CausalError(f"eliminating {x!r} needs a table of {costs[x]} entries, "
                                   f"over max_memory={limit:g} bytes")
             group = [f for f in factors if x in f[0]]
             factors = [f for f in factors if x not in f[0]]
@@ -201,6 +199,12 @@ def _eliminate(factors: list, summed: list[str], maxed: list[str], sizes: Mappin
     _, value = _combine(factors, exact) if factors else ([], np.asarray(
         Fraction(1) if exact else 0.0, dtype=object if exact else np.float64))
     return value.reshape(()).item() if value.size == 1 else value, table
+
+
+def _cost(x: str, factors: list, sizes: Mapping[str, int]) -> int:
+    """Entries of the table that eliminating ``x`` combines."""
+    union = {u for scope, _ in factors if x in scope for u in scope}
+    return int(np.prod([sizes[u] for u in union])) if union else 0
 
 
 def _trace(table: list, targets: Sequence[str]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import shutil
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -43,8 +44,8 @@ def positions(graph: nx.DiGraph, layout: str = "auto") -> dict[str, tuple[float,
         raw = nx.nx_pydot.pydot_layout(graph, prog="dot")
         xs = sorted({round(x) for x, _ in raw.values()})
         ys = sorted({round(y) for _, y in raw.values()})
-        dx = min((b - a for a, b in zip(xs, xs[1:])), default=1) or 1
-        dy = min((b - a for a, b in zip(ys, ys[1:])), default=1) or 1
+        dx = min((b - a for a, b in pairwise(xs)), default=1) or 1
+        dy = min((b - a for a, b in pairwise(ys)), default=1) or 1
         return {str(v): (float(x) / dx, float(y) / dy) for v, (x, y) in raw.items()}
     pos: dict[str, tuple[float, float]] = {}
     for depth, layer in enumerate(nx.topological_generations(graph)):

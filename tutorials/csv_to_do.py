@@ -18,11 +18,9 @@ explanation of an observation and draw the network with its posteriors.
 # returns a pandas DataFrame whose values are the states' names.
 
 import tempfile
-import warnings
 from importlib.util import find_spec
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from causal import CausalModel, fit

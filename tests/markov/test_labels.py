@@ -5,8 +5,18 @@ from fractions import Fraction as Fr
 import numpy as np
 import pytest
 
-from markov import (GaussianKernel, Kernel, UnknownAtom, bayes_invert, conditional,
-                    disintegrate, jeffrey_update, marginal, pearl_update, posterior)
+from markov import (
+    GaussianKernel,
+    Kernel,
+    UnknownAtom,
+    bayes_invert,
+    conditional,
+    disintegrate,
+    jeffrey_update,
+    marginal,
+    pearl_update,
+    posterior,
+)
 
 XL, YL = ("a", "b"), ("u", "v")
 
