@@ -9,7 +9,9 @@ The factors are the model's CPTs after surgery (``do``), indexed at the evidence
 to the ancestors of the targets and the evidence (barren descendants sum to one). They are
 eliminated one variable at a time: the summed variables first, then the maximised ones, each
 time the variable whose combined factor is smallest. Each maximisation keeps its argmax
-table, and the assignment is traced back in reverse order. Floats are multiplied as sums of
+table, and the assignment is traced back in reverse order. (The sum-product plan's
+contraction path is not reused: marginal MAP must sum every other variable out before it
+maximises over the targets, an order constraint a contraction path does not respect.) Floats are multiplied as sums of
 logarithms (hundreds of factors stay in range); exact models compare exact rationals.
 
 **Ties** go to the state listed first (the lowest index), at each maximisation in the order of
