@@ -66,6 +66,9 @@ def setup_causal(task: Task) -> Callable[[], np.ndarray]:
     model = _causal_model(task.network)
     batched = task.batch > 1
     do, evidence = task.values(batched)
+    # The model reads values as state names (causal.values).
+    do, evidence = ({v: np.asarray(model.states[v])[np.asarray(i)] for v, i in values.items()}
+                    for values in (do, evidence))
     target = task.target
 
     def run():

@@ -8,6 +8,8 @@ networkx, pandas; pgmpy and pandas are imported only when used).
 [0.3, 0.7]
 """
 
+__version__ = "0.1.0"
+
 from causal.admg import ADMG
 from causal.base import StructuralModel
 from causal.comb import Comb, check_comb_conditions, comb_disintegrate
@@ -26,8 +28,11 @@ from causal.errors import (
 )
 from causal.estimand import Estimand
 from causal.gaussian import LinearGaussianModel
+from causal.graphs import parse_graph
 from causal.identify import Hedge, identify
-from causal.io import empirical, fit, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
+from causal.io import empirical, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
+from causal.learning import fit, log_likelihood
+from causal.map import Explanation
 from causal.model import CausalModel
 from causal.surgery import do_box, surgery, surgery_functor
 
@@ -39,6 +44,7 @@ __all__ = [
                            "CombConditionsNotMet",
                            "CyclicModel",
                            "Estimand",
+                           "Explanation",
                            "Hedge",
                            "InvalidCPT",
                            "InvalidValue",
@@ -59,6 +65,8 @@ __all__ = [
                            "from_networkx",
                            "from_pgmpy",
                            "identify",
+                           "log_likelihood",
+                           "parse_graph",
                            "surgery",
                            "surgery_functor",
                            "to_bif",

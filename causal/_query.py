@@ -155,14 +155,16 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     return mapping, zero
 
 
-def contract(compiled: Compiled, mapping: Mapping, scaled: bool) -> Any:
+def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
+             max_memory: int | None = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
     range), which normalising makes the answer."""
     if scaled:
-        return interpret_scaled(compiled.diagram, mapping, validate=False,
-                                prune=False).mantissa
-    return interpret(compiled.diagram, mapping, validate=False, prune=False).array
+        return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,
+                                max_memory=max_memory).mantissa
+    return interpret(compiled.diagram, mapping, validate=False, prune=False,
+                     max_memory=max_memory).array
 
 
 def _array(source, arrays, do_arrays, observed, fixed, states, backend):

@@ -13,40 +13,10 @@ from markov.arrays import ops as A
 
 
 def indices(variable: str, outcomes: Sequence[str], value: Any, role: str) -> np.ndarray:
-    """The outcome indices that ``value`` names: an int (index), a str (outcome name), or an
-    array-like of those (a batch, its shape the batch shape)."""
-    n = len(outcomes)
-    array = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value)
-    if array.dtype.kind in "iu":
-        idx = array.astype(np.intp)
-    elif array.dtype.kind in "USO":
-        idx = np.empty(array.shape, dtype=np.intp)
-        lookup = {name: i for i, name in enumerate(outcomes)}
-        for pos, x in np.ndenumerate(array):
-            if isinstance(x, (str, np.str_)):
-                if str(x) not in lookup:
-                    raise InvalidValue(f"variable {variable!r} has no outcome {str(x)!r}; its "
-                                       f"outcomes are {tuple(outcomes)}")
-                idx[pos] = lookup[str(x)]
-            elif isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
-                idx[pos] = int(x)
-            else:
-                _bad_type(variable, x, role)
-    else:
-        _bad_type(variable, value, role)
-    out = (idx < 0) | (idx >= n)
-    if np.any(out):
-        bad = idx[tuple(np.argwhere(out)[0])] if idx.ndim else int(idx)
-        raise InvalidValue(f"variable {variable!r}: {role} value {int(bad)} is out of range; "
-                           f"its {n} outcomes are {tuple(outcomes)}")
-    return idx
+    """The outcome indices that ``value`` names, by the rule of :mod:`causal.values`."""
+    from causal.values import resolve
 
-
-def _bad_type(variable: str, value: Any, role: str) -> None:
-    hint = (f"; for a soft intervention pass Kernel.state(probs, cod={variable!r})"
-            if role == "do" else "")
-    raise TypeError(f"variable {variable!r}: {role} values are outcome indices (int) or names "
-                    f"(str), got {value!r}{hint}")
+    return resolve(variable, outcomes, value, role)
 
 
 def one_hot(idx: np.ndarray, n: int, backend: str) -> np.ndarray:

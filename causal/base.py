@@ -122,6 +122,9 @@ class StructuralModel:
         >>> CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}
         ...             ).mechanisms["B"]
         <Kernel B: A -> B, numpy>
+             B=0  B=1
+        A=0  0.5  0.5
+        A=1  0.5  0.5
         """
         return dict(self._kernels)
 
@@ -219,10 +222,10 @@ class StructuralModel:
         """Draw :attr:`diagram` (latent mechanisms dashed, intervened ones marked); see
         :func:`causal.drawing.draw`.
 
-        >>> from causal import CausalModel
-        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]}, latent=["A"])
-        >>> [t.get_text() for t in m.draw().axes[0].texts]
-        ['A', 'A']
+        >>> from causal import LinearGaussianModel
+        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)})
+        >>> sorted(t.get_text() for t in m.draw().axes[0].texts)
+        ['U', 'U', 'X', 'X']
         """
         from causal.drawing import draw
 

@@ -132,7 +132,8 @@ def twin_diagram(model: Any, do: Mapping[str, Any], *, factual: Iterable[str] = 
 
 def counterfactual(model: Any, targets: str | Iterable[str], do: Mapping[str, Any],
                    evidence: Mapping[str, Any] | Any = None, *,
-                   coupling: str = "independent", on_zero: str = "raise") -> Kernel:
+                   coupling: str = "independent", on_zero: str = "raise",
+                   max_memory: int | None = None, progress: bool = False) -> Kernel:
     """``P(targets_{do} | evidence)``: the distribution of the counterfactual copies of
     ``targets`` in the world where ``do`` was done, given ``evidence`` observed in the
     factual world, by the twin diagram (:func:`twin_diagram`), one contraction and
@@ -173,7 +174,13 @@ def counterfactual(model: Any, targets: str | Iterable[str], do: Mapping[str, An
         mapping[box] = one_hot(idx, len(states[v]), model.backend)[..., None]
         effects = effects @ box
     effects = effects @ Diagram(targets, (), (), (), range(len(targets)), range(len(targets)))
-    result = interpret(diagram >> effects, mapping, validate=False)
+    from causal.progress import Steps
+
+    steps = Steps(progress, ("twin diagram", "contract"), "counterfactual")
+    steps.advance("twin diagram")
+    result = interpret(diagram >> effects, mapping, validate=False, max_memory=max_memory)
+    steps.advance("contract")
+    steps.close()
     array, nb = result.array, result.n_batch
     array = array.reshape(tuple(array.shape[:nb]) + tuple(array.shape[nb + len(observed):]))
     shown = ", ".join(f"{v}={states[v][int(i)]}" if i.ndim == 0 else v

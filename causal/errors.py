@@ -122,7 +122,7 @@ class InvalidValue(CausalError, ValueError):
     >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).do(A=2)
     Traceback (most recent call last):
     ...
-    causal.errors.InvalidValue: variable 'A': do value 2 is out of range; its 2 outcomes are ('0', '1')
+    causal.errors.InvalidValue: variable 'A' has no outcome 2 (do value); its outcomes are ('0', '1'). Values are state names: an integer is an index only for a variable whose states have no names
     """
 
 

@@ -90,6 +90,15 @@ class Estimand:
         """
         return _latex(self.expression)
 
+    def _repr_latex_(self) -> str:
+        """The formula in LaTeX math mode, for notebooks.
+
+        >>> from causal import ADMG, identify
+        >>> identify(ADMG([("S", "T")]), "S", "T")._repr_latex_().startswith("$")
+        True
+        """
+        return f"${self.latex()}$"
+
     def __str__(self) -> str:
         return f"{self.query} = {self.formula}"
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from causal.errors import CausalError, InvalidValue, UnknownVariable
 from causal.model import CausalModel
+from causal.values import resolve
 from diagrams import Ty
 from markov import Kernel
 from markov.arrays import backend as B
@@ -265,14 +266,10 @@ def _codes(data: Any, v: str, names: Sequence | None) -> tuple[np.ndarray, tuple
         else:
             names = [str(x) for x in sorted(column.unique())]
     names = tuple(str(s) for s in names)
-    lookup = {s: i for i, s in enumerate(names)}
-    text = column.astype(str).to_numpy()
-    uniques, inverse = np.unique(text, return_inverse=True)
-    for u in uniques:
-        if u not in lookup:
-            raise InvalidValue(f"variable {v!r} has no outcome {u!r} (found in the data); "
-                               f"its outcomes are {names}")
-    return np.array([lookup[u] for u in uniques], dtype=np.intp)[inverse], names
+    values = column.to_numpy()
+    if values.dtype.kind not in "iufUSO":  # e.g. categoricals of other types: by their text
+        values = column.astype(str).to_numpy()
+    return resolve(v, names, values, "data"), names
 
 
 def _count(codes: list[np.ndarray], shape: list[int]) -> np.ndarray:

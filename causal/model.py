@@ -166,6 +166,34 @@ class CausalModel(StructuralModel):
         """
         return self._backend
 
+    def draw(self, path: Any = None, *, posteriors: bool | Mapping = False,
+             evidence: Mapping[str, Any] | None = None, layout: str = "auto",
+             diagram: bool = False, **kwargs: Any):
+        """Draw the network: the DAG with a graph layout, latents dashed, interventions
+        marked, and with ``posteriors=True`` each variable's distribution given ``evidence``
+        as a bar chart (:func:`causal.network.draw_network`). ``diagram=True`` draws the
+        string diagram instead (:func:`causal.drawing.draw`).
+
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]},
+        ...                 latent=["A"])
+        >>> sorted(t.get_text() for t in m.draw().axes[0].texts)
+        ['A', 'B']
+        >>> sorted(t.get_text() for t in m.draw(diagram=True).axes[0].texts)
+        ['A', 'A', 'B', 'B']
+        """
+        if diagram:
+            from causal.drawing import draw
+
+            return draw(self, path, **kwargs)
+        extra = sorted(set(kwargs) - {"figsize"})
+        if extra:
+            raise CausalError(f"draw() draws the network, which takes no {extra}; pass "
+                              "diagram=True for the string diagram and its options")
+        from causal.network import draw_network
+
+        return draw_network(self, path, posteriors=posteriors, evidence=evidence,
+                            layout=layout, **kwargs)
+
     # ---- interventions (the shared skeleton: causal.base) -------------------------------
 
     def _interventions(self, do: Mapping[str, Any], hard: dict | None = None
@@ -192,7 +220,9 @@ class CausalModel(StructuralModel):
     # ---- queries -----------------------------------------------------------------------
 
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
-              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise") -> Kernel:
+              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise",
+              likelihood: Mapping[str, Any] | None = None, soft: str = "pearl",
+              max_memory: int | None = None, progress: bool = False) -> Kernel:
         """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
 
         Computed by surgery on the model's diagram (outputs: the targets and the evidence
@@ -214,11 +244,34 @@ class CausalModel(StructuralModel):
         ((2,), [[0.9, 0.1], [0.3, 0.7]], {'C': ('no', 'yes')})
         >>> m.query("S", evidence={"C": "yes"}).array.round(3).tolist()
         [0.125, 0.875]
+
+        Soft evidence (:mod:`causal.soft`): ``likelihood={"C": [0.2, 0.8]}``, or a float
+        vector in ``evidence``, is Pearl's virtual evidence; ``soft="jeffrey"`` reads it as
+        a new marginal (Jeffrey's rule).
+
+        >>> m.query("S", evidence={"C": [0.2, 0.8]}).array.round(3).tolist()
+        [0.295, 0.705]
+
+        ``max_memory`` (bytes) bounds the largest intermediate (the plan is sliced to fit,
+        or the query refused); ``progress=True`` shows the steps (:mod:`causal.progress`).
         """
+        from causal.progress import Steps
+
+        steps = Steps(progress, ("compile", "bind", "contract", "normalise"), "query")
         targets = self._names(targets, "target")
-        if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
+        frame = evidence is not None and hasattr(evidence, "columns")  # a pandas DataFrame
+        if frame:
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
         evidence = dict(evidence or {})
+        if likelihood or soft != "pearl" or evidence:
+            from causal.soft import soft_query, split_evidence
+
+            evidence, softly = split_evidence(self, evidence, dict(likelihood or {}), soft,
+                                              detect=not frame)
+            if softly:
+                steps.close()
+                return soft_query(self, targets, do, evidence, softly, rule=soft,
+                                  on_zero=on_zero, max_memory=max_memory)
         for v in evidence:
             self._check_known(v, "evidence")
         hard: dict[str, np.ndarray] = {}
@@ -231,9 +284,12 @@ class CausalModel(StructuralModel):
         fixed.update((v, i) for v, i in hard.items() if v not in targets and v not in observed)
         compiled = self._compile(targets, tuple(observed), frozenset(do_arrays),
                                  frozenset(fixed))
+        steps.advance("compile")
         mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
                              self._states, self._backend)
-        array = contract(compiled, mapping, scaled=bool(observed))
+        steps.advance("bind")
+        array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory)
+        steps.advance("contract")
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes
         # still belong to the answer.
@@ -249,6 +305,8 @@ class CausalModel(StructuralModel):
             array = normalize(array, len(targets), on_zero=on_zero,
                               what=describe_evidence(observed, self._states),
                               error=ZeroProbabilityEvidence)
+        steps.advance("normalise")
+        steps.close()
         return Kernel(array, cod=Ty(*targets), validate=False,
                       labels={v: self._states[v] for v in targets},
                       name=query_name(targets, do_arrays, observed))
@@ -370,3 +428,65 @@ class CausalModel(StructuralModel):
         from causal.io import fit
 
         return fit(self, data, pseudocount=pseudocount)
+    # ---- issue 14: data out, MAP, data in, drawing (thin delegations) -------------------
+
+    def sample(self, n: int, do: Mapping[str, Any] | None = None, *, seed: int | None = None,
+               latent: bool = False, progress: bool = False, max_memory: int | None = None
+               ) -> Any:
+        """``n`` rows of forward (ancestral) samples as a DataFrame; see
+        :func:`causal.sampling.sample`.
+
+        >>> m = CausalModel({"A": []}, {"A": [0.0, 1.0]}, states={"A": ["lo", "hi"]})
+        >>> m.sample(3, seed=1)["A"].tolist()
+        ['hi', 'hi', 'hi']
+        """
+        from causal.sampling import sample
+
+        return sample(self, n, do, seed=seed, latent=latent, progress=progress,
+                      max_memory=max_memory)
+
+    def map(self, targets: str | Sequence[str], evidence: Mapping[str, Any] | None = None,
+            do: Mapping[str, Any] | None = None, *, max_memory: float | None = None) -> Any:
+        """The most probable values of ``targets`` given ``evidence`` (others summed out), in
+        the (max, ×) semiring; see :func:`causal.map.map_query` (and its tie rule).
+
+        >>> m = CausalModel({"A": []}, {"A": [0.25, 0.75]}, states={"A": ["lo", "hi"]})
+        >>> m.map("A").assignment
+        {'A': 'hi'}
+        """
+        from causal.map import map_query
+
+        return map_query(self, targets, evidence, do, max_memory=max_memory)
+
+    def mpe(self, evidence: Mapping[str, Any] | None = None,
+            do: Mapping[str, Any] | None = None, *, max_memory: float | None = None) -> Any:
+        """The most probable explanation of ``evidence``: every other observed variable's
+        value, jointly; see :func:`causal.map.mpe`.
+
+        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[0.9, 0.1],
+        ...                 [0.2, 0.8]]}, states={"A": ["a", "b"], "B": ["u", "v"]})
+        >>> m.mpe({"B": "v"}).assignment
+        {'A': 'b'}
+        """
+        from causal.map import mpe
+
+        return mpe(self, evidence, do, max_memory=max_memory)
+
+    def log_likelihood(self, data: Any, per_row: bool = False) -> Any:
+        """The log-probability of a data frame's rows; see
+        :func:`causal.learning.log_likelihood`.
+
+        >>> import pandas as pd
+        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]})
+        >>> m.log_likelihood(pd.DataFrame({"A": [0, 1]}), per_row=True).round(4).tolist()
+        [-0.6931, -0.6931]
+        """
+        from causal.learning import log_likelihood
+
+        return log_likelihood(self, data, per_row=per_row)
+
+    def _repr_svg_(self) -> str:
+        """The network view as SVG, for notebooks (:func:`causal.network.network_svg`)."""
+        from causal.network import network_svg
+
+        return network_svg(self)

@@ -7,6 +7,8 @@
 True
 """
 
+__version__ = "0.1.0"
+
 from diagrams.box import Box
 from diagrams.diagram import Diagram, copy, discard, identity, permutation, swap
 from diagrams.errors import DiagramError, TracingError, TypeMismatch

@@ -24,6 +24,18 @@ Styles = Mapping[str, Mapping[str, Any]]
 
 # ---- matplotlib -------------------------------------------------------------------------
 
+def require_matplotlib(what: str) -> None:
+    """Raise an ImportError naming the extra to install when matplotlib is missing.
+
+    >>> require_matplotlib("drawing")
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(f"{what} needs matplotlib: pip install 'markov-categories[draw]'"
+                          ) from exc
+
+
 def draw(diagram: Diagram | Box, path: Any = None, *, ax: Axes | None = None,
          figsize: tuple[float, float] | None = None, labels: bool = True,
          styles: Styles | None = None) -> Figure:
@@ -42,6 +54,7 @@ def draw(diagram: Diagram | Box, path: Any = None, *, ax: Axes | None = None,
     >>> [t.get_text() for t in fig.axes[0].texts]
     ['X', 'p']
     """
+    require_matplotlib("drawing")
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle, PathPatch, Polygon, Rectangle
     from matplotlib.path import Path

@@ -7,6 +7,8 @@ torch and sympy are imported only when arrays of theirs are used.
 Ty('X')
 """
 
+__version__ = "0.1.0"
+
 from markov.contraction.plan import Plan
 from markov.errors import (
                            ContractionTooLarge,

@@ -131,7 +131,11 @@ class Kernel:
     def __repr__(self) -> str:
         name = f"{self.name}: " if self.name else ""
         batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
-        return f"<Kernel {name}{self.dom} -> {self.cod}{batch}, {self.backend}>"
+        head = f"<Kernel {name}{self.dom} -> {self.cod}{batch}, {self.backend}>"
+        from markov.tables import text_table
+
+        table = text_table(self)
+        return f"{head}\n{table}" if table else head
 
     # ---- structure ---------------------------------------------------------------------
 
@@ -205,6 +209,35 @@ class Kernel:
         """The array as nested lists."""
         return self.array.tolist()
 
+    # ---- names and tables (see markov.labels, markov.tables) ---------------------------
+
+    __iter__ = None  # lookup by name is not iteration: kernels stay non-iterable
+
+    def __getitem__(self, key: Any) -> Any:
+        """Look up by outcome name; see :func:`markov.labels.lookup`.
+
+        >>> Kernel.state([0.25, 0.75], cod="X", labels={"X": ("a", "b")})["b"].item()
+        0.75
+        """
+        from markov.labels import lookup
+
+        return lookup(self, key)
+
+    def to_pandas(self) -> Any:
+        """A pandas Series or DataFrame by outcome name; see :func:`markov.tables.to_pandas`.
+
+        >>> Kernel.state([0.25, 0.75], cod="X", labels={"X": ("a", "b")}).to_pandas()["b"]
+        np.float64(0.75)
+        """
+        from markov.tables import to_pandas
+
+        return to_pandas(self)
+
+    def _repr_html_(self) -> str:
+        from markov.tables import html_table
+
+        return html_table(self)
+
 
 def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     """Interpret a small diagram over kernels; their sizes and backend carry over even to
@@ -220,7 +253,9 @@ def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
         array = result.array
         shape = (*batch, *result.event_shape)
         result = Kernel(A.broadcast_to(array, shape), result.dom, result.cod, validate=False)
-    return result
+    from markov.labels import carry
+
+    return carry(result, *kernels)
 
 
 def _broadcast(shapes) -> tuple[int, ...]:

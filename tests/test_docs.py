@@ -40,6 +40,6 @@ def test_docs_build_without_warnings_and_tutorials_execute(tmp_path):
         f"{result.stderr[-8000:]}")
     html = tmp_path / "html"
     for page in ("index", "getting-started", "laws", "benchmarks", "api/markov",
-                 "tutorials/smoking"):
+                 "tutorials/smoking", "tutorials/csv_to_do"):
         assert (html / f"{page}.html").exists(), f"{page}.html was not built"
     assert list((html / "_images").glob("*.png")), "no drawing was generated"

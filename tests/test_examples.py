@@ -1,5 +1,6 @@
 """The README's code and the demos run as written."""
 
+import doctest
 import re
 import runpy
 import subprocess
@@ -17,7 +18,13 @@ def test_readme_python_blocks_run():
     assert blocks
     namespace: dict = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)
+        if block.lstrip().startswith(">>>"):  # a session: its printed results are checked
+            test = doctest.DocTestParser().get_doctest(block, namespace, "README", "README.md", 0)
+            report: list[str] = []
+            runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+            assert runner.run(test, out=report.append).failed == 0, "".join(report)
+        else:
+            exec(compile(block, "README.md", "exec"), namespace)
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "examples").glob("*.py")))

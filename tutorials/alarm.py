@@ -35,7 +35,7 @@ assert alarm.parents["BP"] == ("CO", "TPR")
 # The whole model is one string diagram: one box per variable, each output copied to its
 # children and to the diagram's outputs.
 
-figure = alarm.draw(labels=False)
+figure = alarm.draw(diagram=True, labels=False)
 
 # %%
 # A query only needs the mechanisms upstream of what it asks about: the diagram with ``BP``

@@ -94,7 +94,7 @@ assert seeing.array.tolist() == [[Fr(228, 275), Fr(47, 275)], [Fr(91, 225), Fr(1
 # ``do(Smoking = s)`` replaces the mechanism of ``Smoking`` by a state and discards its input
 # ``U``: the arrow from the genotype to smoking is cut. The drawing marks the intervention.
 
-figure = model.draw(do=["Smoking"])
+figure = model.draw(diagram=True, do=["Smoking"])
 
 doing = model.query("Cancer", do={"Smoking": ["no", "yes"]})
 print(doing.array)

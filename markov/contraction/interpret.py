@@ -18,6 +18,7 @@ evidence is conditioned on without underflow.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -127,6 +128,11 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
 
 
 # ---- binding --------------------------------------------------------------------------------
+
+_log = logging.getLogger("markov.contraction")
+
+#: Diagrams with at least this many boxes log their plan's cost at INFO level when compiled.
+LOG_BOXES = 200
 
 _KERNEL_SLOTS = ("array", "dom", "cod", "name", "labels")
 
@@ -286,5 +292,10 @@ def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
         if ty not in type_size:
             raise ShapeMismatch(f"the size of type {ty} is not fixed by any box; pass "
                                 f"sizes={{{ty!r}: n}}")
-    return compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
+    plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
                         tuple(type_size[ty] for ty in d.wires), max_memory, itemsize)
+    # Large networks say what their plan costs (logger "markov.contraction").
+    _log.log(logging.INFO if len(d.boxes) >= LOG_BOXES else logging.DEBUG,
+             "compiled a plan for %d boxes: %.3g flops, largest intermediate %d entries, "
+             "%d slice(s)", len(d.boxes), plan.flops, plan.largest_intermediate, plan.n_slices)
+    return plan

@@ -248,8 +248,28 @@ class GaussianKernel:
         name = f"{self.name}: " if self.name else ""
         batch = f", batch_shape={self.batch_shape}" if self.batch_shape else ""
         dims = ", ".join(f"{k}={v}" for k, v in self.dims.items())
-        return f"<GaussianKernel {name}{self.dom} -> {self.cod} ({dims}){batch}, " \
+        head = f"<GaussianKernel {name}{self.dom} -> {self.cod} ({dims}){batch}, " \
                f"{self.backend}>"
+        from markov.tables import gaussian_text
+
+        table = gaussian_text(self)
+        return f"{head}\n{table}" if table else head
+
+    def to_pandas(self) -> Any:
+        """Mean, covariance and matrix by variable as a DataFrame; see
+        :func:`markov.tables.gaussian_to_pandas`.
+
+        >>> GaussianKernel.state([1.0], [[2.0]], cod="X").to_pandas().loc["X", "cov X"]
+        np.float64(2.0)
+        """
+        from markov.tables import gaussian_to_pandas
+
+        return gaussian_to_pandas(self)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<pre>{escape(repr(self))}</pre>"
 
     def box(self, name: str | None = None) -> Box:
         """A box of this kernel's type, to use it in a diagram.

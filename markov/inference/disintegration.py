@@ -19,6 +19,7 @@ from markov.arrays import ops as A
 from markov.errors import ShapeMismatch
 from markov.contraction.interpret import interpret
 from markov.kernel import Kernel
+from markov.labels import carry
 from markov.inference.normalize import POLICIES, normalize
 
 Atoms = Iterable[int | str] | Ty | str
@@ -109,7 +110,7 @@ def _conditional(f: Kernel, given: list[int], rest: list[int], on_zero: str, *,
     out = normalize(array, nr, on_zero, fill, what=what)
     if on_zero == "nan":
         out = A.exact_nan(out)
-    return Kernel(out, dom=dom, cod=cod, validate=False)
+    return carry(Kernel(out, dom=dom, cod=cod, validate=False), f)
 
 
 def disintegrate(joint: Kernel, given: Atoms, on_zero: str = "uniform"
@@ -152,7 +153,8 @@ def recompose(marginal: Kernel, conditional: Kernel) -> Kernel:
     wy = tuple(range(na + nx, na + nx + ny))
     m, c = Box("marginal", a, x), Box("conditional", x @ a, y)
     d = Diagram((a @ x @ y).names, (m, c), (wa, wx + wa), (wx, wy), wa, wx + wy)
-    return interpret(d, {m: marginal, c: conditional}, validate=False)
+    return carry(interpret(d, {m: marginal, c: conditional}, validate=False), marginal,
+                 conditional)
 
 
 def _reorder(kernel: Kernel, order: list[int]) -> Kernel:

@@ -29,6 +29,7 @@ from markov.inference.disintegration import as_state, check_policy
 from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
 from markov.contraction.interpret import interpret
 from markov.kernel import Kernel, wiring
+from markov.labels import carry
 from markov.inference.normalize import normalize
 
 #: Evidence: ``{variable: value index, label or likelihood vector}``, or one likelihood array
@@ -73,7 +74,7 @@ def pearl_update(prior: Kernel, likelihood: Evidence, channel: Kernel | None = N
                     error=ZeroProbabilityEvidence)
     if on_zero == "nan":
         out = A.exact_nan(out)
-    return Kernel(out, cod=prior.cod, validate=False)
+    return carry(Kernel(out, cod=prior.cod, validate=False), prior)
 
 
 def evidence_probability(prior: Kernel, likelihood: Evidence,

@@ -5,6 +5,12 @@ this library's semantics or at your own functors.
 >>> check_law(LAWS_BY_NAME["discard is natural (Markov)"], "numpy", max_examples=5)
 """
 
+try:
+    import hypothesis  # noqa: F401
+except ImportError as exc:  # the testing extra
+    raise ImportError("markov.testing needs hypothesis: pip install "
+                      "'markov-categories[testing]'") from exc
+
 from markov.testing.catalogue import GAUSSIAN_LAWS, LAWS, LAWS_BY_NAME
 from markov.testing.check import FINITE, Semantics, check_law, holds, kernels_equal, semantics_of
 from markov.testing.conditioning_laws import CONDITIONING_LAWS

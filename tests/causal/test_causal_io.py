@@ -96,9 +96,9 @@ def test_from_bif_of_a_missing_or_unknown_latent_raises():
 
 def test_batched_models_cannot_be_written():
     with pytest.raises(CausalError, match="variable 'S': a batched CPT"):
-        to_bif(smoking().do(S=[0, 1]), "never.bif")
+        to_bif(smoking().do(S=["no", "yes"]), "never.bif")
     with pytest.raises(CausalError, match="a batched CPT .* cannot be written to pgmpy"):
-        to_pgmpy(smoking().do(S=[0, 1]))
+        to_pgmpy(smoking().do(S=["no", "yes"]))
 
 
 # ---- pgmpy -----------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_pgmpy_conversion_of_exact_and_intervened_models():
     exact = CausalModel({"A": []}, {"A": np.array([Fr(1, 3), Fr(2, 3)], dtype=object)})
     np.testing.assert_allclose(to_pgmpy(exact).get_cpds("A").get_values().ravel(),
                                [1 / 3, 2 / 3])
-    bn = smoking().do(T=1).to_pgmpy()
+    bn = smoking().do(T="yes").to_pgmpy()
     assert bn.get_parents("T") == [] and bn.get_cpds("T").get_values().ravel().tolist() == [0, 1]
 
 
