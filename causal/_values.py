@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from causal.errors import InvalidValue, LatentVariable
+from causal.errors import LatentVariable
 from markov.arrays import ops as A
 
 

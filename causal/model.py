@@ -29,6 +29,7 @@ from causal._query import (
 from causal._values import indices, one_hot
 from causal.base import StructuralModel
 from causal.errors import (
+    CausalError,
     InvalidCPT,
     InvalidValue,
     UnknownVariable,
