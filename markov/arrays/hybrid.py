@@ -143,3 +143,16 @@ def as_numpy_bool(x: Any) -> np.ndarray:
     if is_torch(x):
         return x.detach().cpu().numpy().astype(bool)
     return np.asarray(x).astype(bool)
+
+
+def full_like(x: Any, value: float) -> Any:
+    """An array of ``x``'s shape, dtype and device filled with ``value``.
+
+    >>> full_like(np.array([1.0, -np.inf]), 0.0).tolist()
+    [0.0, 0.0]
+    """
+    if is_torch(x):
+        import torch
+
+        return torch.full_like(x, value)
+    return np.full_like(x, value)

@@ -327,8 +327,8 @@ class _Fold:
         shape = tuple(self.cov.shape[:-2])
         self.mean = G.broadcast_to(self.mean, shape + self.mean.shape[-1:])
         self.matrix = G.broadcast_to(self.matrix, shape + self.matrix.shape[-2:])
-        top = H.maximum(G.where(ok, logd, logd * 0 - 1e300), rows_axes, keepdims=True)
-        scale = G.where(ok, H.exp(logd - top), 0 * logd)
+        top = H.maximum(G.where(ok, logd, H.full_like(logd, -1e300)), rows_axes, keepdims=True)
+        scale = G.where(ok, H.exp(logd - top), H.full_like(logd, 0.0))
         self.weights = self.weights * scale
         mass = H.total(self.weights, rows_axes)
         if bool(H.as_numpy_bool(mass <= 0).any()):
@@ -425,7 +425,7 @@ def _lowest_rank(logd: Any, rank: Any, row_axes: list[int], axes: list, nb: int)
     ok = H.isfinite(logd)
     big = rank * 0 + 1e9
     low = H.minimum(G.where(ok, rank, big), row_axes, keepdims=True)
-    return G.where(ok & (rank <= low), logd, logd * 0 - np.inf)
+    return G.where(ok & (rank <= low), logd, H.full_like(logd, -np.inf))
 
 
 __all__ = ["interpret_hybrid"]
