@@ -80,3 +80,16 @@ __all__ += [
                            "posterior",
                            "recompose",
 ]
+
+# Hybrid semantics: conditional-Gaussian kernels over discrete and continuous variables.
+from markov.errors import NotConditionalGaussian
+from markov.gaussian.hybrid import HybridKernel
+from markov.gaussian.hybrid_inference import collapse
+from markov.gaussian.hybrid_interpret import interpret_hybrid
+
+__all__ += [
+                           "HybridKernel",
+                           "NotConditionalGaussian",
+                           "collapse",
+                           "interpret_hybrid",
+]

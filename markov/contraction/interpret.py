@@ -27,7 +27,7 @@ import numpy as np
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
 from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
-from markov.errors import MissingBox, ShapeMismatch
+from markov.errors import MarkovError, MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
 _MISSING = object()
@@ -52,6 +52,13 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     output are pruned (discard is natural for stochastic boxes); ``prune=False`` keeps
     them, for diagrams with effects such as likelihoods, which do not sum to 1.
 
+    When a box is mapped to a :class:`~markov.gaussian.GaussianKernel`, a
+    :class:`~markov.gaussian.hybrid.HybridKernel` or a
+    :class:`~markov.gaussian.condition.GaussianCondition`, the diagram is interpreted in the
+    conditional-Gaussian semantics instead and the result is a ``HybridKernel``
+    (:func:`~markov.gaussian.hybrid_interpret.interpret_hybrid`; ``sizes`` gives discrete
+    sizes there).
+
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box, copy, identity
     >>> X, Y = Ty("X"), Ty("Y")
@@ -65,8 +72,13 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     ...
     markov.errors.NotStochastic: kernel p: row () sums to 1.1, not 1
     """
-    plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate, max_memory,
-                                               like, prune)
+    try:
+        plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate,
+                                                   max_memory, like, prune)
+    except _HybridValue:  # Gaussian or hybrid boxes: the conditional-Gaussian semantics
+        from markov.gaussian.hybrid_interpret import interpret_hybrid
+
+        return interpret_hybrid(diagram, mapping, sizes=sizes, like=like)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         array = to_torch(array, template)
@@ -124,6 +136,14 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
     'a,ab,ac->abc'
     """
     return _bind(diagram, mapping, sizes, False, max_memory, None)[0]
+
+
+class _HybridValue(MarkovError, TypeError):
+    """A box is mapped to a Gaussian or hybrid value: :func:`interpret` hands the diagram to
+    :func:`~markov.gaussian.hybrid_interpret.interpret_hybrid`; other entry points raise."""
+
+
+_HYBRID_TYPES = frozenset({"GaussianKernel", "HybridKernel", "GaussianCondition"})
 
 
 # ---- binding --------------------------------------------------------------------------------
@@ -198,6 +218,9 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
                                     f"kernel {value.dom} -> {value.cod}")
             array = value.array
         else:
+            if type(value).__name__ in _HYBRID_TYPES:
+                raise _HybridValue(f"box {name} is mapped to a {type(value).__name__}: "
+                                   "use markov.interpret or markov.interpret_hybrid")
             array = B.as_array(value)
             if validate:
                 unchecked.append(len(arrays))
