@@ -73,6 +73,8 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     markov.errors.NotStochastic: kernel p: row () sums to 1.1, not 1
     """
     try:
+        if prune and _conditions(diagram, mapping):
+            raise _HybridValue("a box is mapped to a Gaussian condition")
         plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate,
                                                    max_memory, like, prune)
     except _HybridValue:  # Gaussian or hybrid boxes: the conditional-Gaussian semantics
@@ -178,13 +180,27 @@ def _lookup(mapping: Mapping, box: Box):
 class _Meta:
     """What a diagram's interpretation needs, computed once and kept on the diagram."""
 
-    __slots__ = ("diagram", "entries", "plans")
+    __slots__ = ("diagram", "effects", "entries", "plans")
 
     def __init__(self, diagram: Diagram, prune: bool = True):
         d = diagram.pruned() if prune else diagram
+        # Effects are pruned, except Gaussian conditions (which send the call to the hybrid
+        # semantics): remember them to look their values up.
+        self.effects = tuple(box for box in diagram.boxes if not len(box.cod))
         self.diagram = d
         self.entries = tuple((box, box.name, len(box.dom), len(box.cod)) for box in d.boxes)
         self.plans: dict = {}
+
+
+def _conditions(diagram: Diagram | Box, mapping: Mapping) -> bool:
+    """Whether an effect box of the diagram is mapped to a Gaussian condition."""
+    for box in _meta(diagram).effects:
+        value = mapping.get(box, _MISSING)
+        if value is _MISSING:
+            value = mapping.get(box.name)
+        if type(value).__name__ in _HYBRID_TYPES:
+            return True
+    return False
 
 
 def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
