@@ -205,9 +205,9 @@ def posterior(kernel: HybridKernel, query: Atoms, evidence: Mapping[int | str, A
     >>> from markov.gaussian.hybrid import HybridKernel
     >>> p = HybridKernel.state([0.5, 0.5], [[0.0], [2.0]], [[[1.0]], [[1.0]]],
     ...                        discrete="C", continuous="X")
-    >>> post = posterior(p, "X", {"C": 1})      # a mixture; the component C = 0 has weight 0
+    >>> post = posterior(p, "X", {"C": 1})    # components of weight zero are dropped
     >>> post.weights.tolist(), post.gaussian.mean[..., 0].tolist()
-    ([0.0, 1.0], [0.0, 2.0])
+    ([1.0], [2.0])
     """
     return observe(kernel, evidence, tol=tol).marginal(query)
 

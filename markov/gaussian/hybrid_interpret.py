@@ -402,6 +402,13 @@ class _Fold:
         matrix = arrange(G.take(self.matrix, rows, -2), 2)
         mean = arrange(G.take(self.mean, rows, -1), 1)
         cov = arrange(G.take(G.take(self.cov, rows, -2), rows, -1), 2)
+        if n_k > 1:  # components of weight zero everywhere (e.g. after do) are dropped
+            used = H.as_numpy_bool(H.total(weights, range(weights.ndim - 1)) > 0)
+            if not used.all() and used.any():
+                keep = [int(i) for i in np.flatnonzero(used)]
+                weights = G.take(weights, keep, -1)
+                matrix, mean, cov = (G.take(x, keep, -1 - tail) if x.shape[-1 - tail] > 1
+                                     else x for x, tail in ((matrix, 2), (mean, 1), (cov, 2)))
         row_axes = list(range(nb + len(self.inputs), weights.ndim))
         weights = weights / H.total(weights, row_axes, keepdims=True)
         cont = {ty: self.kind[ty][1] for ty in d.wires if self.kind[ty][0] == "continuous"}
