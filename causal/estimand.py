@@ -365,6 +365,10 @@ class Estimand:
             from causal.gaussian import evaluate_gaussian
 
             return evaluate_gaussian(self, joint)
+        if type(joint).__name__ == "HybridKernel":  # a conditional-Gaussian joint
+            from causal.hybrid import evaluate_hybrid
+
+            return evaluate_hybrid(self, joint, on_zero)
         self._check_state(joint)
         array = Evaluator(joint.array, joint.cod.names, joint.n_batch, on_zero).run(
             self.expression, self.treatment + self.given, self.outcome)
