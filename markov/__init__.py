@@ -55,10 +55,22 @@ __all__ += [
 ]
 
 # Inference: disintegration, Bayesian inversion, evidence, almost-sure equality, lenses.
-from markov.inference.bayes import bayes_invert
-from markov.inference.disintegration import conditional, disintegrate, marginal, recompose
-from markov.inference.equality import almost_surely_equal, independent, is_deterministic
-from markov.inference.evidence import condition, evidence_probability, jeffrey_update, pearl_update, posterior
+# The names of markov.inference.generic dispatch on the kernel type (Kernel, GaussianKernel,
+# and any semantics registered later); the finite-only functions are imported directly.
+from markov.errors import UnsupportedKernel
+from markov.inference.equality import independent
+from markov.inference.evidence import evidence_probability, jeffrey_update, pearl_update, posterior
+from markov.inference.generic import (
+                           almost_surely_equal,
+                           bayes_invert,
+                           condition,
+                           conditional,
+                           disintegrate,
+                           is_deterministic,
+                           marginal,
+                           observe,
+                           recompose,
+)
 from markov.inference.lens import BayesianLens, bayes_lens, diagram_lens, lens_category
 
 __all__ += [
@@ -76,9 +88,11 @@ __all__ += [
                            "jeffrey_update",
                            "lens_category",
                            "marginal",
+                           "observe",
                            "pearl_update",
                            "posterior",
                            "recompose",
+                           "UnsupportedKernel",
 ]
 
 # Hybrid semantics: conditional-Gaussian kernels over discrete and continuous variables.

@@ -88,3 +88,15 @@ class NotConditionalGaussian(MarkovError, TypeError):
     ...
     markov.errors.NotConditionalGaussian: the inverse would be a kernel from the continuous X to the discrete C, which is not conditional Gaussian (CG kernels are not closed under continuous -> discrete dependence); observe X at values instead: its density weights C
     """
+
+
+class UnsupportedKernel(MarkovError, TypeError):
+    """A generic inference function (:mod:`markov.inference.generic`) was given an object of
+    a type no semantics has registered.
+
+    >>> import markov
+    >>> markov.marginal([0.5, 0.5], "X")
+    Traceback (most recent call last):
+    ...
+    markov.errors.UnsupportedKernel: marginal is not defined for list: pass a markov.Kernel or a markov.GaussianKernel, or register an implementation with markov.inference.generic.marginal.register(list, function)
+    """

@@ -1,10 +1,11 @@
-"""Inference on Gaussian kernels: conditionals, Bayesian inversion, almost-sure equality and
-exact conditioning on equations (Stein & Staton, *Compositional Semantics for Probabilistic
-Programs with Exact Conditioning*, 2021).
+"""Exact conditioning of Gaussian kernels on equations (Stein & Staton, *Compositional
+Semantics for Probabilistic Programs with Exact Conditioning*, 2021), and conditions as
+effects in diagrams (:class:`GaussianCondition`).
 
-Conditionals and inverses use Schur complements with pseudo-inverses, so singular covariances
-are allowed; off the support of the conditioning variable a conditional is not unique, and
-results are compared :func:`almost_surely_equal`.
+Conditionals, disintegration, Bayesian inversion and almost-sure equality live in
+:mod:`markov.gaussian.disintegration` and are importable from here too. All of them are
+registered with the generic functions of :mod:`markov.inference.generic`, so
+``markov.condition``, ``markov.observe``, ``markov.disintegrate`` etc. accept Gaussian kernels.
 
 **Exact conditioning.** ``condition(k, M, c)`` conditions the output ``x`` of ``k`` on the
 equation ``M x = c``. Writing ``S = M Sigma M^T`` for the covariance of ``M x`` and
@@ -43,11 +44,14 @@ import numpy as np
 from diagrams import Ty, TypeMismatch, as_ty
 from markov.arrays import gaussian as G
 from markov.errors import ConditionError, ShapeMismatch
-from markov.gaussian.kernel import GaussianKernel, _check_dims, _coordinates
+from markov.gaussian.disintegration import (  # re-exported: their historical home
+    almost_surely_equal,
+    bayes_invert,
+    conditional,
+    disintegrate,
+)
+from markov.gaussian.kernel import CONDITION_TOL, GaussianKernel, _coordinates
 
-#: Default relative tolerance of the support test of exact conditioning and of the
-#: pseudo-inverses of conditionals (see the module docstring for its exact meaning).
-CONDITION_TOL = 1e-9
 
 
 # ---- exact conditioning ----------------------------------------------------------------
@@ -229,116 +233,6 @@ def _selection(dims: Sequence[int], positions: Sequence[int], template: Any) -> 
 
 def _names(ty: Ty, positions: Sequence[int]) -> str:
     return ", ".join(ty.names[p] for p in positions) or "no variable"
-
-
-# ---- conditionals, disintegration, Bayesian inversion ------------------------------------
-
-def conditional(kernel: GaussianKernel, given: Iterable[int | str] | Ty | str, *,
-                tol: float = CONDITION_TOL) -> GaussianKernel:
-    """Fritz's conditional: for ``f: A -> X @ Y`` (``X`` = the atoms ``given``, ``Y`` the
-    others in order) the kernel ``X @ A -> Y`` such that ``f`` is recovered from its
-    marginal on ``X`` and the conditional. Off the support of ``X`` the pseudo-inverse picks
-    one version; versions agree almost surely.
-
-    >>> from markov.gaussian.kernel import GaussianKernel
-    >>> xy = GaussianKernel.state([0.0, 1.0], [[2.0, 1.0], [1.0, 1.0]], cod=("X", "Y"))
-    >>> c = conditional(xy, "X")
-    >>> c.dom, c.cod, c.matrix.tolist(), c.mean.tolist(), c.covariance.tolist()
-    (Ty('X'), Ty('Y'), [[0.5]], [1.0], [[0.5]])
-    """
-    given_p = kernel.positions(given)
-    rest_p = [p for p in range(len(kernel.cod)) if p not in given_p]
-    g_rows = kernel.coordinates(given_p)
-    r_rows = kernel.coordinates(rest_p)
-    cov = kernel.covariance
-    c_gg = G.take(G.take(cov, g_rows, -2), g_rows, -1)
-    c_rg = G.take(G.take(cov, r_rows, -2), g_rows, -1)
-    c_rr = G.take(G.take(cov, r_rows, -2), r_rows, -1)
-    pinv, _ = G.psd_pinv(c_gg, tol)
-    gain = c_rg @ pinv
-    f_g, f_r = G.take(kernel.matrix, g_rows, -2), G.take(kernel.matrix, r_rows, -2)
-    m_g, m_r = G.take(kernel.mean, g_rows, -1), G.take(kernel.mean, r_rows, -1)
-    lin = f_r - gain @ f_g
-    batch = tuple(np.broadcast_shapes(tuple(gain.shape[:-2]), tuple(lin.shape[:-2])))
-    matrix = G.cat([G.broadcast_to(gain, batch + tuple(gain.shape[-2:])),
-                    G.broadcast_to(lin, batch + tuple(lin.shape[-2:]))], -1)
-    mean = m_r - G.matvec(gain, m_g)
-    covariance = G.symmetrize(c_rr - gain @ G.transpose(c_rg))
-    given_ty = Ty(*(kernel.cod.names[p] for p in given_p))
-    return kernel._replace(matrix, mean, covariance, given_ty @ kernel.dom,
-                           Ty(*(kernel.cod.names[p] for p in rest_p)),
-                           [kernel.cod_dims[p] for p in given_p] + list(kernel.dom_dims),
-                           [kernel.cod_dims[p] for p in rest_p])
-
-
-def disintegrate(joint: GaussianKernel, given: Iterable[int | str] | Ty | str, *,
-                 tol: float = CONDITION_TOL) -> tuple[GaussianKernel, GaussianKernel]:
-    """The marginal on ``given`` and the conditional of the rest, so that the joint is
-    ``marginal >> copy >> (identity @ conditional)`` up to the order of the outputs.
-
-    >>> from markov.gaussian.kernel import GaussianKernel
-    >>> xy = GaussianKernel.state([0.0, 1.0], [[2.0, 1.0], [1.0, 1.0]], cod=("X", "Y"))
-    >>> p, c = disintegrate(xy, "X")
-    >>> X = p.dims
-    >>> (p >> GaussianKernel.copy("X", X) >> (GaussianKernel.identity("X", X) @ c)).allclose(xy)
-    True
-    """
-    return joint.marginal(joint.positions(given)), conditional(joint, given, tol=tol)
-
-
-def bayes_invert(kernel: GaussianKernel, prior: GaussianKernel, *,
-                 tol: float = CONDITION_TOL) -> GaussianKernel:
-    """The Bayesian inverse ``cod -> dom`` of ``kernel`` at the state ``prior`` on its
-    domain: the conditional of ``prior >> copy >> (identity @ kernel)`` given the output.
-
-    >>> from markov.gaussian.kernel import GaussianKernel
-    >>> prior = GaussianKernel.state([0.0], [[1.0]], cod="X")
-    >>> noisy = GaussianKernel([[1.0]], [0.0], [[1.0]], dom="X", cod="Y")
-    >>> post = bayes_invert(noisy, prior)
-    >>> post.dom, post.cod, post.matrix.tolist(), post.covariance.tolist()
-    (Ty('Y'), Ty('X'), [[0.5]], [[0.5]])
-    """
-    if not prior.is_state or prior.cod != kernel.dom:
-        raise TypeMismatch(f"bayes_invert needs a prior state on {kernel.dom}, got "
-                           f"{prior.dom} -> {prior.cod}")
-    _check_dims(kernel.dom, prior.cod_dims, kernel.dom_dims, "the prior", "the kernel")
-    joint = _graph(kernel, prior)
-    n = len(kernel.dom)
-    return conditional(joint, list(range(n, n + len(kernel.cod))), tol=tol)
-
-
-def _graph(kernel: GaussianKernel, state: GaussianKernel) -> GaussianKernel:
-    """``state >> copy >> (identity @ kernel)``: the joint of input and output."""
-    dims = dict(zip(kernel.dom.names, kernel.dom_dims))
-    like = state if state.template is not None else kernel
-    ident = GaussianKernel.identity(kernel.dom, dims, like)
-    return state >> GaussianKernel.copy(kernel.dom, dims, 2, like) >> (ident @ kernel)
-
-
-def almost_surely_equal(f: GaussianKernel, g: GaussianKernel,
-                        state: GaussianKernel | None = None, *, rtol: float = 1e-6,
-                        atol: float = 1e-8) -> bool:
-    """Whether ``f`` and ``g`` are equal ``state``-almost surely (Fritz): the joints
-    ``state >> copy >> (identity @ f)`` and the same with ``g`` are equal (within the
-    tolerances). For Gaussians this is: equal noise covariances, equal means on the support
-    of ``state``. Without a state, plain (close) equality.
-
-    >>> from markov.gaussian.kernel import GaussianKernel
-    >>> point = GaussianKernel.state([1.0], None, cod="X")
-    >>> f = GaussianKernel.deterministic([[2.0]], [0.0], dom="X", cod="Y")
-    >>> g = GaussianKernel.deterministic([[0.0]], [2.0], dom="X", cod="Y")
-    >>> almost_surely_equal(f, g, point), almost_surely_equal(f, g)
-    (True, False)
-    """
-    if f.dom != g.dom or f.cod != g.cod:
-        raise TypeMismatch(f"cannot compare kernels of types {f.dom} -> {f.cod} and "
-                           f"{g.dom} -> {g.cod}")
-    if state is None:
-        return f.allclose(g, rtol=rtol, atol=atol)
-    if not state.is_state or state.cod != f.dom:
-        raise TypeMismatch(f"almost-sure equality needs a state on {f.dom}, got "
-                           f"{state.dom} -> {state.cod}")
-    return _graph(f, state).allclose(_graph(g, state), rtol=rtol, atol=atol)
 
 
 # ---- conditions as effects in diagrams ---------------------------------------------------

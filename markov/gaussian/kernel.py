@@ -42,6 +42,10 @@ from markov.errors import NotCovariance, ShapeMismatch, UnknownAtom
 #: relative to the largest entry of the covariance.
 COVARIANCE_ATOL = 1e-8
 
+#: Default relative tolerance of the support test of exact conditioning and of the
+#: pseudo-inverses of conditionals (see :mod:`markov.gaussian.condition` for its meaning).
+CONDITION_TOL = 1e-9
+
 
 class GaussianKernel:
     """A (batch of) linear-Gaussian kernels ``x |-> matrix @ x + mean + N(0, covariance)``.
