@@ -512,3 +512,23 @@ __all__ = [
     "posterior",
     "recompose",
 ]
+
+
+def is_deterministic(kernel: HybridKernel, state: HybridKernel | None = None,
+                     atol: float | None = None) -> bool:
+    """Whether ``kernel`` commutes with copying (``state``-almost surely when a state on its
+    domain is given): ``kernel >> copy`` equals ``copy >> (kernel @ kernel)``.
+
+    >>> from markov.kernel import Kernel
+    >>> from markov.gaussian.hybrid import HybridKernel
+    >>> is_deterministic(HybridKernel.embed(Kernel([[0.0, 1.0], [1.0, 0.0]], "C", "D")))
+    True
+    >>> is_deterministic(HybridKernel.embed(Kernel.state([0.5, 0.5], cod="C")))
+    False
+    """
+    kernel = HybridKernel.embed(kernel)
+    f = Box("f", kernel.dom, kernel.cod)
+    left = _run(f >> copy(kernel.cod), {f: kernel})
+    right = _run(copy(kernel.dom) >> (f @ f), {f: kernel})
+    tol = 1e-8 if atol is None else atol
+    return almost_surely_equal(left, right, state, atol=tol)
