@@ -44,7 +44,7 @@ import numpy as np
 from diagrams import Box, Diagram, Ty, as_ty
 from markov.arrays import backend as B
 from markov.arrays import gaussian as G
-from markov.errors import NotConditionalGaussian, ShapeMismatch, UnknownAtom
+from markov.errors import NotConditionalGaussian, ShapeMismatch, UnknownAtom, UnsupportedKernel
 from markov.gaussian.kernel import GaussianKernel, _positions
 from markov.kernel import Kernel
 
@@ -145,8 +145,8 @@ class HybridKernel:
             ones = (1,) * (w.ndim)
             g = GaussianKernel(G.zeros(ones + (0, 0), t), validate=False)
             return HybridKernel(w, g, value.dom, value.cod, name=value.name, validate=False)
-        raise TypeError(f"cannot embed a {type(value).__name__} into hybrid kernels; give a "
-                        "Kernel, GaussianKernel or HybridKernel")
+        raise UnsupportedKernel(f"cannot embed a {type(value).__name__} into hybrid kernels; "
+                                "give a Kernel, GaussianKernel or HybridKernel")
 
     @staticmethod
     def indexed(gaussian: GaussianKernel, by: Ty | str | Sequence[str],
