@@ -170,3 +170,19 @@ def exact_nan(array: Any) -> Any:
     import sympy
 
     return np.where(marks, sympy.nan, array)
+
+
+def indicator(n: int, index: int, like: Any) -> Any:
+    """The point mass at ``index`` among ``n`` values, in the backend of ``like`` (exact
+    Fractions, float64, or torch in its dtype and device).
+
+    >>> from fractions import Fraction
+    >>> indicator(3, 1, np.array([Fraction(1)], dtype=object)).tolist()
+    [Fraction(0, 1), Fraction(1, 1), Fraction(0, 1)]
+    """
+    from fractions import Fraction
+
+    backend = B.backend_of(like)
+    if backend == "exact":
+        return np.array([Fraction(int(i == index)) for i in range(n)], dtype=object)
+    return B.eye(n, backend, like if backend == "torch" else None)[index]

@@ -9,10 +9,10 @@ conditioning (:mod:`markov.gaussian.condition`), conditionals and Bayesian inver
 Ty('X')
 """
 
+from markov.gaussian import register as _register  # noqa: F401  (the generic functions)
 from markov.gaussian.condition import GaussianCondition
 from markov.gaussian.interpret import interpret_gaussian
 from markov.gaussian.kernel import GaussianKernel, gaussian_category
-from markov.gaussian import register as _register  # noqa: F401  (the generic functions)
 
 __all__ = ["GaussianCondition", "GaussianKernel", "gaussian_category", "interpret_gaussian"]
 

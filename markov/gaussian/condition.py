@@ -52,8 +52,6 @@ from markov.gaussian.disintegration import (  # re-exported: their historical ho
 )
 from markov.gaussian.kernel import CONDITION_TOL, GaussianKernel, _coordinates
 
-
-
 # ---- exact conditioning ----------------------------------------------------------------
 
 def condition(kernel: GaussianKernel, matrix: Any, value: Any = 0.0, *,

@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from diagrams import Box, Diagram, Ty
+from diagrams import Box, Category, Diagram, Ty
+from diagrams import diagram as _wires
 from markov.arrays import gaussian as G
 from markov.arrays import hybrid as H
 from markov.errors import (
@@ -435,4 +436,31 @@ def _lowest_rank(logd: Any, rank: Any, row_axes: list[int], axes: list, nb: int)
     return G.where(ok & (rank <= low), logd, H.full_like(logd, -np.inf))
 
 
-__all__ = ["interpret_hybrid"]
+def hybrid_category(sizes: Mapping[str, int], dims: Mapping[str, int],
+                    like: Any = None) -> Category:
+    """The category of hybrid kernels over discrete atoms of the given ``sizes`` and
+    continuous atoms of the given ``dims``, as a target for :class:`diagrams.Functor` (a
+    functor folds the diagram box by box; :func:`interpret_hybrid` is the direct route).
+
+    >>> from diagrams import Ty, Box, copy, Functor
+    >>> from markov.kernel import Kernel
+    >>> C = Ty("C")
+    >>> p = Box("p", Ty(), C)
+    >>> F = Functor(ar={p: Kernel.state([0.5, 0.5], cod=C)},
+    ...             cod=hybrid_category({"C": 2}, {}))
+    >>> F(p >> copy(C)).weights[..., 0].tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    """
+    def wiring(d: Diagram) -> HybridKernel:
+        return interpret_hybrid(d, {}, sizes=sizes, dims=dims, like=like)
+
+    return Category(
+        unit=Ty(),
+        identity=lambda ty: wiring(_wires.identity(ty)),
+        swap=lambda a, b: wiring(_wires.swap(a, b)),
+        copy=lambda ty, n: wiring(_wires.copy(ty, n)),
+        discard=lambda ty: wiring(_wires.discard(ty)),
+    )
+
+
+__all__ = ["hybrid_category", "interpret_hybrid"]

@@ -5,9 +5,11 @@ this library's semantics or at your own functors.
 >>> check_law(LAWS_BY_NAME["discard is natural (Markov)"], "numpy", max_examples=5)
 """
 
-from markov.testing.catalogue import LAWS, LAWS_BY_NAME
+from markov.testing.catalogue import GAUSSIAN_LAWS, HYBRID_LAWS, LAWS, LAWS_BY_NAME
 from markov.testing.check import FINITE, Semantics, check_law, holds, kernels_equal, semantics_of
-from markov.testing.gaussian_laws import GAUSSIAN_LAWS, gaussian_dims, gaussian_kernels
+from markov.testing.conditioning_laws import CONDITIONING_LAWS
+from markov.testing.draw import ALL_BACKENDS
+from markov.testing.gaussian_strategies import gaussian_dims, gaussian_kernels
 from markov.testing.inference_laws import INFERENCE_LAWS
 from markov.testing.laws import CORE_LAWS, SEMANTIC_LAWS, Law
 from markov.testing.strategies import (
@@ -21,10 +23,13 @@ from markov.testing.strategies import (
 )
 
 __all__ = [
+                                  "ALL_BACKENDS",
                                   "BACKENDS",
+                                  "CONDITIONING_LAWS",
                                   "CORE_LAWS",
                                   "FINITE",
                                   "GAUSSIAN_LAWS",
+                                  "HYBRID_LAWS",
                                   "INFERENCE_LAWS",
                                   "LAWS",
                                   "LAWS_BY_NAME",

@@ -74,7 +74,7 @@ FINITE = Semantics(lambda d, mapping, sizes: interpret(d, mapping, sizes=sizes),
 
 def _gaussian() -> Semantics:
     from markov.gaussian.interpret import interpret_gaussian
-    from markov.testing.gaussian_laws import gaussian_graph
+    from markov.testing.gaussian_strategies import gaussian_graph
 
     return Semantics(lambda d, mapping, dims: interpret_gaussian(d, mapping, dims=dims),
                      lambda a, b: a.allclose(b, rtol=GAUSSIAN_RTOL, atol=GAUSSIAN_ATOL),

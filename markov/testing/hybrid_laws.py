@@ -1,14 +1,14 @@
 """Laws of the hybrid (conditional-Gaussian) semantics, as data, with hypothesis strategies
 for small random hybrid kernels.
 
-``HYBRID_LAWS`` holds, with ``backends=("hybrid",)``:
+The core laws of Markov categories and the functoriality laws of
+:mod:`markov.testing.laws` name the ``"hybrid"`` backend too: they are drawn on random
+hybrid kernels whose atoms are each discrete or continuous (:func:`hybrid_kinds`,
+:func:`hybrid_kernels`, through :mod:`markov.testing.draw`). ``HYBRID_ONLY_LAWS`` holds the
+laws proper to the hybrid semantics, with ``backends=("hybrid",)``:
 
-- every diagram law of :data:`markov.testing.laws.CORE_LAWS` (the Markov-category laws,
-  copy-naturality for deterministic kernels and its negative control), both sides
-  interpreted by :func:`~markov.interpret_hybrid` on random hybrid kernels whose atoms are
-  each drawn discrete or continuous;
-- functoriality of ``interpret_hybrid`` on random diagrams, and its agreement with the
-  finite and the Gaussian semantics on their kernels (the embeddings are functors);
+- the agreement of ``interpret_hybrid`` with the finite and the Gaussian semantics on their
+  kernels (the embeddings are functors);
 - inference: disintegration along discrete atoms recomposes, Bayes' law for discrete and for
   continuous priors, observing a continuous output is Bayes' rule with its density, and a
   negative control (moment-matched :func:`~markov.collapse` changes a two-component mixture).
@@ -16,8 +16,8 @@ for small random hybrid kernels.
 Mixtures are compared as mixtures (:func:`hybrid_equal`): per row, the components of
 positive weight, equal components merged, in a canonical order.
 
->>> from markov.testing import check_law
->>> check_law(HYBRID_LAWS_BY_NAME["copy is commutative (hybrid)"], "hybrid", max_examples=3)
+>>> from markov.testing import LAWS_BY_NAME, check_law
+>>> check_law(LAWS_BY_NAME["copy is commutative"], "hybrid", max_examples=3)
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ from markov.gaussian.hybrid_inference import (
 from markov.gaussian.hybrid_interpret import interpret_hybrid
 from markov.gaussian.kernel import GaussianKernel
 from markov.kernel import Kernel
-from markov.testing.gaussian_laws import _integers, first_example, gaussian_kernels
-from markov.testing.laws import CORE_LAWS, Law
+from markov.testing.gaussian_strategies import _integers, first_example, gaussian_kernels
+from markov.testing.laws import Law
 from markov.testing.strategies import diagrams
 
 HYBRID = ("hybrid",)
@@ -189,34 +189,6 @@ def hybrid_sizes(k: HybridKernel) -> dict[str, tuple[str, int]]:
     return out
 
 
-# ---- the core laws, on hybrid kernels -------------------------------------------------------
-
-def _core_on_hybrid(law: Law) -> Law:
-    if "deterministic" in law.name and law.expect:
-        noise = "none"
-    else:
-        noise = "any" if law.expect else "full"
-    spec: dict[str, tuple[Ty, Ty]] = {}
-
-    def data(backend: str):
-        if not spec:
-            example = first_example(law.data("numpy"))
-            spec.update({n: (k.dom, k.cod) for n, k in example.items()})
-
-        @st.composite
-        def draw(draw_):
-            names = sorted({a for dom, cod in spec.values() for a in (dom @ cod).names})
-            kinds = draw_(hybrid_kinds(names))
-            return {n: draw_(hybrid_kernels(dom, cod, kinds, noise=noise))
-                    for n, (dom, cod) in spec.items()}
-
-        return draw()
-
-    return Law(f"{law.name} (hybrid)", data, law.lhs, law.rhs, equality=law.equality,
-               state=law.state, condition=law.condition, expect=law.expect,
-               backends=HYBRID, on="diagrams", syntactic=law.syntactic, doc=law.doc)
-
-
 # ---- laws of the hybrid semantics -----------------------------------------------------------
 
 X, Y = Ty("X"), Ty("Y")
@@ -231,19 +203,6 @@ def _data(build):
         return draw()
 
     return data
-
-
-def _random_pair(composable: bool):
-    def build(draw, kinds):
-        d1 = draw(diagrams(max_boxes=3))
-        d2 = draw(diagrams(max_boxes=3, dom=d1.cod if composable else None))
-        d2 = Diagram(d2.wires, [Box("g" + b.name, b.dom, b.cod) for b in d2.boxes],
-                     d2.box_inputs, d2.box_outputs, d2.inputs, d2.outputs)
-        mapping = {box: draw(hybrid_kernels(box.dom, box.cod, kinds))
-                   for box in set(d1.boxes) | set(d2.boxes)}
-        return {"d1": d1, "d2": d2, "mapping": mapping, "kinds": kinds}
-
-    return _data(build)
 
 
 def _one_kind(kind: str):
@@ -324,14 +283,6 @@ def _two_components(draw, kinds):
 
 
 HYBRID_ONLY_LAWS: list[Law] = [
-    Law("interpret_hybrid preserves composition", _random_pair(True),
-        lambda d1, d2, mapping, kinds: hybrid_interpret(d1 >> d2, mapping, kinds),
-        lambda d1, d2, mapping, kinds: hybrid_interpret(d1, mapping, kinds) >> hybrid_interpret(
-            d2, mapping, kinds), backends=HYBRID),
-    Law("interpret_hybrid preserves tensor", _random_pair(False),
-        lambda d1, d2, mapping, kinds: hybrid_interpret(d1 @ d2, mapping, kinds),
-        lambda d1, d2, mapping, kinds: hybrid_interpret(d1, mapping, kinds) @ hybrid_interpret(
-            d2, mapping, kinds), backends=HYBRID),
     Law("the finite semantics embeds into the hybrid one", _one_kind("discrete"),
         lambda d, mapping, sizes: hybrid_interpret(d, mapping, _kinds_for("discrete", sizes)),
         lambda d, mapping, sizes: _embedded_other(d, mapping, sizes, "discrete"),
@@ -354,13 +305,8 @@ HYBRID_ONLY_LAWS: list[Law] = [
         backends=HYBRID, doc="moment matching is an approximation, never the mixture"),
 ]
 
-HYBRID_LAWS: list[Law] = [_core_on_hybrid(law) for law in CORE_LAWS
-                          if law.on == "diagrams"] + HYBRID_ONLY_LAWS
-HYBRID_LAWS_BY_NAME = {law.name: law for law in HYBRID_LAWS}
 
 __all__ = [
-    "HYBRID_LAWS",
-    "HYBRID_LAWS_BY_NAME",
     "HYBRID_ONLY_LAWS",
     "hybrid_equal",
     "hybrid_graph",

@@ -5,9 +5,10 @@ on the kernel type."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction as Fr
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
