@@ -368,7 +368,7 @@ class Estimand:
         if type(joint).__name__ == "HybridKernel":  # a conditional-Gaussian joint
             from causal.hybrid import evaluate_hybrid
 
-            return evaluate_hybrid(self, joint, on_zero)
+            return evaluate_hybrid(self, joint, on_zero, treatment_value=treatment_value)
         self._check_state(joint)
         array = Evaluator(joint.array, joint.cod.names, joint.n_batch, on_zero).run(
             self.expression, self.treatment + self.given, self.outcome)

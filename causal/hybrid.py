@@ -392,14 +392,17 @@ def _example() -> HybridModel:
 
 # ---- estimands on hybrid joints -----------------------------------------------------------
 
-def evaluate_hybrid(estimand: Any, joint: HybridKernel, on_zero: str = "uniform"
-                    ) -> HybridKernel:
+def evaluate_hybrid(estimand: Any, joint: HybridKernel, on_zero: str = "uniform", *,
+                    treatment_value: Any = None) -> HybridKernel:
     """Evaluate an identification estimand on a hybrid observational joint: the hybrid
     kernel ``treatment @ given -> outcome``. Each ``P(A | B)`` is the hybrid conditional of
     the joint, a product in which every variable is produced once is composed as a diagram,
     a sum integrates its variables out (a discrete one the outcome depends on leaves a
     mixture, as the adjustment formula says). A factor that is not CG (a discrete variable
     given a continuous one) or a quotient raises :class:`~causal.errors.CausalError`.
+    ``treatment_value`` (a value for a single treatment, or a mapping from each treatment to
+    its value: an index for a discrete one, a vector for a continuous one) fixes the
+    treatment: the result is then a kernel ``given -> outcome``.
 
     >>> from causal.admg import ADMG
     >>> from causal.identify import identify
@@ -408,6 +411,8 @@ def evaluate_hybrid(estimand: Any, joint: HybridKernel, on_zero: str = "uniform"
     >>> k = evaluate_hybrid(e, m.observational())
     >>> k.dom, k.cod, k.n_components, k.weights[1].tolist()
     (Ty('T'), Ty('Y'), 2, [0.3, 0.7])
+    >>> evaluate_hybrid(e, m.observational(), treatment_value=1).gaussian.mean[..., 0].tolist()
+    [2.0, 4.0]
     """
     if not isinstance(joint, HybridKernel) or not joint.is_state:
         raise CausalError("the observational joint must be a hybrid state (empty domain)")
@@ -416,10 +421,51 @@ def evaluate_hybrid(estimand: Any, joint: HybridKernel, on_zero: str = "uniform"
     env = {name: (name, name) for name in joint.cod.names}
     try:
         factors = _flatten(estimand.expression, env, joint, [0], on_zero)
-        return _chain(factors, inputs, outputs, joint)
+        kernel = _chain(factors, inputs, outputs, joint)
     except NotConditionalGaussian as error:
         raise CausalError(f"the estimand {estimand.query} is not defined on a hybrid "
                           f"joint: {error}") from None
+    if treatment_value is None:
+        return kernel
+    return _fix_treatment(kernel, list(estimand.treatment), treatment_value)
+
+
+def _fix_treatment(kernel: HybridKernel, treatment: list[str], value: Any) -> HybridKernel:
+    """``kernel: T @ G -> O`` with the treatment ``T`` set to point values."""
+    if not isinstance(value, Mapping):
+        if len(treatment) != 1:
+            raise CausalError(f"the treatment is {treatment}: give treatment_value as a "
+                              "mapping from each to its value")
+        value = {treatment[0]: value}
+    if set(value) != set(treatment):
+        raise UnknownVariable(f"treatment_value names {sorted(value)}, but the treatment is "
+                              f"{treatment}")
+    points = {}
+    for v in treatment:
+        if v in kernel.sizes:
+            n = kernel.sizes[v]
+            idx = np.asarray(value[v])
+            if idx.dtype.kind not in "iu" or (idx < 0).any() or (idx >= n).any():
+                raise InvalidValue(f"variable {v!r} has {n} outcomes; treatment_value takes "
+                                   f"indices 0..{n - 1}, got {value[v]!r}")
+            points[v] = Kernel((np.arange(n) == idx[..., None]).astype(float), cod=Ty(v),
+                               validate=False)
+        else:
+            d = kernel.dims[v]
+            point = np.asarray(value[v], dtype=float)
+            if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
+                point = point[..., None]
+            points[v] = GaussianKernel.state(point, None, cod=Ty(v), dims={v: d})
+    given = Ty(*kernel.dom.names[len(treatment):])
+    boxes = [Box(f"do_{v}", Ty(), Ty(v)) for v in treatment]
+    k = Box("k", kernel.dom, kernel.cod)
+    diagram = boxes[0] if len(boxes) == 1 else boxes[0]
+    for b in boxes[1:]:
+        diagram = diagram @ b
+    diagram = (diagram @ given) >> k
+    mapping = {b: points[v] for b, v in zip(boxes, treatment)}
+    mapping[k] = kernel
+    return interpret_hybrid(diagram, mapping, sizes=kernel.sizes, dims=kernel.dims)
 
 
 def _flatten(expr: Any, env: dict, joint: HybridKernel, counter: list,

@@ -141,3 +141,20 @@ def test_an_estimand_that_is_not_conditional_gaussian_is_refused():
     estimand = identify(ADMG([("Y", "X")]), "Y", "X")
     with pytest.raises(CausalError, match="not conditional Gaussian"):
         estimand.evaluate(joint)
+
+
+def test_evaluate_with_a_treatment_value_fixes_the_treatment():
+    m = _model()
+    estimand = identify(ADMG([("Z", "T"), ("T", "Y"), ("Z", "Y")]), "T", "Y")
+    for t in (0, 1):
+        k = estimand.evaluate(m.observational(), treatment_value=t)
+        assert k.dom.names == () and abs(_mixture_moments(k)[0] - _adjustment(t)[0]) < 1e-12
+    with pytest.raises(InvalidValue, match="'T' has 2 outcomes"):
+        estimand.evaluate(m.observational(), treatment_value=5)
+    with pytest.raises(UnknownVariable, match="treatment_value names"):
+        estimand.evaluate(m.observational(), treatment_value={"Q": 1})
+    # a continuous treatment: Y = 2 X + 0.5 + noise, confounded by nothing
+    lg = HybridModel({"X": ({}, 0.0, 1.0), "Y": ({"X": 2.0}, 0.5, 1.0)})
+    e = identify(ADMG([("X", "Y")]), "X", "Y")
+    fixed = e.evaluate(lg.observational(), treatment_value=3.0)
+    assert abs(float(fixed.gaussian.mean[..., 0].sum()) - 6.5) < 1e-12
