@@ -366,7 +366,7 @@ class Estimand:
 
             return evaluate_gaussian(self, joint)
         if type(joint).__name__ == "HybridKernel":  # a conditional-Gaussian joint
-            from causal.hybrid import evaluate_hybrid
+            from causal.hybrid_estimand import evaluate_hybrid
 
             return evaluate_hybrid(self, joint, on_zero, treatment_value=treatment_value)
         self._check_state(joint)

@@ -23,7 +23,6 @@ positive weight, equal components merged, in a canonical order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -40,9 +39,12 @@ from markov.gaussian.hybrid_inference import (
     recompose,
 )
 from markov.gaussian.hybrid_interpret import interpret_hybrid
-from markov.gaussian.kernel import GaussianKernel
-from markov.kernel import Kernel
-from markov.testing.gaussian_strategies import _integers, first_example, gaussian_kernels
+from markov.kernel import Kernel  # noqa: F401  (the examples use it)
+from markov.testing.gaussian_strategies import (  # noqa: F401  (first_example: examples)
+    _integers,
+    first_example,
+    gaussian_kernels,
+)
 from markov.testing.laws import Law
 from markov.testing.strategies import diagrams
 

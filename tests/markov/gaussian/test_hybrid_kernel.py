@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import markov
-from diagrams import Box, Ty, copy, identity
+from diagrams import Box, Ty, TypeMismatch, copy, identity
 from markov import (
     GaussianCondition,
     GaussianKernel,
@@ -28,9 +28,8 @@ from markov.errors import (
     ZeroMass,
     ZeroProbabilityEvidence,
 )
-from markov.gaussian.density import log_density, log_prob
 from markov.gaussian import hybrid_inference as hi
-from diagrams import TypeMismatch
+from markov.gaussian.density import log_density, log_prob
 
 C, X, Y = Ty("C"), Ty("X"), Ty("Y")
 
@@ -60,7 +59,7 @@ def test_a_degenerate_covariance_has_a_density_on_its_support_and_minus_inf_off_
     t = math.sqrt(2.0)                      # the coordinate along the support
     assert abs(on - (-0.5 * t ** 2 / 2 - 0.5 * math.log(2 * math.pi * 2))) < 1e-12
     assert float(p.log_prob([1.0, 0.0])) == -math.inf
-    lp, rank = log_density(np.zeros(2), np.array([[1.0, 1.0], [1.0, 1.0]]), np.ones(2))
+    _lp, rank = log_density(np.zeros(2), np.array([[1.0, 1.0], [1.0, 1.0]]), np.ones(2))
     assert int(rank) == 1
 
 
@@ -152,7 +151,7 @@ def test_marginalising_a_discrete_parent_keeps_a_mixture_and_collapse_matches_mo
     mix = HybridKernel.embed(Kernel.state([0.5, 0.5], cod="C")) @ HybridKernel.embed(
         GaussianKernel.identity("X", {"X": 1}))
     with pytest.raises(NotConditionalGaussian, match="different matrices"):
-        collapse((mix >> k))
+        collapse(mix >> k)
 
 
 # ---- interpretation ---------------------------------------------------------------------------

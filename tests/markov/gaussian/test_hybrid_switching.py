@@ -85,7 +85,7 @@ def test_switching_lgm_posteriors_equal_enumeration_of_regime_sequences():
     model, mapping = _model(ys)
     joint = interpret(model, mapping)
     assert joint.cod == Ty(*(["S"] * T + ["X"])) and joint.batch_shape == (N,)
-    seqs, post, marginals, mean_x, _, _ = _brute_force(ys)
+    _seqs, post, marginals, mean_x, _, _ = _brute_force(ys)
     w = np.asarray(joint.weights)                                           # [N, 2 x T, K]
     assert w.shape == (N,) + (2,) * T + (1,)
     flat = w.reshape(N, -1)                                   # regime sequences in order
