@@ -9,6 +9,7 @@ networkx, pandas; pgmpy and pandas are imported only when used).
 """
 
 from causal.admg import ADMG
+from causal.base import StructuralModel
 from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
 from causal.drawing import draw
@@ -45,6 +46,7 @@ __all__ = [
                            "LinearGaussianModel",
                            "NoDiagramForm",
                            "NotIdentifiable",
+                           "StructuralModel",
                            "UnknownVariable",
                            "check_comb_conditions",
                            "comb_disintegrate",

@@ -4,12 +4,12 @@ to point masses or indicators in a model's backend."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from causal.errors import InvalidValue, LatentVariable
+from markov.arrays import ops as A
 
 
 def indices(variable: str, outcomes: Sequence[str], value: Any, role: str) -> np.ndarray:
@@ -52,12 +52,7 @@ def _bad_type(variable: str, value: Any, role: str) -> None:
 def one_hot(idx: np.ndarray, n: int, backend: str) -> np.ndarray:
     """Point masses ``[*idx.shape, n]``: exact (Fractions) for the exact backend, float64
     otherwise (interpretation moves them to torch when the model is in torch)."""
-    if backend == "exact":
-        eye = np.array([[Fraction(int(i == j)) for j in range(n)] for i in range(n)],
-                       dtype=object).reshape(n, n)
-    else:
-        eye = np.eye(n)
-    return eye[idx]
+    return A.point_masses(idx, n, backend)
 
 
 def observed_variables(model: Any, variables: str | Sequence[str] | None) -> list[str]:

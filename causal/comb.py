@@ -29,11 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 
 from causal.errors import CausalError, CombConditionsNotMet, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, conditional, interpret
+from markov.arrays import ops as A
 from markov.inference.normalize import POLICIES
 
 __all__ = ["Comb", "check_comb_conditions", "comb_disintegrate"]
@@ -300,21 +300,13 @@ def comb_disintegrate(joint: Kernel, treatment: str | Iterable[str],
 
 def _check_positive(xy: Kernel, x: tuple, y: tuple, z: tuple, labels: dict) -> None:
     array = xy.array
-    if type(array).__module__.startswith("torch"):
-        zero = (array == 0).cpu().numpy()
-    else:
-        array = np.asarray(array)
-        if array.dtype == object:
-            zero = np.vectorize(lambda v: v == 0, otypes=[bool])(array) \
-                if array.size else np.zeros(array.shape, bool)
-        else:
-            zero = array == 0
-    if not np.any(zero):
+    first = A.first_index(A.is_zero(array))
+    if first is None:
         return
-    index = tuple(int(i) for i in np.argwhere(zero)[0])[xy.n_batch:]
+    index = first[xy.n_batch:]
     shown = ", ".join(f"{v}={labels[v][i] if v in labels else i}"
                       for v, i in zip(x + y, index))
-    value = array[tuple(np.argwhere(zero)[0])]
+    value = array[first]
     raise CombConditionsNotMet(f"positivity fails: P({shown}) = {value}, so "
                                f"P({','.join(z)} | {', '.join(y + x)}) is not unique there; "
                                f"pass on_zero= to choose a conditional")

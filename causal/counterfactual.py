@@ -50,7 +50,7 @@ from causal._values import indices, one_hot
 from causal.errors import CausalError, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, ZeroProbabilityEvidence, interpret
-from markov.arrays import backend as B
+from markov.arrays import ops as A
 from markov.inference.normalize import normalize
 
 __all__ = ["COUPLINGS", "counterfactual", "twin_diagram"]
@@ -190,12 +190,7 @@ def counterfactual(model: Any, targets: str | Iterable[str], do: Mapping[str, An
 
 def _is_deterministic(array: Any) -> bool:
     """Every entry 0 or 1 (symbols count as not deterministic)."""
-    if B.is_torch(array):
-        return bool(((array == 0) | (array == 1)).all())
-    array = np.asarray(array)
-    if array.dtype == object:   # sympy: a symbol == 0 is False, so it is not deterministic
-        return all(bool(x == 0) or bool(x == 1) for x in array.flat)
-    return bool(np.all((array == 0) | (array == 1)))
+    return A.is_zero_one(array)
 
 
 def _coupled(array: Any, n_parents: int, coupling: str) -> Any:
@@ -206,40 +201,14 @@ def _coupled(array: Any, n_parents: int, coupling: str) -> Any:
     n = int(np.prod(pa, dtype=int))
     p = array.reshape(batch + (n, nv))
     if coupling == "independent":
-        eye_n, eye_v = _eye(n, array), _eye(nv, array)
+        eye_n, eye_v = A.eye_like(n, array), A.eye_like(nv, array)
         outer = p[..., :, None, :, None] * p[..., None, :, None, :]
         same = eye_n[:, :, None, None] * eye_v[None, None] * p[..., :, None, :, None]
         k = outer * (1 - eye_n)[:, :, None, None] + same
     else:
-        upper = p.cumsum(-1) if B.is_torch(p) else np.cumsum(p, axis=-1)
+        upper = A.cumsum_last(p)
         lower = upper - p
-        hi = _minimum(upper[..., :, None, :, None], upper[..., None, :, None, :])
-        lo = _maximum(lower[..., :, None, :, None], lower[..., None, :, None, :])
-        k = _maximum(hi - lo, 0 * hi)
+        hi = A.minimum(upper[..., :, None, :, None], upper[..., None, :, None, :])
+        lo = A.maximum(lower[..., :, None, :, None], lower[..., None, :, None, :])
+        k = A.maximum(hi - lo, 0 * hi)
     return k.reshape(batch + pa + pa + (nv, nv))
-
-
-def _eye(n: int, like: Any) -> Any:
-    if B.is_torch(like):
-        import torch
-
-        return torch.eye(n, dtype=like.dtype, device=like.device)
-    if np.asarray(like).dtype == object:
-        return np.eye(n, dtype=int).astype(object)
-    return np.eye(n)
-
-
-def _minimum(a: Any, b: Any) -> Any:
-    if B.is_torch(a):
-        import torch
-
-        return torch.minimum(a, b)
-    return np.minimum(a, b)
-
-
-def _maximum(a: Any, b: Any) -> Any:
-    if B.is_torch(a):
-        import torch
-
-        return torch.maximum(a, b)
-    return np.maximum(a, b)

@@ -23,31 +23,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
-from causal._values import observed_variables
+from causal.base import StructuralModel
 from causal.errors import (
     CausalError,
-    CyclicModel,
     InvalidCPT,
     InvalidValue,
     UnknownVariable,
 )
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
-from markov.gaussian.kernel import GaussianKernel
+from markov.arrays import gaussian as G
 from markov.gaussian.condition import CONDITION_TOL, conditional, observe
 from markov.gaussian.interpret import interpret_gaussian
+from markov.gaussian.kernel import GaussianKernel
 
 #: A mechanism given as data: ``({parent: weight}, intercept, noise variance)``; weights,
 #: intercept and variance may be arrays (matrices for vector variables, batches leading).
 Equation = tuple
 
 
-class LinearGaussianModel:
+class LinearGaussianModel(StructuralModel):
     """A linear-Gaussian structural causal model: one mechanism per variable, some variables
-    latent.
+    latent. The skeleton (variables, parents, mechanisms, latent, diagram, ``do``) is
+    :class:`causal.base.StructuralModel`'s; only the semantics differs from
+    :class:`causal.CausalModel`.
 
     ``mechanisms`` maps each variable (in the model's order) to a
     :class:`~markov.gaussian.GaussianKernel` ``parents -> V`` (its domain names the parents)
@@ -87,78 +88,17 @@ class LinearGaussianModel:
                 if dims.setdefault(atom, d) != d:
                     raise InvalidCPT(f"variable {atom!r} has dimension {dims[atom]} but the "
                                      f"mechanism of {v!r} treats it as {d}-dimensional")
-        self._variables, self._kernels, self._latent = variables, kernels, latent
-        self._intervened, self._name, self._dims = intervened, str(name), dims
-        self._order = _topological_order(variables, {v: k.dom.names
-                                                     for v, k in kernels.items()})
+        self._init_skeleton(variables, {v: k.dom.names for v, k in kernels.items()}, kernels,
+                            latent=latent, intervened=intervened, name=name)
+        self._dims = dims
+
+    def _with(self, kernels: dict, parents: dict, intervened: frozenset
+              ) -> LinearGaussianModel:
+        return LinearGaussianModel({v: kernels[v] for v in self._variables},
+                                   latent=self._latent, name=self._name,
+                                   intervened=intervened)
 
     # ---- the data ----------------------------------------------------------------------
-
-    @property
-    def variables(self) -> tuple[str, ...]:
-        """All variables, in the model's order.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> m.variables, m.observed, m.latent
-        (('U', 'X'), ('X',), frozenset({'U'}))
-        """
-        return self._variables
-
-    @property
-    def observed(self) -> tuple[str, ...]:
-        """The variables that are not latent, in the model's order.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> m.observed
-        ('X',)
-        """
-        return tuple(v for v in self._variables if v not in self._latent)
-
-    @property
-    def latent(self) -> frozenset[str]:
-        """The latent (unobserved) variables.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> sorted(m.latent)
-        ['U']
-        """
-        return self._latent
-
-    @property
-    def intervened(self) -> frozenset[str]:
-        """The variables whose mechanism an intervention replaced.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> m.do(X=0.0).intervened
-        frozenset({'X'})
-        """
-        return self._intervened
-
-    @property
-    def parents(self) -> dict[str, tuple[str, ...]]:
-        """Each variable's parents, in the order of its mechanism's inputs.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> m.parents
-        {'U': (), 'X': ('U',)}
-        """
-        return {v: self._kernels[v].dom.names for v in self._variables}
-
-    @property
-    def mechanisms(self) -> dict[str, GaussianKernel]:
-        """Each variable's mechanism, a Gaussian kernel ``parents -> V``.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> m.mechanisms["X"].matrix.tolist()
-        [[2.0]]
-        """
-        return dict(self._kernels)
 
     @property
     def dims(self) -> dict[str, int]:
@@ -171,88 +111,13 @@ class LinearGaussianModel:
         """
         return dict(self._dims)
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        """The DAG (parents to children), latent nodes marked ``latent=True``; it is what
-        :func:`causal.identify.identify` reads.
-
-        >>> LinearGaussianModel({"A": ({}, 0.0, 1.0), "B": ({"A": 1.0}, 0.0, 1.0)}).graph.edges
-        OutEdgeView([('A', 'B')])
-        """
-        graph = nx.DiGraph()
-        for v in self._variables:
-            graph.add_node(v, latent=v in self._latent)
-        for v in self._variables:
-            graph.add_edges_from((p, v) for p in self._kernels[v].dom.names)
-        return graph
-
-    def __repr__(self) -> str:
-        name = f" {self._name!r}" if self._name else ""
-        extra = f", do({', '.join(sorted(self._intervened))})" if self._intervened else ""
-        return (f"<LinearGaussianModel{name}: {len(self._variables)} variables "
-                f"({len(self._latent)} latent){extra}>")
-
     # ---- diagrams ----------------------------------------------------------------------
-
-    @property
-    def diagram(self) -> Diagram:
-        """The string diagram: each variable is the output of its mechanism box, copied to
-        its children and to the outputs; latent variables are discarded.
-
-        >>> m = LinearGaussianModel({"A": ({}, 0.0, 1.0), "B": ({"A": 1.0}, 0.0, 1.0)})
-        >>> [box.name for box in m.diagram.boxes]
-        ['A', 'B']
-        """
-        return self.diagram_of(self.observed)
-
-    def diagram_of(self, outputs: Sequence[str]) -> Diagram:
-        """The model's diagram with the given variables (latent allowed) as outputs.
-
-        >>> m = LinearGaussianModel({"A": ({}, 0.0, 1.0), "B": ({"A": 1.0}, 0.0, 1.0)})
-        >>> m.diagram_of(["B", "A"]).cod
-        Ty('B', 'A')
-        """
-        outputs = self._names(outputs, "output")
-        index = {v: i for i, v in enumerate(self._order)}
-        return Diagram(self._order, [self._box(v) for v in self._order],
-                       [tuple(index[p] for p in self._kernels[v].dom.names)
-                        for v in self._order],
-                       [(index[v],) for v in self._order], (), [index[v] for v in outputs])
-
-    @property
-    def mapping(self) -> dict[Box, GaussianKernel]:
-        """The Gaussian kernel of each box of :attr:`diagram`, ready for
-        :func:`markov.interpret_gaussian`.
-
-        >>> m = LinearGaussianModel({"U": ({}, 0.0, 1.0), "X": ({"U": 2.0}, 0.0, 1.0)},
-        ...                         latent=["U"])
-        >>> from markov import interpret_gaussian
-        >>> interpret_gaussian(m.diagram, m.mapping).covariance.tolist()
-        [[5.0]]
-        """
-        return {self._box(v): self._kernels[v] for v in self._variables}
 
     def _box(self, v: str) -> Box:
         k = self._kernels[v]
         return do_box(v) if v in self._intervened else Box(v, k.dom, k.cod)
 
     # ---- interventions and queries -----------------------------------------------------
-
-    def do(self, interventions: Mapping[str, Any] | None = None, /, **kwargs: Any
-           ) -> LinearGaussianModel:
-        """The intervened model: each variable's mechanism is replaced by a state (a point
-        mass at the value given, batches allowed, or a Gaussian state for a soft
-        intervention) and its incoming edges are cut. Its diagram is the surgery of this
-        model's diagram.
-
-        >>> m = LinearGaussianModel({"X": ({}, 0.0, 1.0), "Y": ({"X": 2.0}, 0.0, 1.0)})
-        >>> m.do(X=1.0).parents["X"], m.do(X=1.0).query("Y").mean.tolist()
-        ((), [2.0])
-        """
-        states = self._interventions({**(interventions or {}), **kwargs})
-        mechanisms = {v: states.get(v, self._kernels[v]) for v in self._variables}
-        return LinearGaussianModel(mechanisms, latent=self._latent, name=self._name,
-                                   intervened=self._intervened | frozenset(states))
 
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
               evidence: Mapping[str, Any] | None = None, *,
@@ -273,7 +138,7 @@ class LinearGaussianModel:
         targets = self._names(targets, "target")
         evidence = dict(evidence or {})
         names = self._names(tuple(evidence), "evidence")
-        states = self._interventions(dict(do or {}))
+        states = self._intervention_states(dict(do or {}))
         diagram = self.diagram_of(targets + names)
         mapping: dict[Any, GaussianKernel] = dict(self.mapping)
         if states:
@@ -285,16 +150,7 @@ class LinearGaussianModel:
                             tol=tol)
         return joint.select(list(range(len(targets))))
 
-    def observational(self, variables: str | Sequence[str] | None = None) -> GaussianKernel:
-        """The Gaussian joint of observed variables (all of them by default).
-
-        >>> m = LinearGaussianModel({"X": ({}, 0.0, 1.0), "Y": ({"X": 1.0}, 0.0, 1.0)})
-        >>> m.observational().covariance.tolist()
-        [[1.0, 1.0], [1.0, 2.0]]
-        """
-        return self.query(observed_variables(self, variables))
-
-    def _interventions(self, do: Mapping[str, Any]) -> dict[str, GaussianKernel]:
+    def _intervention_states(self, do: Mapping[str, Any]) -> dict[str, GaussianKernel]:
         out = {}
         for v, value in do.items():
             self._names([v], "do")
@@ -305,7 +161,7 @@ class LinearGaussianModel:
                                        f"state on {v} of dimension {d}, got {value!r}")
                 state = value
             else:
-                point = np.asarray(value, dtype=float) if not _is_torch(value) else value
+                point = G.as_float(value, G.template_of([value]))
                 if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
                     point = point[..., None]
                 if point.shape[-1] != d:
@@ -315,21 +171,6 @@ class LinearGaussianModel:
             out[v] = GaussianKernel(state.matrix, state.mean, state.covariance, Ty(), Ty(v),
                                     dims={v: d}, name=do_box(v).name, validate=False)
         return out
-
-    def _names(self, names: str | Sequence[str], role: str) -> tuple[str, ...]:
-        names = (names,) if isinstance(names, str) else tuple(names)
-        for v in names:
-            if v not in self._kernels:
-                raise UnknownVariable(f"{role} names {v!r}, which is not a variable of the "
-                                      "model")
-        if len(set(names)) != len(names):
-            raise CausalError(f"{role}s {list(names)} name a variable twice")
-        return names
-
-
-def _is_torch(value: Any) -> bool:
-    return type(value).__module__.startswith("torch")
-
 
 def _mechanism(v: str, spec: Any) -> GaussianKernel:
     if isinstance(spec, GaussianKernel):
@@ -362,19 +203,6 @@ def _mechanism(v: str, spec: Any) -> GaussianKernel:
         return GaussianKernel(matrix, mean, covariance, Ty(*parents), Ty(v), name=v)
     except (ValueError, TypeError) as error:
         raise InvalidCPT(f"variable {v!r}: {error}") from None
-
-
-def _topological_order(variables: tuple[str, ...], parents: Mapping[str, tuple]) -> list[str]:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(variables)
-    graph.add_edges_from((p, v) for v in variables for p in parents[v])
-    try:
-        rank = {v: i for i, v in enumerate(variables)}
-        return list(nx.lexicographical_topological_sort(graph, key=rank.__getitem__))
-    except nx.NetworkXUnfeasible:
-        cycle = [a for a, _ in nx.find_cycle(graph)]
-        raise CyclicModel("variable {!r} is on a cycle: {}".format(
-            cycle[0], " -> ".join(cycle + [cycle[0]]))) from None
 
 
 # ---- estimands on Gaussian joints ---------------------------------------------------------

@@ -31,14 +31,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
-from causal._values import observed_variables
-from causal.errors import CausalError, InvalidCPT, InvalidValue, UnknownVariable
-from causal.gaussian import _is_torch, _mechanism, _topological_order
+from causal.base import StructuralModel
+from causal.errors import InvalidCPT, InvalidValue, UnknownVariable
+from causal.gaussian import _mechanism
 from causal.surgery import do_box, surgery
-from diagrams import Box, Diagram, Ty
+from diagrams import Box, Ty
+from markov.arrays import gaussian as G
 from markov.errors import MarkovError
 from markov.gaussian.hybrid import HybridKernel
 from markov.gaussian.hybrid_inference import observe
@@ -47,9 +47,14 @@ from markov.gaussian.kernel import GaussianKernel
 from markov.kernel import Kernel
 
 
-class HybridModel:
+class HybridModel(StructuralModel):
     """A structural causal model with discrete and continuous variables (conditional
-    Gaussian): one mechanism per variable, some variables latent.
+    Gaussian): one mechanism per variable, some variables latent. The skeleton (variables,
+    parents, mechanisms, latent, diagram, ``do``, ``observational``) is
+    :class:`causal.base.StructuralModel`'s, shared with :class:`~causal.CausalModel` and
+    :class:`~causal.LinearGaussianModel`; ``do`` takes an outcome index (or a batch, or a
+    :class:`~markov.Kernel` state) for a discrete variable and a value (or a batch, or a
+    Gaussian state) for a continuous one.
 
     ``mechanisms`` maps each variable (in the model's order) to its mechanism (see the module
     docstring); the domain of a mechanism names its parents. Unknown parents raise
@@ -97,67 +102,20 @@ class HybridModel:
                                      f"{'discrete' if p in k.sizes else 'continuous'} of "
                                      f"size {own}, but {p!r} is {theirs}-"
                                      f"{'valued' if p in sizes else 'dimensional'}")
-        self._variables, self._kernels, self._latent = variables, kernels, latent
-        self._intervened, self._name = intervened, str(name)
+        self._init_skeleton(variables, {v: k.dom.names for v, k in kernels.items()}, kernels,
+                            latent=latent, intervened=intervened, name=name)
         self._sizes, self._dims = sizes, dims
-        self._order = _topological_order(variables, {v: k.dom.names
-                                                     for v, k in kernels.items()})
 
-    # ---- the data ----------------------------------------------------------------------
+    def _with(self, kernels: dict, parents: dict, intervened: frozenset) -> HybridModel:
+        return HybridModel({v: kernels[v] for v in self._variables}, latent=self._latent,
+                           name=self._name, intervened=intervened)
 
-    @property
-    def variables(self) -> tuple[str, ...]:
-        """All variables, in the model's order.
+    def _box(self, v: str) -> Box:
+        k = self._kernels[v]
+        return do_box(v) if v in self._intervened else Box(v, k.dom, k.cod)
 
-        >>> _example().variables
-        ('Z', 'T', 'Y')
-        """
-        return self._variables
-
-    @property
-    def observed(self) -> tuple[str, ...]:
-        """The variables that are not latent.
-
-        >>> _example().observed
-        ('Z', 'T', 'Y')
-        """
-        return tuple(v for v in self._variables if v not in self._latent)
-
-    @property
-    def latent(self) -> frozenset[str]:
-        """The latent variables.
-
-        >>> _example().latent
-        frozenset()
-        """
-        return self._latent
-
-    @property
-    def intervened(self) -> frozenset[str]:
-        """The variables whose mechanism an intervention replaced.
-
-        >>> _example().do(T=1).intervened
-        frozenset({'T'})
-        """
-        return self._intervened
-
-    @property
-    def parents(self) -> dict[str, tuple[str, ...]]:
-        """Each variable's parents.
-
-        >>> _example().parents["Y"]
-        ('T', 'Z')
-        """
-        return {v: self._kernels[v].dom.names for v in self._variables}
-
-    @property
-    def mechanisms(self) -> dict[str, HybridKernel]:
-        """Each variable's mechanism as a hybrid kernel ``parents -> V``.
-
-        >>> _example().mechanisms["Y"].sizes
-        {'T': 2, 'Z': 2}
-        """
-        return dict(self._kernels)
+    def _node_data(self, v: str) -> dict[str, Any]:
+        return {"kind": "discrete" if v in self._sizes else "continuous"}
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -177,83 +135,7 @@ class HybridModel:
         """
         return dict(self._dims)
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        """The DAG, latent nodes marked ``latent=True`` and each node's ``kind``
-        (``"discrete"`` or ``"continuous"``); it is what :func:`causal.identify.identify`
-        reads.
-
-        >>> sorted(_example().graph.edges)
-        [('T', 'Y'), ('Z', 'T'), ('Z', 'Y')]
-        """
-        graph = nx.DiGraph()
-        for v in self._variables:
-            graph.add_node(v, latent=v in self._latent,
-                           kind="discrete" if v in self._sizes else "continuous")
-        for v in self._variables:
-            graph.add_edges_from((p, v) for p in self._kernels[v].dom.names)
-        return graph
-
-    def __repr__(self) -> str:
-        name = f" {self._name!r}" if self._name else ""
-        extra = f", do({', '.join(sorted(self._intervened))})" if self._intervened else ""
-        return (f"<HybridModel{name}: {len(self._sizes)} discrete and {len(self._dims)} "
-                f"continuous variables ({len(self._latent)} latent){extra}>")
-
-    @property
-    def diagram(self) -> Diagram:
-        """The string diagram with the observed variables as outputs.
-
-        >>> [box.name for box in _example().diagram.boxes]
-        ['Z', 'T', 'Y']
-        """
-        return self.diagram_of(self.observed)
-
-    def diagram_of(self, outputs: Sequence[str]) -> Diagram:
-        """The model's diagram with the given variables as outputs.
-
-        >>> _example().diagram_of(["Y", "Z"]).cod
-        Ty('Y', 'Z')
-        """
-        outputs = self._names(outputs, "output")
-        index = {v: i for i, v in enumerate(self._order)}
-        return Diagram(self._order, [self._box(v) for v in self._order],
-                       [tuple(index[p] for p in self._kernels[v].dom.names)
-                        for v in self._order],
-                       [(index[v],) for v in self._order], (), [index[v] for v in outputs])
-
-    @property
-    def mapping(self) -> dict[Box, HybridKernel]:
-        """The hybrid kernel of each box of :attr:`diagram`.
-
-        >>> from markov import interpret
-        >>> m = _example()
-        >>> interpret(m.diagram, m.mapping).cod
-        Ty('Z', 'T', 'Y')
-        """
-        return {self._box(v): self._kernels[v] for v in self._variables}
-
-    def _box(self, v: str) -> Box:
-        k = self._kernels[v]
-        return do_box(v) if v in self._intervened else Box(v, k.dom, k.cod)
-
     # ---- interventions and queries -----------------------------------------------------
-
-    def do(self, interventions: Mapping[str, Any] | None = None, /, **kwargs: Any
-           ) -> HybridModel:
-        """The intervened model: each intervened variable's mechanism is replaced by a state
-        (an outcome index, a batch of them, or a :class:`~markov.Kernel` state, for a
-        discrete variable; a value, a batch of values, or a Gaussian state, for a continuous
-        one) and its incoming edges are cut.
-
-        >>> m = _example().do(T=[0, 1])
-        >>> m.parents["T"], m.query("Y").batch_shape
-        ((), (2,))
-        """
-        states = self._interventions({**(interventions or {}), **kwargs})
-        mechanisms = {v: states.get(v, self._kernels[v]) for v in self._variables}
-        return HybridModel(mechanisms, latent=self._latent, name=self._name,
-                           intervened=self._intervened | frozenset(states))
 
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
               evidence: Mapping[str, Any] | None = None) -> HybridKernel:
@@ -270,7 +152,7 @@ class HybridModel:
         targets = self._names(targets, "target")
         evidence = dict(evidence or {})
         names = self._names(tuple(evidence), "evidence")
-        states = self._interventions(dict(do or {}))
+        states = self._intervention_states(dict(do or {}))
         diagram = self.diagram_of(targets + names)
         mapping: dict[Any, HybridKernel] = dict(self.mapping)
         if states:
@@ -297,16 +179,7 @@ class HybridModel:
         joint = self.query(names, do=do, evidence=evidence)
         return {v: joint.select([i]) for i, v in enumerate(names)}
 
-    def observational(self, variables: str | Sequence[str] | None = None) -> HybridKernel:
-        """The hybrid joint of observed variables (all by default), e.g. for
-        ``identify(...).evaluate``.
-
-        >>> _example().observational().cod
-        Ty('Z', 'T', 'Y')
-        """
-        return self.query(observed_variables(self, variables))
-
-    def _interventions(self, do: Mapping[str, Any]) -> dict[str, HybridKernel]:
+    def _intervention_states(self, do: Mapping[str, Any]) -> dict[str, HybridKernel]:
         out = {}
         for v, value in do.items():
             self._names([v], "do")
@@ -336,7 +209,7 @@ class HybridModel:
                                            f"{value!r}")
                     state = value
                 else:
-                    point = value if _is_torch(value) else np.asarray(value, dtype=float)
+                    point = G.as_float(value, G.template_of([value]))
                     if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
                         point = point[..., None]
                     if point.shape[-1] != d:
@@ -345,16 +218,6 @@ class HybridModel:
                     state = GaussianKernel.state(point, None, cod=Ty(v), dims={v: d})
                 out[v] = HybridKernel.embed(state)
         return out
-
-    def _names(self, names: str | Sequence[str], role: str) -> tuple[str, ...]:
-        names = (names,) if isinstance(names, str) else tuple(names)
-        for v in names:
-            if v not in self._kernels:
-                raise UnknownVariable(f"{role} names {v!r}, which is not a variable of the "
-                                      "model")
-        if len(set(names)) != len(names):
-            raise CausalError(f"{role}s {list(names)} name a variable twice")
-        return names
 
 
 def _hybrid_mechanism(v: str, spec: Any) -> HybridKernel:

@@ -23,121 +23,18 @@ P(C|do(S)) = Σ_{T} P(T|S) Σ_{S'} P(C|S',T) P(S')
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
+from causal._id_distributions import _Chain, _Fail
 from causal.admg import ADMG
 from causal.errors import NotIdentifiable, UnknownVariable
-from causal.estimand import (
-    _ONE,
-    Estimand,
-    Expr,
-    Prob,
-    Product,
-    Quotient,
-    Sum,
-    _factors,
-    _names,
-    _query,
-)
+from causal.estimand import Estimand
+from causal.expression import _ONE, Expr, Prob, Product, Quotient, Sum, _factors, _names, _query
+from causal.hedge import Hedge
 
 __all__ = ["Estimand", "Expr", "Hedge", "Prob", "Product", "Quotient", "Sum", "identify"]
-
-
-# ---- the certificate -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Hedge:
-    """A hedge for ``P(outcome | do(treatment))`` (Shpitser & Pearl 2006): node sets
-    ``subforest < forest``, both c-forests with root set ``roots`` (each is one district and
-    every node has a directed path inside it to ``roots``), ``forest`` meets the treatment,
-    ``subforest`` avoids it, and the roots are ancestors of the outcome once the treatment's
-    incoming edges are cut. Its existence proves the effect is not identifiable.
-
-    >>> h = Hedge(frozenset("XY"), frozenset("Y"), frozenset("Y"), ("X",), ("Y",))
-    >>> h.is_valid(ADMG([("X", "Y")], [("X", "Y")]))
-    True
-    """
-
-    forest: frozenset[str]
-    subforest: frozenset[str]
-    roots: frozenset[str]
-    treatment: tuple[str, ...]
-    outcome: tuple[str, ...]
-
-    def is_valid(self, graph: ADMG) -> bool:
-        """Check every condition of the definition on ``graph``.
-
-        >>> Hedge(frozenset("XY"), frozenset("Y"), frozenset("Y"), ("X",), ("Y",)).is_valid(
-        ...     ADMG([("X", "Y")]))
-        False
-        """
-        f, f1, r, x = self.forest, self.subforest, self.roots, set(self.treatment)
-        if not (r and r <= f1 < f and f <= set(graph.nodes)):
-            return False
-        if not (f & x) or (f1 & x):
-            return False
-        if not r <= graph.do(x).ancestors(self.outcome):
-            return False
-        return all(_is_c_forest(graph, s, r) for s in (f, f1))
-
-
-def _is_c_forest(graph: ADMG, nodes: frozenset[str], roots: frozenset[str]) -> bool:
-    sub = graph.subgraph(nodes)
-    return len(sub.districts()) == 1 and sub.ancestors(roots) == nodes
-
-
-# ---- distributions met inside the recursion ------------------------------------------------
-
-class _Chain:
-    """``Π_v factors[v]`` in topological ``order``: each factor is already ``P(v | v_<)``."""
-
-    def __init__(self, order: tuple[str, ...], factors: dict) -> None:
-        self.order, self.factors, self.nodes = order, factors, frozenset(order)
-
-    def marginal(self, keep: frozenset[str], ctx: _Identifier):
-        if set(self.order[:len(keep)]) == keep:
-            return _Chain(self.order[:len(keep)], self.factors)
-        return _General(ctx.sum(self.nodes - keep, self.expr()), keep)
-
-    def expr(self) -> Expr:
-        return Product(tuple(self.factors[v] for v in self.order))
-
-    def total(self, y: frozenset[str], ctx: _Identifier) -> Expr:
-        return ctx.sum(self.nodes - y, self.expr())
-
-    def conditionals(self, members: frozenset[str], g: ADMG, ctx: _Identifier) -> dict:
-        return {v: self.factors[v] for v in members}
-
-
-class _General:
-    """Any expression ``expr``, a distribution over ``nodes``."""
-
-    def __init__(self, expr: Expr, nodes: frozenset[str]) -> None:
-        self.expr, self.nodes = expr, nodes
-
-    def marginal(self, keep: frozenset[str], ctx: _Identifier) -> _General:
-        return _General(ctx.sum(self.nodes - keep, self.expr), keep)
-
-    def total(self, y: frozenset[str], ctx: _Identifier) -> Expr:
-        return ctx.sum(self.nodes - y, self.expr)
-
-    def conditionals(self, members: frozenset[str], g: ADMG, ctx: _Identifier) -> dict:
-        out, before = {}, set()
-        for v in ctx.sort(self.nodes):
-            if v in members:
-                out[v] = Quotient(ctx.sum(self.nodes - before - {v}, self.expr),
-                                  ctx.sum(self.nodes - before, self.expr))
-            before.add(v)
-        return out
-
-
-class _Fail(Exception):
-    def __init__(self, forest, subforest, roots, treatment, outcome) -> None:
-        super().__init__()
-        self.hedge = (forest, subforest, roots, treatment, outcome)
 
 
 # ---- ID and IDC ----------------------------------------------------------------------------

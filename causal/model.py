@@ -26,23 +26,24 @@ from causal._query import (
     query_name,
     zero_rows,
 )
-from causal._values import indices, observed_variables, one_hot
+from causal._values import indices, one_hot
+from causal.base import StructuralModel
 from causal.errors import (
-    CausalError,
     InvalidCPT,
     InvalidValue,
     UnknownVariable,
 )
 from causal.surgery import do_box
-from diagrams import Box, Diagram, Ty
+from diagrams import Box, Ty
 from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import backend as B
 from markov.inference.normalize import normalize
 
 
-class CausalModel:
+class CausalModel(StructuralModel):
     """A causal Bayesian network: variables with named outcomes, one mechanism (a CPT) per
-    variable, and a set of latent (unobserved) variables.
+    variable, and a set of latent (unobserved) variables. The skeleton (variables, parents,
+    mechanisms, latent, diagram, ``do``) is :class:`causal.base.StructuralModel`'s.
 
     ``parents`` maps each variable to its parents in the order of its CPT's axes; ``cpts``
     maps each variable to an array with axes ``[*parents, variable]`` or to a
@@ -103,18 +104,14 @@ class CausalModel:
         order = _topological_order(variables, parents)
         kernels, outcomes = _mechanisms(variables, parents, cpts, states or {},
                                         set(intervened))
-        self._setup(tuple(variables), parents, kernels, outcomes, frozenset(latent),
-                    frozenset(intervened), order, str(name))
+        self._setup(tuple(variables), parents, kernels, outcomes, latent=frozenset(latent),
+                    intervened=frozenset(intervened), order=order, name=str(name))
 
-    def _setup(self, variables, parents, kernels, outcomes, latent, intervened, order, name):
-        self._variables = variables
-        self._parents = parents
-        self._kernels = kernels
+    def _setup(self, variables, parents, kernels, outcomes, *, latent, intervened, order,
+               name):
+        self._init_skeleton(variables, parents, kernels, latent=latent, intervened=intervened,
+                            name=name, order=order)
         self._states = outcomes
-        self._latent = latent
-        self._intervened = intervened
-        self._order = order
-        self._name = name
         self._boxes = {v: kernels[v].box() for v in variables}
         self._arrays = {self._boxes[v]: kernels[v].array for v in variables}
         self._backend = B.common_backend([k.array for k in kernels.values()])[0]
@@ -123,50 +120,23 @@ class CausalModel:
     def _with(self, kernels: dict, parents: dict, intervened: frozenset) -> CausalModel:
         """A copy with some mechanisms replaced (already validated)."""
         new = object.__new__(CausalModel)
-        new._setup(self._variables, parents, kernels, self._states, self._latent, intervened,
-                   _topological_order(list(self._variables), parents), self._name)
+        new._setup(self._variables, parents, kernels, self._states, latent=self._latent,
+                   intervened=intervened, name=self._name,
+                   order=_topological_order(list(self._variables), parents))
         return new
 
+    def _box(self, v: str) -> Box:
+        return self._boxes[v]
+
+    def _node_data(self, v: str) -> dict[str, Any]:
+        return {"states": self._states[v]}
+
+    def _intervention_states(self, do: Mapping[str, Any]) -> dict[str, Kernel]:
+        return {v: Kernel(array, cod=Ty(v), name=do_box(v).name, validate=False,
+                          labels={v: self._states[v]})
+                for v, array in self._interventions(do).items()}
+
     # ---- the data ----------------------------------------------------------------------
-
-    @property
-    def variables(self) -> tuple[str, ...]:
-        """All variables, in the model's order (the order they were given in).
-
-        >>> CausalModel({"B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}).variables
-        ('B', 'A')
-        """
-        return self._variables
-
-    @property
-    def observed(self) -> tuple[str, ...]:
-        """The variables that are not latent, in the model's order.
-
-        >>> m = CausalModel({"U": [], "X": ["U"]}, {"U": [0.5, 0.5], "X": [[1, 0], [0, 1]]},
-        ...                 latent=["U"])
-        >>> m.observed, sorted(m.latent)
-        (('X',), ['U'])
-        """
-        return tuple(v for v in self._variables if v not in self._latent)
-
-    @property
-    def latent(self) -> frozenset[str]:
-        """The latent (unobserved) variables."""
-        return self._latent
-
-    @property
-    def intervened(self) -> frozenset[str]:
-        """The variables whose mechanism was replaced by an intervention (see :meth:`do`).
-
-        >>> sorted(CausalModel({"A": []}, {"A": [0.5, 0.5]}).do(A=0).intervened)
-        ['A']
-        """
-        return self._intervened
-
-    @property
-    def parents(self) -> dict[str, tuple[str, ...]]:
-        """Each variable's parents, in the order of its CPT's axes."""
-        return dict(self._parents)
 
     @property
     def states(self) -> dict[str, tuple[str, ...]]:
@@ -187,36 +157,6 @@ class CausalModel:
         return {v: self._kernels[v].array for v in self._variables}
 
     @property
-    def mechanisms(self) -> dict[str, Kernel]:
-        """Each variable's mechanism as a kernel ``parents -> variable`` with labels.
-
-        >>> CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}
-        ...             ).mechanisms["B"]
-        <Kernel B: A -> B, numpy>
-        """
-        return dict(self._kernels)
-
-    @property
-    def mapping(self) -> dict[Box, Kernel]:
-        """The kernel of each box of :attr:`diagram`, ready for :func:`markov.interpret`.
-
-        >>> from markov import interpret
-        >>> m = CausalModel({"A": []}, {"A": [0.25, 0.75]})
-        >>> interpret(m.diagram, m.mapping).array.tolist()
-        [0.25, 0.75]
-        """
-        return {self._boxes[v]: self._kernels[v] for v in self._variables}
-
-    @property
-    def name(self) -> str:
-        """The model's name (a BIF file's network name).
-
-        >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}, name="coin").name
-        'coin'
-        """
-        return self._name
-
-    @property
     def backend(self) -> str:
         """The backend the CPTs compute in: ``"numpy"``, ``"exact"`` or ``"torch"``.
 
@@ -226,99 +166,7 @@ class CausalModel:
         """
         return self._backend
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        """The DAG of the model, edges from parents to children (latent nodes included, with
-        the node attribute ``latent``).
-
-        >>> CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2}
-        ...             ).graph.edges
-        OutEdgeView([('A', 'B')])
-        """
-        graph = nx.DiGraph()
-        for v in self._variables:
-            graph.add_node(v, latent=v in self._latent, states=self._states[v])
-        for v in self._variables:
-            graph.add_edges_from((p, v) for p in self._parents[v])
-        return graph
-
-    def __repr__(self) -> str:
-        name = f" {self._name!r}" if self._name else ""
-        edges = sum(len(ps) for ps in self._parents.values())
-        extra = f", do({', '.join(sorted(self._intervened))})" if self._intervened else ""
-        return (f"<CausalModel{name}: {len(self._variables)} variables "
-                f"({len(self._latent)} latent), {edges} edges{extra}>")
-
-    # ---- diagrams ----------------------------------------------------------------------
-
-    @property
-    def diagram(self) -> Diagram:
-        """The string diagram: each variable is the output of its mechanism box, copied to
-        its children and to the outputs; latent variables are discarded. The outputs are the
-        observed variables in the model's order.
-
-        >>> m = CausalModel({"U": [], "X": ["U"]}, {"U": [0.5, 0.5], "X": [[1, 0], [0, 1]]},
-        ...                 latent=["U"])
-        >>> [box.name for box in m.diagram.boxes], m.diagram.cod
-        (['U', 'X'], Ty('X'))
-        """
-        return self.diagram_of(self.observed)
-
-    def diagram_of(self, outputs: Sequence[str]) -> Diagram:
-        """The model's diagram with the given variables (latent allowed) as outputs, in that
-        order; mechanisms that do not reach them stay in the diagram (prune with
-        :meth:`~diagrams.Diagram.pruned`).
-
-        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[0.5, 0.5]] * 2})
-        >>> m.diagram_of(["B", "A"]).cod
-        Ty('B', 'A')
-        """
-        return self._diagram(self._names(outputs, "output"))
-
-    def _diagram(self, outputs: tuple[str, ...]) -> Diagram:
-        index = {v: i for i, v in enumerate(self._order)}
-        return Diagram(self._order, [self._boxes[v] for v in self._order],
-                       [tuple(index[p] for p in self._parents[v]) for v in self._order],
-                       [(index[v],) for v in self._order], (),
-                       [index[v] for v in outputs])
-
-    def draw(self, path: Any = None, **kwargs: Any):
-        """Draw :attr:`diagram` (latent mechanisms dashed, intervened ones marked); see
-        :func:`causal.drawing.draw`.
-
-        >>> m = CausalModel({"A": []}, {"A": [0.5, 0.5]}, latent=["A"])
-        >>> [t.get_text() for t in m.draw().axes[0].texts]
-        ['A', 'A']
-        """
-        from causal.drawing import draw
-
-        return draw(self, path, **kwargs)
-
-    # ---- interventions -----------------------------------------------------------------
-
-    def do(self, interventions: Mapping[str, Any] | None = None, /, **kwargs: Any
-           ) -> CausalModel:
-        """The intervened model: each variable's mechanism is replaced by a state and its
-        incoming edges are cut (string-diagram surgery).
-
-        A value is an outcome index or name (a point mass), a batch of them (a list or array:
-        the model's kernels get leading batch axes), or a :class:`~markov.Kernel` state on the
-        variable (a soft intervention). Unknown variables raise
-        :class:`~causal.errors.UnknownVariable`, bad values :class:`~causal.errors.InvalidValue`.
-
-        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]})
-        >>> m.do(B=1).query("B").array.tolist(), m.do({"B": 1}).parents["B"]
-        ([0.0, 1.0], ())
-        >>> m.do(B=Kernel.state([0.25, 0.75], cod="B")).query("B").array.tolist()
-        [0.25, 0.75]
-        """
-        items = self._interventions({**(interventions or {}), **kwargs})
-        kernels, parents = dict(self._kernels), dict(self._parents)
-        for v, array in items.items():
-            kernels[v] = Kernel(array, cod=Ty(v), name=do_box(v).name, validate=False,
-                                labels={v: self._states[v]})
-            parents[v] = ()
-        return self._with(kernels, parents, self._intervened | frozenset(items))
+    # ---- interventions (the shared skeleton: causal.base) -------------------------------
 
     def _interventions(self, do: Mapping[str, Any], hard: dict | None = None
                        ) -> dict[str, Any]:
@@ -414,16 +262,6 @@ class CausalModel:
                 self._cache.clear()
             cached = self._cache[key] = compile_query(self._diagram, self._states, *key)
         return cached
-
-    def observational(self, variables: str | Sequence[str] | None = None) -> Kernel:
-        """The joint distribution of observed variables (all of them by default, in the
-        model's order), with labels.
-
-        >>> m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[1, 0], [0, 1]]})
-        >>> m.observational().array.tolist()
-        [[0.5, 0.0], [0.0, 0.5]]
-        """
-        return self.query(observed_variables(self, variables))
 
     def counterfactual(self, targets: str | Sequence[str], do: Mapping[str, Any],
                        evidence: Mapping[str, Any] | Any = None, **kwargs: Any) -> Kernel:
@@ -532,17 +370,3 @@ class CausalModel:
         from causal.io import fit
 
         return fit(self, data, pseudocount=pseudocount)
-
-    # ---- helpers -----------------------------------------------------------------------
-
-    def _check_known(self, v: str, role: str) -> None:
-        if v not in self._states:
-            raise UnknownVariable(f"{role} names {v!r}, which is not a variable of the model")
-
-    def _names(self, names: str | Sequence[str], role: str) -> tuple[str, ...]:
-        names = (names,) if isinstance(names, str) else tuple(names)
-        for v in names:
-            self._check_known(v, role)
-        if len(set(names)) != len(names):
-            raise CausalError(f"{role}s {list(names)} name a variable twice")
-        return names

@@ -100,6 +100,8 @@ from markov.errors import NotConditionalGaussian
 from markov.gaussian.hybrid import HybridKernel
 from markov.gaussian.hybrid_inference import collapse
 from markov.gaussian.hybrid_interpret import interpret_hybrid
+# markov.interpret: one contraction, or the hybrid semantics for Gaussian or hybrid boxes.
+from markov.gaussian.hybrid_interpret import interpret  # noqa: E402, F811
 
 __all__ += [
                            "HybridKernel",

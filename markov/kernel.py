@@ -15,6 +15,7 @@ import numpy as np
 from diagrams import Box, Category, Diagram, Ty, as_ty
 from diagrams import diagram as _d
 from markov.arrays import backend as B
+from markov.arrays import ops as A
 from markov.errors import ShapeMismatch, UnknownAtom
 
 
@@ -211,16 +212,14 @@ def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     from markov.contraction.interpret import interpret
 
     sizes = {t: s for k in kernels for t, s in k.sizes.items()}
-    like = next((k.array for k in kernels if B.is_torch(k.array)),
-                next((k.array for k in kernels if k.backend == "exact"), None))
+    like = A.template([k.array for k in kernels])
     result = interpret(diagram, mapping, sizes=sizes, validate=False, like=like)
     batch = _broadcast(k.batch_shape for k in kernels)
     if result.batch_shape != batch:
         # Pruned boxes (e.g. a marginal onto nothing) still carry their batch shape.
         array = result.array
         shape = (*batch, *result.event_shape)
-        array = array.expand(shape) if B.is_torch(array) else np.broadcast_to(array, shape)
-        result = Kernel(array, result.dom, result.cod, validate=False)
+        result = Kernel(A.broadcast_to(array, shape), result.dom, result.cod, validate=False)
     return result
 
 
@@ -242,12 +241,7 @@ def wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any = None) -> Kern
 
     like = like.array if isinstance(like, Kernel) else like
     if not diagram.wires:  # the identity on the unit: the scalar 1
-        if B.is_torch(like):
-            import torch
-
-            return Kernel(torch.ones((), dtype=like.dtype, device=like.device), validate=False)
-        exact = like is not None and B.backend_of(like) == "exact"
-        return Kernel(np.array(1, dtype=object) if exact else np.array(1.0), validate=False)
+        return Kernel(A.scalar_one(like), validate=False)
     return interpret(diagram, {}, sizes=sizes, like=like)
 
 

@@ -8,7 +8,7 @@ page generated from the law catalogue, and the performance page.
 - ``figure_scraper``: the sphinx-gallery scraper that shows the figures returned by
   ``draw`` (they are not managed by pyplot, so the stock scraper does not see them).
 - ``builder-inited``: writes ``_generated/laws.md`` (with a PNG of each side of each diagram
-  law) from :data:`markov.testing.LAWS` and the inference and Gaussian catalogues, and
+  law) from :data:`markov.testing.LAWS` (one catalogue for every semantics), and
   ``_generated/performance.md`` from ``docs/performance.md`` (written by ``make bench``).
 """
 
@@ -228,13 +228,14 @@ _GROUPS = [
      "Interpretation is a functor: one contraction of a random diagram equals the fold of "
      "the functor over its boxes, and it preserves composition and tensor."),
     ("INFERENCE_LAWS", "Laws of inference",
-     "Disintegration, Bayesian inversion, updates on evidence and Bayesian lenses. Priors "
-     "and kernels are drawn with zeros, so the zero-mass policies are exercised; where a "
-     "conditional is unique only almost surely, the law compares the two sides almost "
-     "surely."),
-    ("GAUSSIAN_LAWS", "Laws of the Gaussian semantics",
-     "The diagram laws above, interpreted by linear-Gaussian kernels (possibly singular, "
-     "possibly batched), and the laws of exact conditioning (Stein & Staton)."),
+     "Disintegration, Bayesian inversion, conditioning on evidence, updates and Bayesian "
+     "lenses, stated once with the generic functions of ``markov`` and run on every "
+     "semantics they name. Finite kernels are drawn with zeros and Gaussian ones with "
+     "singular covariances, so the zero-mass policies are exercised; where a conditional "
+     "is unique only almost surely, the law compares the two sides almost surely."),
+    ("CONDITIONING_LAWS", "Laws of exact conditioning",
+     "Conditioning on equations ``M x = c`` (Stein & Staton), which only the Gaussian "
+     "semantics has."),
 ]
 
 

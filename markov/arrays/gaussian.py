@@ -55,6 +55,15 @@ def template_of(values: Sequence[Any]) -> Any:
     return None
 
 
+def backend_of(value: Any) -> str:
+    """``"torch"`` for a torch tensor, ``"numpy"`` otherwise (Gaussians are never exact).
+
+    >>> backend_of(np.zeros(2))
+    'numpy'
+    """
+    return "torch" if is_torch(value) else "numpy"
+
+
 def zeros(shape: Sequence[int], template: Any = None) -> Any:
     """Zeros of a shape in the backend of ``template`` (numpy when ``None``).
 

@@ -156,3 +156,15 @@ def full_like(x: Any, value: float) -> Any:
 
         return torch.full_like(x, value)
     return np.full_like(x, value)
+
+
+def as_indices(value: Any) -> np.ndarray:
+    """A numpy array of ``value`` keeping its dtype (torch tensors are moved to the CPU), to
+    be checked as indices by the caller.
+
+    >>> as_indices([0, 1]).tolist()
+    [0, 1]
+    """
+    if is_torch(value):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)

@@ -186,3 +186,252 @@ def indicator(n: int, index: int, like: Any) -> Any:
     if backend == "exact":
         return np.array([Fraction(int(i == index)) for i in range(n)], dtype=object)
     return B.eye(n, backend, like if backend == "torch" else None)[index]
+
+
+# ---- operations of the inference modules, one per kind of array ----------------------------
+
+def sum_keep(array: Any, n: int) -> Any:
+    """Sum over the last ``n`` axes, keeping them (as size 1) for broadcasting.
+
+    >>> sum_keep(np.ones((2, 3)), 1).tolist()
+    [[3.0], [3.0]]
+    """
+    if n == 0:
+        return array
+    axes = tuple(range(array.ndim - n, array.ndim))
+    if B.is_torch(array):
+        return array.sum(dim=axes, keepdim=True)
+    return array.sum(axis=axes, keepdims=True)
+
+
+def where(mask: Any, a: Any, b: Any) -> Any:
+    """Elementwise ``a if mask else b`` in the backend of the arrays (exact stays exact).
+
+    >>> where(np.array([True, False]), np.array([1.0, 1.0]), np.array([2.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    if B.is_torch(mask) or B.is_torch(a) or B.is_torch(b):
+        import torch
+
+        return torch.where(mask, a, b)
+    return np.where(mask, a, b)
+
+
+def ones_like(array: Any) -> Any:
+    """Ones of the shape and backend of ``array`` (exact ones for exact arrays).
+
+    >>> ones_like(np.zeros(2)).tolist()
+    [1.0, 1.0]
+    """
+    if B.is_torch(array):
+        import torch
+
+        return torch.ones_like(array)
+    return np.ones(array.shape, dtype=object if B.backend_of(array) == "exact" else float)
+
+
+def full_like(array: Any, value: str | int) -> Any:
+    """An array of the shape and backend of ``array`` filled with ``1/value`` when
+    ``value`` is a count (exactly, on exact arrays), or with NaN when ``value`` is ``"nan"``.
+
+    >>> from fractions import Fraction
+    >>> full_like(np.array([Fraction(1)], dtype=object), 4).tolist()
+    [Fraction(1, 4)]
+    >>> full_like(np.zeros(1), "nan").tolist()
+    [nan]
+    """
+    from fractions import Fraction
+
+    backend = B.backend_of(array)
+    if backend == "torch":
+        import torch
+
+        return torch.full_like(array, float("nan") if value == "nan" else 1.0 / value)
+    if value == "nan":
+        return np.full(array.shape, float("nan"), dtype=object if backend == "exact" else float)
+    if backend == "exact":
+        return np.full(array.shape, Fraction(1, value), dtype=object)
+    return np.full(array.shape, 1.0 / value)
+
+
+def broadcast_like(value: Any, array: Any) -> Any:
+    """``value`` converted to the backend (dtype, device) of ``array`` and broadcast to its
+    shape.
+
+    >>> broadcast_like([0.25, 0.75], np.zeros((2, 2))).tolist()
+    [[0.25, 0.75], [0.25, 0.75]]
+    """
+    backend = B.backend_of(array)
+    if backend == "torch":
+        import torch
+
+        return torch.as_tensor(value, dtype=array.dtype, device=array.device).expand_as(array)
+    return np.broadcast_to(np.asarray(value, dtype=object if backend == "exact" else float),
+                           array.shape)
+
+
+def broadcast_to(array: Any, shape: Sequence[int]) -> Any:
+    """``array`` broadcast to ``shape`` (a view: torch ``expand``, numpy ``broadcast_to``).
+
+    >>> broadcast_to(np.ones(2), (3, 2)).shape
+    (3, 2)
+    """
+    if B.is_torch(array):
+        return array.expand(tuple(shape))
+    return np.broadcast_to(array, tuple(shape))
+
+
+def is_scalar_tensor(value: Any) -> bool:
+    """Whether ``value`` is a 0-d torch tensor (a point value given as a tensor).
+
+    >>> is_scalar_tensor(3)
+    False
+    """
+    return B.is_torch(value) and value.ndim == 0
+
+
+def is_finite_nonnegative(array: Any) -> bool:
+    """Whether every entry is finite and non-negative (exact entries: non-negative; sympy
+    symbols pass, their sign being unknown).
+
+    >>> is_finite_nonnegative(np.array([0.5, np.inf])), is_finite_nonnegative(np.ones(2))
+    (False, True)
+    """
+    from fractions import Fraction
+    from numbers import Integral
+
+    backend = B.backend_of(array)
+    if backend == "exact":
+        return not any(x < 0 for x in array.ravel() if isinstance(x, (Fraction, Integral)))
+    if backend == "torch":
+        import torch
+
+        values = array.detach()
+        return not bool((~torch.isfinite(values) | (values < 0)).any())
+    return not bool((~np.isfinite(array) | (array < 0)).any())
+
+
+def template(arrays: Sequence[Any]) -> Any:
+    """The array whose backend a computation over ``arrays`` follows: the first torch
+    tensor, else the first exact array, else ``None`` (numpy floats).
+
+    >>> template([np.ones(2)]) is None
+    True
+    """
+    backends = [B.backend_of(a) for a in arrays]
+    for kind in ("torch", "exact"):
+        if kind in backends:
+            return arrays[backends.index(kind)]
+    return None
+
+
+def scalar_one(like: Any) -> Any:
+    """The 0-d array ``1`` in the backend of ``like`` (``None``: numpy float).
+
+    >>> scalar_one(None).tolist()
+    1.0
+    """
+    backend = B.backend_of(like) if like is not None else "numpy"
+    if backend == "torch":
+        import torch
+
+        return torch.ones((), dtype=like.dtype, device=like.device)
+    return np.array(1, dtype=object) if backend == "exact" else np.array(1.0)
+
+
+def point_masses(index: Any, n: int, backend: str) -> Any:
+    """Point masses ``[*index.shape, n]`` at integer ``index`` (an array): exact Fractions
+    for the exact backend, float64 otherwise (interpretation moves them to torch).
+
+    >>> point_masses(np.array([1, 0]), 2, "exact").tolist()
+    [[Fraction(0, 1), Fraction(1, 1)], [Fraction(1, 1), Fraction(0, 1)]]
+    """
+    from fractions import Fraction
+
+    if backend == "exact":
+        eye = np.array([[Fraction(int(i == j)) for j in range(n)] for i in range(n)],
+                       dtype=object)
+    else:
+        eye = np.eye(n)
+    return eye[index]
+
+
+def is_zero_one(array: Any) -> bool:
+    """Whether every entry is 0 or 1 (a deterministic table; sympy symbols are neither).
+
+    >>> is_zero_one(np.array([0.0, 1.0])), is_zero_one(np.array([0.5, 0.5]))
+    (True, False)
+    """
+    if B.is_torch(array):
+        return bool(((array == 0) | (array == 1)).all())
+    array = np.asarray(array)
+    if array.dtype == object:   # sympy: a symbol == 0 is False, so it is not deterministic
+        return all(bool(x == 0) or bool(x == 1) for x in array.flat)
+    return bool(np.all((array == 0) | (array == 1)))
+
+
+def eye_like(n: int, like: Any) -> Any:
+    """The ``n x n`` identity in the backend of ``like`` (exact integers for exact arrays).
+
+    >>> eye_like(2, np.zeros(1)).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    backend = B.backend_of(like)
+    return B.eye(n, backend, like if backend == "torch" else None)
+
+
+def cumsum_last(array: Any) -> Any:
+    """Cumulative sums along the last axis.
+
+    >>> cumsum_last(np.array([0.25, 0.75])).tolist()
+    [0.25, 1.0]
+    """
+    return array.cumsum(-1) if B.is_torch(array) else np.cumsum(array, axis=-1)
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """Elementwise minimum of two arrays of one backend.
+
+    >>> minimum(np.array([1.0, 3.0]), np.array([2.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    if B.is_torch(a):
+        import torch
+
+        return torch.minimum(a, b)
+    return np.minimum(a, b)
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """Elementwise maximum of two arrays of one backend.
+
+    >>> maximum(np.array([1.0, 3.0]), np.array([2.0, 2.0])).tolist()
+    [2.0, 3.0]
+    """
+    if B.is_torch(a):
+        import torch
+
+        return torch.maximum(a, b)
+    return np.maximum(a, b)
+
+
+def from_counts(rows: Sequence[Sequence[int]], shape: Sequence[int], backend: str) -> Any:
+    """Rows of counts normalised to distributions and reshaped, in a backend named by
+    ``backend``: exact Fractions (``"exact"``), float64 (``"numpy"``) or a float64 torch
+    tensor (``"torch"``).
+
+    >>> from_counts([[1, 3]], (2,), "exact").tolist()
+    [Fraction(1, 4), Fraction(3, 4)]
+    """
+    from fractions import Fraction
+
+    if backend == "exact":
+        return np.array([[Fraction(x, sum(r)) for x in r] for r in rows],
+                        dtype=object).reshape(tuple(shape))
+    array = np.array([[x / sum(r) for x in r] for r in rows],
+                     dtype=np.float64).reshape(tuple(shape))
+    if backend == "torch":
+        import torch
+
+        return torch.as_tensor(array)
+    return array

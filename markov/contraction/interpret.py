@@ -52,12 +52,11 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     output are pruned (discard is natural for stochastic boxes); ``prune=False`` keeps
     them, for diagrams with effects such as likelihoods, which do not sum to 1.
 
-    When a box is mapped to a :class:`~markov.gaussian.GaussianKernel`, a
+    A box mapped to a :class:`~markov.gaussian.GaussianKernel`, a
     :class:`~markov.gaussian.hybrid.HybridKernel` or a
-    :class:`~markov.gaussian.condition.GaussianCondition`, the diagram is interpreted in the
-    conditional-Gaussian semantics instead and the result is a ``HybridKernel``
-    (:func:`~markov.gaussian.hybrid_interpret.interpret_hybrid`; ``sizes`` gives discrete
-    sizes there).
+    :class:`~markov.gaussian.condition.GaussianCondition` raises :class:`HybridValue` here;
+    ``markov.interpret`` then interprets the diagram in the conditional-Gaussian semantics
+    (:func:`~markov.gaussian.hybrid_interpret.interpret`).
 
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box, copy, identity
@@ -72,15 +71,11 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     ...
     markov.errors.NotStochastic: kernel p: row () sums to 1.1, not 1
     """
-    try:
-        if prune and _conditions(diagram, mapping):
-            raise _HybridValue("a box is mapped to a Gaussian condition")
-        plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate,
-                                                   max_memory, like, prune)
-    except _HybridValue:  # Gaussian or hybrid boxes: the conditional-Gaussian semantics
-        from markov.gaussian.hybrid_interpret import interpret_hybrid
-
-        return interpret_hybrid(diagram, mapping, sizes=sizes, like=like)
+    if prune and _conditions(diagram, mapping):
+        raise HybridValue("a box is mapped to a Gaussian condition: use markov.interpret "
+                          "or markov.interpret_hybrid")
+    plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate,
+                                               max_memory, like, prune)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         array = to_torch(array, template)
@@ -140,9 +135,19 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
     return _bind(diagram, mapping, sizes, False, max_memory, None)[0]
 
 
-class _HybridValue(MarkovError, TypeError):
-    """A box is mapped to a Gaussian or hybrid value: :func:`interpret` hands the diagram to
-    :func:`~markov.gaussian.hybrid_interpret.interpret_hybrid`; other entry points raise."""
+class HybridValue(MarkovError, TypeError):
+    """A box is mapped to a Gaussian or hybrid value, which one contraction cannot take:
+    ``markov.interpret`` (:func:`markov.gaussian.hybrid_interpret.interpret`) catches it and
+    hands the diagram to the hybrid semantics; the other entry points raise it.
+
+    >>> from diagrams import Ty, Box
+    >>> from markov.gaussian.kernel import GaussianKernel
+    >>> x = Box("x", Ty(), Ty("X"))
+    >>> plan(x, {x: GaussianKernel.state([0.0], cod="X")})
+    Traceback (most recent call last):
+    ...
+    markov.contraction.interpret.HybridValue: box x is mapped to a GaussianKernel: use markov.interpret or markov.interpret_hybrid
+    """
 
 
 _HYBRID_TYPES = frozenset({"GaussianKernel", "HybridKernel", "GaussianCondition"})
@@ -235,7 +240,7 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
             array = value.array
         else:
             if type(value).__name__ in _HYBRID_TYPES:
-                raise _HybridValue(f"box {name} is mapped to a {type(value).__name__}: "
+                raise HybridValue(f"box {name} is mapped to a {type(value).__name__}: "
                                    "use markov.interpret or markov.interpret_hybrid")
             array = B.as_array(value)
             if validate:

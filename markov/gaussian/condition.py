@@ -155,11 +155,11 @@ def condition_equal(kernel: GaussianKernel, lhs: Iterable[int | str] | Ty | str,
 def _condition_kernel(kernel: GaussianKernel, full: Any, value: Any, tol: float,
                       label: str) -> GaussianKernel:
     matrix, mean, covariance = condition_affine(kernel.matrix, kernel.mean, kernel.covariance,
-                                                full, value, tol, label)
+                                                full, value, tol=tol, label=label)
     return kernel._replace(matrix, mean, covariance)
 
 
-def condition_affine(matrix: Any, mean: Any, covariance: Any, equation: Any, value: Any,
+def condition_affine(matrix: Any, mean: Any, covariance: Any, equation: Any, value: Any, *,
                      tol: float = CONDITION_TOL, label: str = "the variables"
                      ) -> tuple[Any, Any, Any]:
     """The array core of exact conditioning: the kernel ``u |-> matrix u + mean +

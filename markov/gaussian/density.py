@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
+import numpy as np  # noqa: F401  (the examples use it)
 
 from markov.arrays import gaussian as G
+from markov.arrays import hybrid as H
 
 #: Relative tolerance below which an eigenvalue of a covariance counts as zero.
 DENSITY_TOL = 1e-9
@@ -58,7 +59,7 @@ def log_density(mean: Any, covariance: Any, x: Any,
     coords = G.matvec(G.transpose(vecs), residual)
     safe = G.where(keep, lam, one)
     quad = G.where(keep, coords ** 2 / safe, 0 * coords).sum(-1)
-    logdet = G.where(keep, _log(safe), 0 * lam).sum(-1)
+    logdet = G.where(keep, H.log(safe), 0 * lam).sum(-1)
     rank = G.where(keep, one, 0 * lam).sum(-1)
     off = G.amax(G.where(keep, 0 * coords, coords), -1)
     scale = G.amax(mean, -1) + G.amax(x, -1) + top[..., 0] ** 0.5
@@ -98,16 +99,7 @@ def density(kernel: Any, value: Any, inputs: Any = None, tol: float = DENSITY_TO
     >>> round(float(density(GaussianKernel.state([0.0], [[1.0]], cod="X"), [0.0])), 6)
     0.398942
     """
-    logp = log_prob(kernel, value, inputs, tol)
-    if G.is_torch(logp):
-        return logp.exp()
-    return np.exp(logp)
-
-
-def _log(x: Any) -> Any:
-    if G.is_torch(x):
-        return x.log()
-    return np.log(x)
+    return H.exp(log_prob(kernel, value, inputs, tol))
 
 
 def _vector(value: Any, n: int, template: Any) -> Any:

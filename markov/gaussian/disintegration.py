@@ -59,10 +59,11 @@ def conditional(kernel: GaussianKernel, given: Atoms, *,
     mean = m_r - G.matvec(gain, m_g)
     covariance = G.symmetrize(c_rr - gain @ G.transpose(c_rg))
     given_ty = Ty(*(kernel.cod.names[p] for p in given_p))
-    return kernel._replace(matrix, mean, covariance, given_ty @ kernel.dom,
-                           Ty(*(kernel.cod.names[p] for p in rest_p)),
-                           [kernel.cod_dims[p] for p in given_p] + list(kernel.dom_dims),
-                           [kernel.cod_dims[p] for p in rest_p])
+    return kernel._replace(matrix, mean, covariance, dom=given_ty @ kernel.dom,
+                           cod=Ty(*(kernel.cod.names[p] for p in rest_p)),
+                           dom_dims=[kernel.cod_dims[p] for p in given_p]
+                           + list(kernel.dom_dims),
+                           cod_dims=[kernel.cod_dims[p] for p in rest_p])
 
 
 def disintegrate(joint: GaussianKernel, given: Atoms, *,

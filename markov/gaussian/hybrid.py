@@ -137,11 +137,8 @@ class HybridKernel:
             return HybridKernel(G.zeros(batch + (1,), t) + 1, g, value.dom, value.cod,
                                 name=value.name, validate=False)
         if isinstance(value, Kernel):
-            array = value.array
-            if B.backend_of(array) == "exact":
-                array = np.asarray(array.astype(float), dtype=np.float64)
-            t = array if B.is_torch(array) else None
-            w = G.as_float(array, t)[..., None]
+            t = G.template_of([value.array])
+            w = G.as_float(value.array, t)[..., None]   # exact arrays become float64
             ones = (1,) * (w.ndim)
             g = GaussianKernel(G.zeros(ones + (0, 0), t), validate=False)
             return HybridKernel(w, g, value.dom, value.cod, name=value.name, validate=False)
@@ -307,7 +304,7 @@ class HybridKernel:
         >>> HybridKernel.embed(Kernel.state([1.0], cod="C")).backend
         'numpy'
         """
-        return "torch" if G.is_torch(self.weights) else "numpy"
+        return G.backend_of(self.weights)
 
     @property
     def template(self) -> Any:
@@ -316,7 +313,7 @@ class HybridKernel:
         >>> HybridKernel.embed(Kernel.state([1.0], cod="C")).template is None
         True
         """
-        return self.weights if G.is_torch(self.weights) else None
+        return G.template_of([self.weights])
 
     def __repr__(self) -> str:
         name = f"{self.name}: " if self.name else ""

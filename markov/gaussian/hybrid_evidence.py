@@ -171,7 +171,7 @@ def _observe_discrete(kernel: HybridKernel, p: int, value: Any) -> HybridKernel:
     name = kernel.cod.names[p]
     size = kernel.sizes[name]
     i = sum(1 for q in range(p) if kernel.cod.names[q] not in kernel.dims)
-    v = np.asarray(G.to_numpy(value) if G.is_torch(value) else value)
+    v = H.as_indices(value)
     if v.dtype.kind not in "iu" and not np.all(np.equal(np.mod(v, 1), 0)):
         raise ShapeMismatch(f"the observed value of the discrete {name} must be an index, "
                             f"got {value!r}")
@@ -216,7 +216,7 @@ def _condition_weighted(kernel: HybridKernel, full: Any, value: Any, tol: float,
     ok = H.isfinite(logd)
     c_used = G.where(ok[..., None], v + 0 * mean_q, mean_q)
     matrix, mean, cov = gc.condition_affine(g.matrix, g.mean, g.covariance, full, c_used,
-                                            tol, label)
+                                            tol=tol, label=label)
     top = H.maximum(G.where(ok, logd, H.full_like(logd, -1e300)), rows, keepdims=True)
     weights = kernel.weights * G.where(ok, H.exp(logd - top), H.full_like(logd, 0.0))
     return _normalised(weights, g._replace(matrix, mean, cov), kernel,
@@ -252,7 +252,7 @@ def log_prob(kernel: HybridKernel, data: Mapping[str, Any], *,
     log_w = H.log(m.weights)
     for i, a in enumerate(m.discrete_cod.names):
         size = m.sizes[a]
-        v = np.asarray(G.to_numpy(data[a]) if G.is_torch(data[a]) else data[a]).astype(int)
+        v = H.as_indices(data[a]).astype(int)
         onehot = (np.arange(size) == v[..., None]).astype(float)
         onehot = onehot.reshape(onehot.shape[:-1] + (1,) * i + (size,) + (1,) * (nl - i - 1))
         log_w = log_w + H.log(G.as_float(onehot, t))

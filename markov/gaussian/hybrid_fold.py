@@ -187,7 +187,7 @@ class Fold:
         ok = H.isfinite(logd)
         c_used = G.where(ok[..., None], c + 0 * mean_q, mean_q)
         self.matrix, self.mean, self.cov = condition_affine(
-            self.matrix, self.mean, self.cov, full, c_used, value.tol, label)
+            self.matrix, self.mean, self.cov, full, c_used, tol=value.tol, label=label)
         shape = tuple(self.cov.shape[:-2])
         self.mean = G.broadcast_to(self.mean, shape + self.mean.shape[-1:])
         self.matrix = G.broadcast_to(self.matrix, shape + self.matrix.shape[-2:])

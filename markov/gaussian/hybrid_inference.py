@@ -37,6 +37,7 @@ import numpy as np
 from diagrams import Box, Ty, TypeMismatch, copy, identity
 from markov.arrays import gaussian as G
 from markov.arrays import hybrid as H
+from markov.arrays import ops as A
 from markov.errors import (
     ZeroMass,
 )
@@ -145,7 +146,7 @@ def conditional(kernel: HybridKernel, given: Atoms, on_zero: str = "uniform") ->
 
 
 def _transpose(x: Any, perm: Sequence[int]) -> Any:
-    return x.permute(*perm) if G.is_torch(x) else np.transpose(x, perm)
+    return A.transpose(x, perm)
 
 
 def disintegrate(joint: HybridKernel, given: Atoms, on_zero: str = "uniform"

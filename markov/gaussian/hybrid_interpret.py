@@ -32,10 +32,13 @@ densities on a common space) and conditions each Gaussian exactly. The result is
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from diagrams import Box, Category, Diagram, Ty
+from markov.contraction.interpret import HybridValue
+from markov.contraction.interpret import interpret as _interpret_finite
 from diagrams import diagram as _wires
 from markov.arrays import gaussian as G
 from markov.errors import (
@@ -82,6 +85,27 @@ def interpret_hybrid(diagram: Diagram | Box, mapping: Mapping, *,
         values = {j: v.to(template) if isinstance(v, HybridKernel) else v
                   for j, v in values.items()}
     return Fold(d, values, kind, template).run(live)
+
+
+@functools.wraps(_interpret_finite)
+def interpret(diagram: Diagram | Box, mapping: Mapping, **options: Any) -> Any:
+    """``markov.interpret``: one contraction into a :class:`~markov.Kernel`
+    (:func:`markov.contraction.interpret.interpret`), or, when a box is mapped to a
+    Gaussian kernel, a hybrid kernel or a Gaussian condition, :func:`interpret_hybrid`
+    (``sizes`` and ``like`` are passed on); the result is then a :class:`HybridKernel`.
+
+    >>> from diagrams import Ty, Box
+    >>> from markov.kernel import Kernel
+    >>> c, x = Box("c", Ty(), Ty("C")), Box("x", Ty(), Ty("X"))
+    >>> interpret(c @ x, {c: Kernel.state([0.5, 0.5], cod="C"),
+    ...                   x: GaussianKernel.state([0.0], [[1.0]], cod="X")}).cod
+    Ty('C', 'X')
+    """
+    try:
+        return _interpret_finite(diagram, mapping, **options)
+    except HybridValue:
+        return interpret_hybrid(diagram, mapping, sizes=options.get("sizes"),
+                                like=options.get("like"))
 
 
 def _template(value: Any) -> Any:
@@ -184,4 +208,4 @@ def hybrid_category(sizes: Mapping[str, int], dims: Mapping[str, int],
     )
 
 
-__all__ = ["hybrid_category", "interpret_hybrid"]
+__all__ = ["hybrid_category", "interpret", "interpret_hybrid"]

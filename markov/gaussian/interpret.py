@@ -82,7 +82,9 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
     matrix = G.broadcast_to(G.eye(n_in, template), batch + (n_in, n_in))
     mean = G.zeros(batch + (n_in,), template)
     cov = G.zeros(batch + (n_in, n_in), template)
-    order, matrix, mean, cov = _drop_dead(order, dim, last_use, final, -1, matrix, mean, cov)
+    keep = _alive(order, last_use, final, -1)
+    matrix, mean, cov = _restrict(order, dim, keep, (matrix, mean, cov))
+    order = keep
 
     for j in live:
         box, value = d.boxes[j], values[j]
@@ -93,7 +95,8 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
             c = G.as_float(value.value, template)
             full = eq @ G.take(G.eye(n, template), rows, 0)
             label = f"box {box.name} ({box.dom})"
-            matrix, mean, cov = condition_affine(matrix, mean, cov, full, c, value.tol, label)
+            matrix, mean, cov = condition_affine(matrix, mean, cov, full, c, tol=value.tol,
+                                                 label=label)
             shape = tuple(matrix.shape[:-2])
             mean, cov = G.broadcast_to(mean, shape + mean.shape[-1:]), \
                 G.broadcast_to(cov, shape + cov.shape[-2:])
@@ -110,8 +113,9 @@ def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,
             cov = G.cat([G.cat([cov, G.transpose(cross)], -1),
                          G.cat([cross, G.symmetrize(new_cov)], -1)], -2)
             order = order + list(d.box_outputs[j])
-        order, matrix, mean, cov = _drop_dead(order, dim, last_use, final, j, matrix, mean,
-                                              cov)
+        keep = _alive(order, last_use, final, j)
+        matrix, mean, cov = _restrict(order, dim, keep, (matrix, mean, cov))
+        order = keep
 
     out_rows = _rows(order, dim, d.outputs)
     out_cov = G.take(G.take(cov, out_rows, -2), out_rows, -1)
@@ -203,12 +207,18 @@ def _rows(order: list[int], dim: list[int], wires) -> list[int]:
     return [i for w in wires for i in range(start[w], start[w] + dim[w])]
 
 
-def _drop_dead(order, dim, last_use, final, step, matrix, mean, cov):
-    keep = [w for w in order if w in final or last_use[w] > step]
+def _alive(order: list[int], last_use: dict, final: set, step: int) -> list[int]:
+    """The wires of ``order`` still needed after box ``step``: outputs and later inputs."""
+    return [w for w in order if w in final or last_use[w] > step]
+
+
+def _restrict(order: list[int], dim: list[int], keep: list[int], joint: tuple) -> tuple:
+    """The joint ``(matrix, mean, covariance)`` over ``order`` restricted to ``keep``."""
     if len(keep) == len(order):
-        return order, matrix, mean, cov
+        return joint
     rows = _rows(order, dim, keep)
-    return (keep, G.take(matrix, rows, -2), G.take(mean, rows, -1),
+    matrix, mean, cov = joint
+    return (G.take(matrix, rows, -2), G.take(mean, rows, -1),
             G.take(G.take(cov, rows, -2), rows, -1))
 
 

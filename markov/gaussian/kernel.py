@@ -34,9 +34,16 @@ from typing import Any
 
 import numpy as np
 
-from diagrams import Box, Category, Ty, TypeMismatch, as_ty
+from diagrams import Box, Ty, as_ty
 from markov.arrays import gaussian as G
-from markov.errors import NotCovariance, ShapeMismatch, UnknownAtom
+from markov.errors import UnknownAtom
+from markov.gaussian.dims import (  # _check_dims, _coordinates: historical import site
+    _check_dims,  # noqa: F401
+    _check_values,
+    _coordinates,
+    _positions,
+    read_arrays,
+)
 
 #: Default relative tolerance of the covariance check (symmetry and positive semidefiniteness),
 #: relative to the largest entry of the covariance.
@@ -71,22 +78,8 @@ class GaussianKernel:
                  validate: bool = True, atol: float | None = None):
         dom, cod = as_ty(dom), as_ty(cod)
         label = name or f"{dom} -> {cod}"
-        template = G.template_of([matrix, mean, covariance])
-        arrays = [None if a is None else G.as_float(a, template)
-                  for a in (matrix, mean, covariance)]
-        matrix, mean, covariance = arrays
-        n_cod = _infer_n_cod(matrix, mean, covariance, label)
-        if matrix is None:
-            if len(dom):
-                raise ShapeMismatch(f"Gaussian kernel {label}: a kernel with domain {dom} "
-                                    "needs a matrix")
-            matrix = G.zeros((n_cod, 0), template)
-        if mean is None:
-            mean = G.zeros((n_cod,), template)
-        if covariance is None:
-            covariance = G.zeros((n_cod, n_cod), template)
-        _check_shapes(matrix, mean, covariance, label)
-        dom_dims, cod_dims = _infer_dims(dom, cod, matrix.shape[-1], n_cod, dims, label)
+        (matrix, mean, covariance), dom_dims, cod_dims = read_arrays(
+            matrix, mean, covariance, dom=dom, cod=cod, dims=dims, label=label)
         for attr, value in (("matrix", matrix), ("mean", mean), ("covariance", covariance),
                             ("dom", dom), ("cod", cod), ("dom_dims", dom_dims),
                             ("cod_dims", cod_dims), ("name", name)):
@@ -134,7 +127,7 @@ class GaussianKernel:
         >>> GaussianKernel.identity("X", {"X": 2}).matrix.tolist()
         [[1.0, 0.0], [0.0, 1.0]]
         """
-        return _wiring(as_ty(ty), list(range(len(as_ty(ty)))), dims, like)
+        return _wire(as_ty(ty), list(range(len(as_ty(ty)))), dims, like)
 
     @staticmethod
     def copy(ty: Ty | str | Sequence[str], dims: Mapping[str, int], n: int = 2,
@@ -147,7 +140,7 @@ class GaussianKernel:
         ty = as_ty(ty)
         if n < 0:
             raise ValueError(f"copy takes n >= 0, got {n}")
-        return _wiring(ty, list(range(len(ty))) * n, dims, like)
+        return _wire(ty, list(range(len(ty))) * n, dims, like)
 
     @staticmethod
     def discard(ty: Ty | str | Sequence[str], dims: Mapping[str, int],
@@ -157,7 +150,7 @@ class GaussianKernel:
         >>> GaussianKernel.discard("X", {"X": 2}).matrix.shape
         (0, 2)
         """
-        return _wiring(as_ty(ty), [], dims, like)
+        return _wire(as_ty(ty), [], dims, like)
 
     @staticmethod
     def swap(a: Ty | str | Sequence[str], b: Ty | str | Sequence[str],
@@ -169,7 +162,7 @@ class GaussianKernel:
         """
         a, b = as_ty(a), as_ty(b)
         k, n = len(a), len(a) + len(b)
-        return _wiring(a @ b, [*range(k, n), *range(k)], dims, like)
+        return _wire(a @ b, [*range(k, n), *range(k)], dims, like)
 
     @staticmethod
     def permutation(ty: Ty | str | Sequence[str], order: Sequence[int],
@@ -180,7 +173,7 @@ class GaussianKernel:
         >>> GaussianKernel.permutation(("X", "Y"), [1, 1], {"X": 1, "Y": 1}).cod
         Ty('Y', 'Y')
         """
-        return _wiring(as_ty(ty), list(order), dims, like)
+        return _wire(as_ty(ty), list(order), dims, like)
 
     # ---- shapes ------------------------------------------------------------------------
 
@@ -240,7 +233,7 @@ class GaussianKernel:
         >>> GaussianKernel.state([0.0], cod="X").backend
         'numpy'
         """
-        return "torch" if G.is_torch(self.matrix) else "numpy"
+        return G.backend_of(self.matrix)
 
     @property
     def template(self) -> Any:
@@ -249,7 +242,7 @@ class GaussianKernel:
         >>> GaussianKernel.state([0.0], cod="X").template is None
         True
         """
-        return self.matrix if G.is_torch(self.matrix) else None
+        return G.template_of([self.matrix])
 
     def __repr__(self) -> str:
         name = f"{self.name}: " if self.name else ""
@@ -286,7 +279,7 @@ class GaussianKernel:
                              G.broadcast_to(self.covariance,
                                             batch + self.covariance.shape[-2:]))
 
-    def _replace(self, matrix: Any, mean: Any, covariance: Any, dom: Ty | None = None,
+    def _replace(self, matrix: Any, mean: Any, covariance: Any, *, dom: Ty | None = None,
                  cod: Ty | None = None, dom_dims: Sequence[int] | None = None,
                  cod_dims: Sequence[int] | None = None) -> GaussianKernel:
         """A kernel with new arrays and (optionally) types, without any check."""
@@ -312,20 +305,9 @@ class GaussianKernel:
         >>> g.matrix.tolist(), g.mean.tolist(), g.covariance.tolist()
         ([[4.0]], [3.0], [[5.0]])
         """
-        if not isinstance(other, GaussianKernel):
-            raise TypeError(f"cannot compose a Gaussian kernel with {type(other).__name__}")
-        if self.cod != other.dom:
-            raise TypeMismatch(f"cannot compose: the codomain of {_describe(self)} is "
-                               f"{self.cod!r} but the domain of {_describe(other)} is "
-                               f"{other.dom!r}")
-        _check_dims(self.cod, self.cod_dims, other.dom_dims, _describe(self),
-                    _describe(other))
-        a, b = _same_backend(self, other)
-        matrix = b.matrix @ a.matrix
-        mean = G.matvec(b.matrix, a.mean) + b.mean
-        covariance = b.matrix @ a.covariance @ G.transpose(b.matrix) + b.covariance
-        return a._replace(matrix, mean, G.symmetrize(covariance), a.dom, b.cod, a.dom_dims,
-                          b.cod_dims)
+        from markov.gaussian.category import compose
+
+        return compose(self, other)
 
     def tensor(self, other: GaussianKernel) -> GaussianKernel:
         """Parallel composition ``self @ other``: block-diagonal matrix and covariance.
@@ -334,17 +316,9 @@ class GaussianKernel:
         >>> (p @ p).covariance.tolist()
         [[1.0, 0.0], [0.0, 1.0]]
         """
-        if not isinstance(other, GaussianKernel):
-            raise TypeError(f"cannot tensor a Gaussian kernel with {type(other).__name__}")
-        a, b = _same_backend(self, other)
-        batch = tuple(np.broadcast_shapes(a.batch_shape, b.batch_shape))
-        a, b = a.broadcast(batch), b.broadcast(batch)
-        t = a.template
-        matrix = _block_diag(a.matrix, b.matrix, batch, t)
-        covariance = _block_diag(a.covariance, b.covariance, batch, t)
-        mean = G.cat([a.mean, b.mean], -1)
-        return a._replace(matrix, mean, covariance, a.dom @ b.dom, a.cod @ b.cod,
-                          a.dom_dims + b.dom_dims, a.cod_dims + b.cod_dims)
+        from markov.gaussian.category import tensor
+
+        return tensor(self, other)
 
     def __rshift__(self, other: GaussianKernel) -> GaussianKernel:
         if not isinstance(other, GaussianKernel):
@@ -425,15 +399,9 @@ class GaussianKernel:
         >>> GaussianKernel.state([1.0, 1.0], cod="X").sample((3,), seed=0).tolist()
         [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]
         """
-        shape = tuple(shape)
-        lam, vecs = G.eigh(G.symmetrize(self.covariance))
-        root = vecs * (lam * (lam > 0)) ** 0.5
-        batch = self.batch_shape
-        noise = np.random.default_rng(seed).standard_normal(shape + batch + (self.n_cod,))
-        noise = G.as_float(noise, self.template)
-        mean = self.mean if inputs is None else \
-            self.mean + G.matvec(self.matrix, G.as_float(inputs, self.template))
-        return mean + G.matvec(root, noise)
+        from markov.gaussian.sampling import sample
+
+        return sample(self, shape, seed, inputs)
 
     def to(self, like: Any) -> GaussianKernel:
         """The same kernel in the backend (and dtype, device) of a torch tensor ``like``;
@@ -442,17 +410,10 @@ class GaussianKernel:
         >>> GaussianKernel.state([1.0], cod="X").to(None).backend
         'numpy'
         """
-        if like is None:
-            convert = G.to_numpy
-        else:
-            template = like.template if isinstance(like, GaussianKernel) else like
-            if template is None:
-                convert = G.to_numpy
-            else:
-                def convert(x):
-                    return G.as_float(x, template)
-        return self._replace(convert(self.matrix), convert(self.mean),
-                             convert(self.covariance))
+        if isinstance(like, GaussianKernel):
+            like = like.template
+        return self._replace(*(G.as_float(x, like) if like is not None else G.to_numpy(x)
+                               for x in (self.matrix, self.mean, self.covariance)))
 
 
 # ---- helpers --------------------------------------------------------------------------
@@ -461,191 +422,14 @@ def _describe(kernel: GaussianKernel) -> str:
     return kernel.name or f"the Gaussian kernel {kernel.dom} -> {kernel.cod}"
 
 
-def _positions(ty: Ty, atoms: Iterable[int | str] | Ty | str) -> list[int]:
-    if isinstance(atoms, (str, Ty)):
-        atoms = as_ty(atoms).names
-    names = list(ty.names)
-    out = []
-    for a in atoms:
-        if isinstance(a, str):
-            if a not in names:
-                raise UnknownAtom(f"{a} is not in the codomain {ty}")
-            out.append(names.index(a))
-        else:
-            if not -len(names) <= int(a) < len(names):
-                raise UnknownAtom(f"position {a} is not in the codomain {ty}")
-            out.append(int(a) % len(names))
-    return out
+def _wire(ty: Ty, order: list[int], dims: Mapping[str, int], like: Any) -> GaussianKernel:
+    from markov.gaussian.category import wiring
+
+    return wiring(ty, order, dims, like)
 
 
-def _coordinates(dims: Sequence[int], positions: Sequence[int]) -> list[int]:
-    offsets = np.concatenate([[0], np.cumsum(dims)]).astype(int)
-    return [i for p in positions for i in range(offsets[p], offsets[p + 1])]
-
-
-def _infer_n_cod(matrix, mean, covariance, label) -> int:
-    for array, axis in ((matrix, -2), (mean, -1), (covariance, -1)):
-        if array is not None:
-            if array.ndim < (2 if axis == -2 or array is covariance else 1):
-                raise ShapeMismatch(f"Gaussian kernel {label}: an array of shape "
-                                    f"{tuple(array.shape)} has too few axes")
-            return int(array.shape[axis])
-    raise ShapeMismatch(f"Gaussian kernel {label}: give at least a matrix, a mean or a "
-                        "covariance")
-
-
-def _check_shapes(matrix, mean, covariance, label) -> None:
-    if matrix.ndim < 2 or mean.ndim < 1 or covariance.ndim < 2:
-        raise ShapeMismatch(f"Gaussian kernel {label}: the matrix needs axes [*batch, n_cod, "
-                            "n_dom], the mean [*batch, n_cod] and the covariance [*batch, "
-                            f"n_cod, n_cod]; got shapes {tuple(matrix.shape)}, "
-                            f"{tuple(mean.shape)}, {tuple(covariance.shape)}")
-    n = matrix.shape[-2]
-    if mean.shape[-1] != n or covariance.shape[-2:] != (n, n):
-        raise ShapeMismatch(f"Gaussian kernel {label}: the matrix has {n} rows but the mean "
-                            f"has shape {tuple(mean.shape)} and the covariance "
-                            f"{tuple(covariance.shape)}")
-    try:
-        np.broadcast_shapes(tuple(matrix.shape[:-2]), tuple(mean.shape[:-1]),
-                            tuple(covariance.shape[:-2]))
-    except ValueError:
-        raise ShapeMismatch(f"Gaussian kernel {label}: the batch shapes "
-                            f"{tuple(matrix.shape[:-2])}, {tuple(mean.shape[:-1])}, "
-                            f"{tuple(covariance.shape[:-2])} do not broadcast") from None
-
-
-def _infer_dims(dom: Ty, cod: Ty, n_dom: int, n_cod: int, dims: Mapping[str, int] | None,
-                label: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Per-atom dimensions: given ones from ``dims``; then, on each side, a single unknown
-    atom name gets the remaining coordinates, and unknown atoms as many as the remaining
-    coordinates get dimension 1 (an inferred dimension is at least 1; a type of dimension 0
-    must be given in ``dims``), until nothing changes."""
-    known = {k: int(v) for k, v in (dims or {}).items()}
-    sides = ((dom, n_dom, "domain"), (cod, n_cod, "codomain"))
-    progress = True
-    while progress:
-        progress = False
-        for ty, n, _ in sides:
-            unknown = [a for a in ty.names if a not in known]
-            if not unknown:
-                continue
-            rest = n - sum(known[a] for a in ty.names if a in known)
-            if rest == len(unknown):
-                known.update((a, 1) for a in unknown)
-                progress = True
-            elif len(set(unknown)) == 1:
-                if rest <= 0 or rest % len(unknown):
-                    raise ShapeMismatch(f"Gaussian kernel {label}: {n} coordinates cannot be "
-                                        f"shared among the atoms of {ty} (known dimensions "
-                                        f"{known}; a dimension 0 must be given in dims)")
-                known[unknown[0]] = rest // len(unknown)
-                progress = True
-    for ty, n, side in sides:
-        missing = sorted({a for a in ty.names if a not in known})
-        if missing:
-            raise ShapeMismatch(f"Gaussian kernel {label}: the dimensions of {missing} in the "
-                                f"{side} {ty} are not determined by the arrays; pass "
-                                f"dims={{{missing[0]!r}: d, ...}}")
-        if sum(known[a] for a in ty.names) != n:
-            shown = {a: known[a] for a in dict.fromkeys(ty.names)}
-            raise ShapeMismatch(f"Gaussian kernel {label}: the {side} {ty} has {n} "
-                                f"coordinates but its atoms' dimensions are {shown}")
-    return tuple(known[a] for a in dom.names), tuple(known[a] for a in cod.names)
-
-
-def _check_values(kernel: GaussianKernel, label: str, atol: float) -> None:
-    for what, array in (("matrix", kernel.matrix), ("mean", kernel.mean),
-                        ("covariance", kernel.covariance)):
-        values = G.to_numpy(array)
-        if not np.isfinite(values).all():
-            index = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-            raise NotCovariance(f"Gaussian kernel {label}: the {what} has the non-finite "
-                                f"entry {values[index]} at {index}")
-    cov = G.to_numpy(kernel.covariance)
-    if cov.shape[-1] == 0:
-        return
-    scale = np.max(np.abs(cov), axis=(-2, -1), keepdims=True)
-    asym = np.abs(cov - np.swapaxes(cov, -1, -2))
-    if (asym > atol * scale).any():
-        index = tuple(int(i) for i in np.argwhere(asym > atol * scale)[0])
-        raise NotCovariance(f"Gaussian kernel {label}: the covariance is not symmetric at "
-                            f"{index} (tolerance {atol:g} relative to its largest entry)")
-    low = np.linalg.eigvalsh((cov + np.swapaxes(cov, -1, -2)) / 2)[..., 0]
-    bad = low < -atol * scale[..., 0, 0]
-    if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0]) if bad.ndim else ()
-        where = f" in batch {index}" if index else ""
-        raise NotCovariance(f"Gaussian kernel {label}: the covariance has the negative "
-                            f"eigenvalue {float(low[index]):.6g}{where} (tolerance {atol:g} "
-                            "relative to its largest entry)")
-
-
-def _check_dims(ty: Ty, left: Sequence[int], right: Sequence[int], a: str, b: str) -> None:
-    for atom, m, n in zip(ty.names, left, right):
-        if m != n:
-            raise ShapeMismatch(f"type {atom} has dimension {m} in {a} but {n} in {b}")
-
-
-def _same_backend(a: GaussianKernel, b: GaussianKernel) -> tuple[GaussianKernel,
-                                                                   GaussianKernel]:
-    template = a.template if a.template is not None else b.template
-    if template is None:
-        return a, b
-    return a.to(template), b.to(template)
-
-
-def _block_diag(x: Any, y: Any, batch: tuple, template: Any) -> Any:
-    top = G.cat([x, G.zeros(batch + (x.shape[-2], y.shape[-1]), template)], -1)
-    bottom = G.cat([G.zeros(batch + (y.shape[-2], x.shape[-1]), template), y], -1)
-    return G.cat([top, bottom], -2)
-
-
-def _template_of_like(like: Any) -> Any:
-    if isinstance(like, GaussianKernel):
-        return like.template
-    return like if G.is_torch(like) else None
-
-
-def _wiring(ty: Ty, order: list[int], dims: Mapping[str, int], like: Any) -> GaussianKernel:
-    """The deterministic kernel whose ``i``-th output atom is input atom ``order[i]``."""
-    for atom in ty.names:
-        if atom not in dims:
-            raise ShapeMismatch(f"the dimension of type {atom} is not given; pass "
-                                f"dims={{{atom!r}: d}}")
-    template = _template_of_like(like)
-    dom_dims = [int(dims[a]) for a in ty.names]
-    for p in order:
-        if not 0 <= p < len(ty):
-            raise UnknownAtom(f"position {p} is not an atom of {ty}")
-    rows = _coordinates(dom_dims, order)
-    n = sum(dom_dims)
-    matrix = G.take(G.eye(n, template), rows, 0)
-    cod = Ty(*(ty.names[p] for p in order))
-    return GaussianKernel(matrix, G.zeros((len(rows),), template),
-                          G.zeros((len(rows), len(rows)), template), ty, cod,
-                          dims=dict(dims), validate=False)
-
-
-def gaussian_category(dims: Mapping[str, int], like: Any = None) -> Category:
-    """The category of Gaussian kernels over atoms of the given dimensions, as a target for
-    :class:`diagrams.Functor` (a functor folds the diagram; :func:`interpret_gaussian` is the
-    direct route).
-
-    >>> from diagrams import Ty, Box, copy, Functor
-    >>> X = Ty("X")
-    >>> p = Box("p", Ty(), X)
-    >>> F = Functor(ar={p: GaussianKernel.state([0.0], [[1.0]], cod=X)},
-    ...             cod=gaussian_category({"X": 1}))
-    >>> F(p >> copy(X)).covariance.tolist()
-    [[1.0, 1.0], [1.0, 1.0]]
-    """
-    return Category(
-        unit=Ty(),
-        identity=lambda ty: GaussianKernel.identity(ty, dims, like),
-        swap=lambda a, b: GaussianKernel.swap(a, b, dims, like),
-        copy=lambda ty, n: GaussianKernel.copy(ty, dims, n, like),
-        discard=lambda ty: GaussianKernel.discard(ty, dims, like),
-    )
+# Re-exported from its own module (its historical home is here).
+from markov.gaussian.category import gaussian_category  # noqa: F401
 
 
 def _log_prob(self: GaussianKernel, value: Any, inputs: Any = None, tol: float | None = None

@@ -84,7 +84,7 @@ def conditional(f: Kernel, given: Atoms, on_zero: str = "uniform") -> Kernel:
     return _conditional(f, given, rest, on_zero)
 
 
-def _conditional(f: Kernel, given: list[int], rest: list[int], on_zero: str,
+def _conditional(f: Kernel, given: list[int], rest: list[int], on_zero: str, *,
                  fallback: Kernel | None = None, what: str | None = None) -> Kernel:
     nb, na, ng, nr = f.n_batch, len(f.dom), len(given), len(rest)
     # given + rest is every output: a permutation, [*batch, *A, *cod] -> [*batch, *X, *A, *Y]

@@ -17,16 +17,13 @@ unless ``on_zero`` asks for a conventional answer (``"uniform"``, ``"prior"``, `
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from functools import reduce
 from numbers import Integral
 from typing import Any
 
-import numpy as np
 
 from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov.arrays import ops as A
-from markov.arrays import backend as B
 from markov.inference.bayes import bayes_invert
 from markov.inference.disintegration import as_state, check_policy
 from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
@@ -195,8 +192,6 @@ def _factors(likelihood: Evidence, target: Kernel, like: Any) -> list[_Factor]:
     """The likelihood as factors over the codomain of ``target`` (prior or channel)."""
     sizes = target.event_shape[len(target.dom):]
     names = target.cod.names
-    backend = B.backend_of(like)
-    template = like if backend == "torch" else None
     if not isinstance(likelihood, Mapping):
         array = _likelihood_array(likelihood, tuple(sizes), "the likelihood", like)
         return [_Factor(list(range(len(names))), array, f"likelihood on {target.cod}", names)]
@@ -206,7 +201,7 @@ def _factors(likelihood: Evidence, target: Kernel, like: Any) -> list[_Factor]:
         name, n = names[i], sizes[i]
         if _is_point(value):
             index = _index(target, name, value, n)
-            array = _indicator(n, index, backend, template)
+            array = A.indicator(n, index, like)
             text = f"{name}={value}"
         else:
             array = _likelihood_array(value, (n,), f"the likelihood of {name}", like)
@@ -215,20 +210,12 @@ def _factors(likelihood: Evidence, target: Kernel, like: Any) -> list[_Factor]:
     return factors
 
 
-def _indicator(n: int, index: int, backend: str, template: Any) -> Any:
-    if backend == "exact":
-        from fractions import Fraction
-
-        return np.array([Fraction(int(i == index)) for i in range(n)], dtype=object)
-    return B.eye(n, backend, template)[index]
-
-
 def _is_point(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, (Integral, str)):
         return True
-    return B.is_torch(value) and value.ndim == 0
+    return A.is_scalar_tensor(value)
 
 
 def _index(kernel: Kernel, name: str, value: Any, n: int) -> int:
@@ -249,19 +236,8 @@ def _likelihood_array(value: Any, shape: tuple[int, ...], what: str, like: Any) 
     if tuple(array.shape[array.ndim - len(shape):]) != shape or array.ndim < len(shape):
         raise ShapeMismatch(f"{what} has shape {tuple(array.shape)}, expected trailing axes "
                             f"{shape}")
-    if B.backend_of(array) == "exact":
-        if any(x < 0 for x in array.ravel() if isinstance(x, (Fraction, Integral))):
-            raise ValueError(f"{what} must be finite and non-negative")
-    else:
-        values = array.detach() if B.is_torch(array) else array
-        if B.is_torch(values):
-            import torch
-
-            bad = bool((~torch.isfinite(values) | (values < 0)).any())
-        else:
-            bad = bool((~np.isfinite(values) | (values < 0)).any())
-        if bad:
-            raise ValueError(f"{what} must be finite and non-negative")
+    if not A.is_finite_nonnegative(array):
+        raise ValueError(f"{what} must be finite and non-negative")
     return array
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from markov.arrays import backend as B
+from markov.arrays import ops as A
 from markov.errors import ZeroMass
 
 POLICIES = ("uniform", "prior", "nan", "raise")
 
 
-def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any = None,
+def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any = None, *,
               what: str = "the conditioning variables", error: type = ZeroMass) -> Any:
     """Divide ``array`` by its sums over the last ``n_axes`` axes, applying ``on_zero`` to
     rows whose sum is zero. ``fallback`` (broadcastable to ``array``) is used by
@@ -37,57 +37,21 @@ def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any =
     """
     if on_zero not in POLICIES:
         raise ValueError(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
-    axes = tuple(range(array.ndim - n_axes, array.ndim))
-    backend = B.backend_of(array)
-    if backend == "torch":
-        total = array.sum(dim=axes, keepdim=True) if axes else array
-        zero = total == 0
-        if not bool(zero.any()):
-            return array / total
-        index = tuple(zero.nonzero()[0].tolist()[:array.ndim - n_axes])
-    else:
-        total = array.sum(axis=axes, keepdims=True) if axes else array
-        zero = total == 0
-        if not np.any(zero):
-            return array / total
-        index = tuple(int(i) for i in np.argwhere(zero)[0][:array.ndim - n_axes])
+    total = A.sum_keep(array, n_axes)
+    zero = A.is_zero(total)
+    index = A.first_index(zero)
+    if index is None:
+        return array / total
+    index = index[:array.ndim - n_axes]
     if on_zero == "raise":
         raise error(f"{what} have probability zero at row {index}")
-    size = int(np.prod(array.shape[array.ndim - n_axes:]))
-    if backend == "torch":
-        import torch
-
-        safe = torch.where(zero, torch.ones_like(total), total)
-        out = array / safe
-        if on_zero == "uniform":
-            fill = torch.full_like(array, 1.0 / size)
-        elif on_zero == "nan":
-            fill = torch.full_like(array, float("nan"))
-        else:
-            fill = torch.as_tensor(_need(fallback), dtype=array.dtype,
-                                   device=array.device).expand_as(array)
-        return torch.where(zero, fill, out)
-    if backend == "exact":
-        from fractions import Fraction
-
-        safe = np.where(zero, 1, total)
-        out = array / safe
-        if on_zero == "uniform":
-            fill = np.full(array.shape, Fraction(1, size), dtype=object)
-        elif on_zero == "nan":
-            fill = np.full(array.shape, float("nan"), dtype=object)
-        else:
-            fill = np.broadcast_to(np.asarray(_need(fallback), dtype=object), array.shape)
-        return np.where(zero, fill, out)
-    safe = np.where(zero, 1.0, total)
-    out = array / safe
-    if on_zero == "uniform":
-        fill = np.full(array.shape, 1.0 / size)
-    elif on_zero == "nan":
-        fill = np.full(array.shape, np.nan)
+    out = array / A.where(zero, A.ones_like(total), total)
+    if on_zero == "prior":
+        fill = A.broadcast_like(_need(fallback), array)
     else:
-        fill = np.broadcast_to(np.asarray(_need(fallback), dtype=float), array.shape)
-    return np.where(zero, fill, out)
+        fill = A.full_like(array, "nan" if on_zero == "nan" else
+                           int(np.prod(array.shape[array.ndim - n_axes:])))
+    return A.where(zero, fill, out)
 
 
 def _need(fallback):

@@ -60,7 +60,7 @@ def _independent_pair(backend: str):
     return draw()
 
 
-def _with_condition_box(p, m1, c1, m2, c2, scale, mix):
+def _with_condition_box(p, m1, c1, **_):
     box_p, eq = Box("p", Ty(), X @ Y), Box("eq", X @ Y, Ty())
     diagram = box_p >> copy(X @ Y) >> (eq @ X @ Y)
     return interpret_gaussian(diagram, {box_p: p, eq: GaussianCondition.equation(
@@ -69,19 +69,19 @@ def _with_condition_box(p, m1, c1, m2, c2, scale, mix):
 
 CONDITIONING_LAWS: list[Law] = [
     Law("sequential equations equal the joint equation", _equations,
-        lambda p, m1, c1, m2, c2, scale, mix: condition(condition(p, m1, c1), m2, c2),
-        lambda p, m1, c1, m2, c2, scale, mix: condition(p, np.concatenate([m1, m2]),
+        lambda p, m1, c1, m2, c2, **_: condition(condition(p, m1, c1), m2, c2),
+        lambda p, m1, c1, m2, c2, **_: condition(p, np.concatenate([m1, m2]),
                                                         np.concatenate([c1, c2], -1)),
         backends=GAUSSIAN),
     Law("rescaling an equation changes nothing", _equations,
-        lambda p, m1, c1, m2, c2, scale, mix: condition(p, scale * m1, scale * c1),
-        lambda p, m1, c1, m2, c2, scale, mix: condition(p, m1, c1), backends=GAUSSIAN),
+        lambda p, m1, c1, scale, **_: condition(p, scale * m1, scale * c1),
+        lambda p, m1, c1, **_: condition(p, m1, c1), backends=GAUSSIAN),
     Law("an invertible combination of the equations changes nothing", _equations,
-        lambda p, m1, c1, m2, c2, scale, mix: condition(p, mix @ m1, c1 @ mix.T),
-        lambda p, m1, c1, m2, c2, scale, mix: condition(p, m1, c1), backends=GAUSSIAN),
+        lambda p, m1, c1, mix, **_: condition(p, mix @ m1, c1 @ mix.T),
+        lambda p, m1, c1, **_: condition(p, m1, c1), backends=GAUSSIAN),
     Law("a condition box in a diagram conditions the joint", _equations,
         _with_condition_box,
-        lambda p, m1, c1, m2, c2, scale, mix: condition(p, m1, c1), backends=GAUSSIAN),
+        lambda p, m1, c1, **_: condition(p, m1, c1), backends=GAUSSIAN),
     Law("conditioning X = Y keeps the variance of X (negative control)", _independent_pair,
         lambda p, q: condition_equal(p @ q, "X", "Y").marginal("X"), lambda p, q: p,
         expect=False, backends=GAUSSIAN,

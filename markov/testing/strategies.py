@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 
 import numpy as np
 from hypothesis import strategies as st
 
 from diagrams import Box, Diagram, Ty
+from markov.arrays import ops as A
 from markov.kernel import Kernel
 
 #: Backends a law can run on (the Gaussian semantics adds its own).
@@ -39,7 +39,8 @@ def sizes(names: Sequence[str] = ("X", "Y", "Z"), max_size: int = 3
 
 
 @st.composite
-def _rows(draw, n_rows: int, n: int, exact: bool, zeros: bool, deterministic: bool):
+def _rows(draw, n_rows: int, n: int, zeros: bool, deterministic: bool):
+    """Rows of non-negative integer counts, none all zero (normalised by the array layer)."""
     rows = []
     for _ in range(n_rows):
         if deterministic:
@@ -50,25 +51,13 @@ def _rows(draw, n_rows: int, n: int, exact: bool, zeros: bool, deterministic: bo
             row = draw(st.lists(st.integers(low, 6), min_size=n, max_size=n))
             if sum(row) == 0:
                 row[draw(st.integers(0, n - 1))] = 1
-        total = sum(row)
-        rows.append([Fraction(x, total) if exact else x / total for x in row])
+        rows.append(row)
     return rows
-
-
-def _to_backend(rows: list, shape: tuple, backend: str):
-    if backend == "exact":
-        return np.array(rows, dtype=object).reshape(shape)
-    array = np.array(rows, dtype=np.float64).reshape(shape)
-    if backend == "torch":
-        import torch
-
-        return torch.as_tensor(array)
-    return array
 
 
 @st.composite
 def kernels(draw, dom: Ty, cod: Ty, sizes: Mapping[str, int], backend: str = "numpy",
-            batch_shape: tuple[int, ...] = (), zeros: bool = False,
+            batch_shape: tuple[int, ...] = (), *, zeros: bool = False,
             deterministic: bool = False, name: str | None = None) -> Kernel:
     """Random stochastic kernels ``dom -> cod`` with axes ``[*batch, *dom, *cod]``: rational
     entries with small denominators, exact Fractions on the ``"exact"`` backend. ``zeros``
@@ -83,8 +72,8 @@ def kernels(draw, dom: Ty, cod: Ty, sizes: Mapping[str, int], backend: str = "nu
     shape = (*batch_shape, *(sizes[n] for n in dom.names), *cod_shape)
     n = int(np.prod(cod_shape, dtype=int))
     n_rows = int(np.prod(shape, dtype=int)) // n if n else 0
-    rows = draw(_rows(n_rows, n, backend == "exact", zeros, deterministic))
-    return Kernel(_to_backend(rows, shape, backend), dom=dom, cod=cod, name=name)
+    rows = draw(_rows(n_rows, n, zeros, deterministic))
+    return Kernel(A.from_counts(rows, shape, backend), dom=dom, cod=cod, name=name)
 
 
 def states(cod: Ty, sizes: Mapping[str, int], backend: str = "numpy", **kwargs

@@ -1,0 +1,73 @@
+"""The layout the architecture promises: imports run one way (causal -> markov -> diagrams;
+inside markov, inference/gaussian -> contraction -> arrays), and code outside the array
+layer does not ask which kind of array it holds."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (package directory, packages it must not import)
+FORBIDDEN = [
+    ("diagrams", ("markov", "causal")),
+    ("markov", ("causal",)),
+    ("markov/arrays", ("markov.contraction", "markov.inference", "markov.gaussian",
+                       "markov.testing", "markov.kernel")),
+    ("markov/contraction", ("markov.inference", "markov.gaussian", "markov.testing")),
+    ("markov/inference", ("markov.gaussian", "markov.testing")),
+]
+
+# Code (not docstrings or comments) that names an array kind: only markov/arrays may.
+BACKEND_WORDS = re.compile(r"\btorch\b|\bFraction\b|is_torch|dtype == object|"
+                           r"\"exact\"|'exact'")
+CLEAN = ["markov/inference", "markov/gaussian", "markov/kernel.py", "causal/base.py",
+         "causal/gaussian.py", "causal/comb.py", "causal/counterfactual.py",
+         "causal/_values.py"]
+
+
+def _files(where: str) -> list[Path]:
+    path = ROOT / where
+    return [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("where,forbidden", FORBIDDEN, ids=[w for w, _ in FORBIDDEN])
+def test_imports_run_one_way(where, forbidden):
+    for path in _files(where):
+        bad = {n for n in _imports(path) for f in forbidden if n == f or n.startswith(f + ".")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def _code_lines(path: Path):
+    source = path.read_text()
+    strings = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None),
+                                                     ast.Constant) \
+                and isinstance(node.value.value, str):
+            strings.update(range(node.lineno, node.end_lineno + 1))
+    for number, line in enumerate(source.splitlines(), 1):
+        if number not in strings:
+            yield number, line.split("#")[0]
+
+
+@pytest.mark.parametrize("where", CLEAN)
+def test_backend_knowledge_lives_in_the_array_layer(where):
+    for path in _files(where):
+        hits = [f"{path.relative_to(ROOT)}:{n}: {code.strip()}"
+                for n, code in _code_lines(path) if BACKEND_WORDS.search(code)]
+        assert not hits, "\n".join(hits)
