@@ -212,7 +212,7 @@ def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     from markov.contraction.interpret import interpret
 
     sizes = {t: s for k in kernels for t, s in k.sizes.items()}
-    like = A.template([k.array for k in kernels])
+    like = A.template_array([k.array for k in kernels])
     result = interpret(diagram, mapping, sizes=sizes, validate=False, like=like)
     batch = _broadcast(k.batch_shape for k in kernels)
     if result.batch_shape != batch:
