@@ -73,3 +73,8 @@ __all__ = [
                            "to_pgmpy",
                            "twin_diagram",
 ]
+
+# Hybrid (conditional-Gaussian) causal models: discrete and continuous variables.
+from causal.hybrid import HybridModel
+
+__all__ += ["HybridModel"]

@@ -222,6 +222,10 @@ class Estimand:
             from causal.gaussian import evaluate_gaussian
 
             return evaluate_gaussian(self, joint)
+        if type(joint).__name__ == "HybridKernel":  # a conditional-Gaussian joint
+            from causal.hybrid_estimand import evaluate_hybrid
+
+            return evaluate_hybrid(self, joint, on_zero, treatment_value=treatment_value)
         self._check_state(joint)
         array = Evaluator(joint.array, joint.cod.names, joint.n_batch, on_zero).run(
             self.expression, self.treatment + self.given, self.outcome)

@@ -96,3 +96,18 @@ __all__ += [
                            "recompose",
                            "UnsupportedKernel",
 ]
+
+# Hybrid semantics: conditional-Gaussian kernels over discrete and continuous variables.
+from markov.errors import NotConditionalGaussian
+from markov.gaussian.hybrid import HybridKernel
+from markov.gaussian.hybrid_inference import collapse
+from markov.gaussian.hybrid_interpret import interpret_hybrid
+# markov.interpret: one contraction, or the hybrid semantics for Gaussian or hybrid boxes.
+from markov.gaussian.hybrid_interpret import interpret  # noqa: E402, F811
+
+__all__ += [
+                           "HybridKernel",
+                           "NotConditionalGaussian",
+                           "collapse",
+                           "interpret_hybrid",
+]

@@ -75,6 +75,21 @@ class ConditionError(MarkovError, ValueError):
     """
 
 
+class NotConditionalGaussian(MarkovError, TypeError):
+    """An operation would leave the conditional-Gaussian (CG) semantics: a kernel from a
+    continuous to a discrete variable (its Bayesian inverse, a conditional of a discrete
+    variable given a continuous one, a finite kernel fed a continuous wire). CG kernels are
+    not closed under it; observe the continuous variable instead (its density weights the
+    discrete ones).
+
+    >>> from markov.gaussian.hybrid import refuse_continuous_to_discrete
+    >>> refuse_continuous_to_discrete("the inverse", ["X"], ["C"])
+    Traceback (most recent call last):
+    ...
+    markov.errors.NotConditionalGaussian: the inverse would be a kernel from the continuous X to the discrete C, which is not conditional Gaussian (CG kernels are not closed under continuous -> discrete dependence); observe X at values instead: its density weights C
+    """
+
+
 class UnsupportedKernel(MarkovError, TypeError):
     """A generic inference function (:mod:`markov.inference.generic`) was given an object of
     a type no semantics has registered.

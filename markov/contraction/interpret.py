@@ -28,7 +28,7 @@ import numpy as np
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
 from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
-from markov.errors import MissingBox, ShapeMismatch
+from markov.errors import MarkovError, MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
 _MISSING = object()
@@ -53,6 +53,12 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     output are pruned (discard is natural for stochastic boxes); ``prune=False`` keeps
     them, for diagrams with effects such as likelihoods, which do not sum to 1.
 
+    A box mapped to a :class:`~markov.gaussian.GaussianKernel`, a
+    :class:`~markov.gaussian.hybrid.HybridKernel` or a
+    :class:`~markov.gaussian.condition.GaussianCondition` raises :class:`HybridValue` here;
+    ``markov.interpret`` then interprets the diagram in the conditional-Gaussian semantics
+    (:func:`~markov.gaussian.hybrid_interpret.interpret`).
+
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box, copy, identity
     >>> X, Y = Ty("X"), Ty("Y")
@@ -66,8 +72,11 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     ...
     markov.errors.NotStochastic: kernel p: row () sums to 1.1, not 1
     """
-    plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate, max_memory,
-                                               like, prune)
+    if prune and _conditions(diagram, mapping):
+        raise HybridValue("a box is mapped to a Gaussian condition: use markov.interpret "
+                          "or markov.interpret_hybrid")
+    plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate,
+                                               max_memory, like, prune)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         array = to_torch(array, template)
@@ -127,6 +136,24 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
     return _bind(diagram, mapping, sizes, False, max_memory, None)[0]
 
 
+class HybridValue(MarkovError, TypeError):
+    """A box is mapped to a Gaussian or hybrid value, which one contraction cannot take:
+    ``markov.interpret`` (:func:`markov.gaussian.hybrid_interpret.interpret`) catches it and
+    hands the diagram to the hybrid semantics; the other entry points raise it.
+
+    >>> from diagrams import Ty, Box
+    >>> from markov.gaussian.kernel import GaussianKernel
+    >>> x = Box("x", Ty(), Ty("X"))
+    >>> plan(x, {x: GaussianKernel.state([0.0], cod="X")})
+    Traceback (most recent call last):
+    ...
+    markov.contraction.interpret.HybridValue: box x is mapped to a GaussianKernel: use markov.interpret or markov.interpret_hybrid
+    """
+
+
+_HYBRID_TYPES = frozenset({"GaussianKernel", "HybridKernel", "GaussianCondition"})
+
+
 # ---- binding --------------------------------------------------------------------------------
 
 _log = logging.getLogger("markov.contraction")
@@ -164,13 +191,27 @@ def _lookup(mapping: Mapping, box: Box):
 class _Meta:
     """What a diagram's interpretation needs, computed once and kept on the diagram."""
 
-    __slots__ = ("diagram", "entries", "plans")
+    __slots__ = ("diagram", "effects", "entries", "plans")
 
     def __init__(self, diagram: Diagram, prune: bool = True):
         d = diagram.pruned() if prune else diagram
+        # Effects are pruned, except Gaussian conditions (which send the call to the hybrid
+        # semantics): remember them to look their values up.
+        self.effects = tuple(box for box in diagram.boxes if not len(box.cod))
         self.diagram = d
         self.entries = tuple((box, box.name, len(box.dom), len(box.cod)) for box in d.boxes)
         self.plans: dict = {}
+
+
+def _conditions(diagram: Diagram | Box, mapping: Mapping) -> bool:
+    """Whether an effect box of the diagram is mapped to a Gaussian condition."""
+    for box in _meta(diagram).effects:
+        value = mapping.get(box, _MISSING)
+        if value is _MISSING:
+            value = mapping.get(box.name)
+        if type(value).__name__ in _HYBRID_TYPES:
+            return True
+    return False
 
 
 def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
@@ -204,6 +245,9 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
                                     f"kernel {value.dom} -> {value.cod}")
             array = value.array
         else:
+            if type(value).__name__ in _HYBRID_TYPES:
+                raise HybridValue(f"box {name} is mapped to a {type(value).__name__}: "
+                                   "use markov.interpret or markov.interpret_hybrid")
             array = B.as_array(value)
             if validate:
                 unchecked.append(len(arrays))

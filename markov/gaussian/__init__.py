@@ -15,3 +15,10 @@ from markov.gaussian.interpret import interpret_gaussian
 from markov.gaussian.kernel import GaussianKernel, gaussian_category
 
 __all__ = ["GaussianCondition", "GaussianKernel", "gaussian_category", "interpret_gaussian"]
+
+# The hybrid (conditional-Gaussian) semantics beside the Gaussian one, registered too.
+from markov.gaussian import hybrid_register as _hybrid_register  # noqa: F401, E402
+from markov.gaussian.hybrid import HybridKernel  # noqa: E402
+from markov.gaussian.hybrid_interpret import interpret_hybrid  # noqa: E402
+
+__all__ += ["HybridKernel", "interpret_hybrid"]

@@ -435,6 +435,28 @@ class GaussianKernel:
         return self._replace(*(G.as_float(x, like) if like is not None else G.to_numpy(x)
                                for x in (self.matrix, self.mean, self.covariance)))
 
+    def log_prob(self, value: Any, inputs: Any = None, tol: float | None = None) -> Any:
+        """The log density of ``value`` (``[*sample, *batch, n_cod]``) at ``inputs``, with
+        respect to Lebesgue measure on the support of the covariance (``-inf`` off it); see
+        :mod:`markov.gaussian.density`.
+
+        >>> round(float(GaussianKernel.state([0.0], [[1.0]], cod="X").log_prob([1.0])), 6)
+        -1.418939
+        """
+        from markov.gaussian.density import DENSITY_TOL, log_prob
+
+        return log_prob(self, value, inputs, DENSITY_TOL if tol is None else tol)
+
+    def density(self, value: Any, inputs: Any = None, tol: float | None = None) -> Any:
+        """``exp(log_prob(value, inputs))``; see :mod:`markov.gaussian.density`.
+
+        >>> round(float(GaussianKernel.state([0.0], [[1.0]], cod="X").density([0.0])), 6)
+        0.398942
+        """
+        from markov.gaussian.density import DENSITY_TOL, density
+
+        return density(self, value, inputs, DENSITY_TOL if tol is None else tol)
+
 
 # ---- helpers --------------------------------------------------------------------------
 
@@ -450,3 +472,4 @@ def _wire(ty: Ty, order: list[int], dims: Mapping[str, int], like: Any) -> Gauss
 
 # Re-exported from its own module (its historical home is here).
 from markov.gaussian.category import gaussian_category  # noqa: F401
+

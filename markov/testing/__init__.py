@@ -11,7 +11,7 @@ except ImportError as exc:  # the testing extra
     raise ImportError("markov.testing needs hypothesis: pip install "
                       "'markov-categories[testing]'") from exc
 
-from markov.testing.catalogue import GAUSSIAN_LAWS, LAWS, LAWS_BY_NAME
+from markov.testing.catalogue import GAUSSIAN_LAWS, HYBRID_LAWS, LAWS, LAWS_BY_NAME
 from markov.testing.check import FINITE, Semantics, check_law, holds, kernels_equal, semantics_of
 from markov.testing.conditioning_laws import CONDITIONING_LAWS
 from markov.testing.draw import ALL_BACKENDS
@@ -35,6 +35,7 @@ __all__ = [
                                   "CORE_LAWS",
                                   "FINITE",
                                   "GAUSSIAN_LAWS",
+                                  "HYBRID_LAWS",
                                   "INFERENCE_LAWS",
                                   "LAWS",
                                   "LAWS_BY_NAME",

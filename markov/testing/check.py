@@ -81,12 +81,25 @@ def _gaussian() -> Semantics:
                      gaussian_graph, lambda k: k.dims)
 
 
+def _hybrid() -> Semantics:
+    from markov.testing.hybrid_laws import (
+        hybrid_equal,
+        hybrid_graph,
+        hybrid_interpret,
+        hybrid_sizes,
+    )
+
+    return Semantics(hybrid_interpret, hybrid_equal, hybrid_graph, hybrid_sizes)
+
+
 def semantics_of(backend: str) -> Semantics:
     """The semantics a backend name stands for.
 
     >>> semantics_of("exact") is FINITE
     True
     """
+    if backend == "hybrid":
+        return _hybrid()
     return _gaussian() if backend == "gaussian" else FINITE
 
 

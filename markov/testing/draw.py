@@ -40,6 +40,10 @@ def sizes_for(backend: str, names: Sequence[str] = NAMES, max_size: int = 3,
     """
     if backend == "gaussian":
         return gaussian_dims(names, min(max_size, 2))
+    if backend == "hybrid":  # each atom discrete or continuous: kinds, not sizes
+        from markov.testing.hybrid_laws import hybrid_kinds
+
+        return hybrid_kinds(names, min(max_size, 2))
     if min_size == 1:
         return sizes(names, max_size)
     return st.fixed_dictionaries({n: st.integers(min_size, max_size) for n in names})
@@ -59,8 +63,12 @@ def kernels_for(backend: str, dom: Ty, cod: Ty, size: Mapping[str, int], *,
     >>> k.is_deterministic()
     True
     """
-    if backend == "gaussian":
+    if backend in ("gaussian", "hybrid"):
         noise = {"any": "any", "deterministic": "none", "noisy": "full"}[kind]
+        if backend == "hybrid":
+            from markov.testing.hybrid_laws import hybrid_kernels
+
+            return hybrid_kernels(dom, cod, size, noise=noise)
         return gaussian_kernels(dom, cod, size, noise=noise)
     return kernels(dom, cod, size, backend, zeros=zeros and kind != "noisy",
                    deterministic=kind == "deterministic", name=name)
@@ -106,7 +114,7 @@ def options_for(backend: str, size: Mapping[str, int] | None = None
     >>> first_example(options_for("gaussian"))
     {}
     """
-    if backend == "gaussian":
+    if backend in ("gaussian", "hybrid"):
         return st.just({})
     return st.fixed_dictionaries({"on_zero": st.sampled_from(["uniform", "prior"])})
 

@@ -53,7 +53,8 @@ _f_g_h = signature({"f": ("X", "Y"), "g": ("Y", "Z"), "h": ("Z", "X")})
 _f_g = signature({"f": ("X", "Y"), "g": ("Z", "X")})
 _four = signature({"f": ("X", "Y"), "g": ("Z", "X"), "h": ("Y", "Z"), "k": ("X", "X")})
 _p = signature({"p": ("", "X")})
-ALL = ALL_BACKENDS
+#: The core and functoriality laws hold in every semantics, the hybrid one included.
+ALL = (*ALL_BACKENDS, "hybrid")
 
 CORE_LAWS: list[Law] = [
     Law("composition is associative", _f_g_h,
@@ -125,6 +126,10 @@ def _rename(d: Diagram, prefix: str) -> Diagram:
 
 def _interp(d, mapping, sizes, backend):
     """The semantics' own interpretation: one contraction, or the Gaussian fold."""
+    if backend == "hybrid":
+        from markov.testing.hybrid_laws import hybrid_interpret
+
+        return hybrid_interpret(d, mapping, sizes)
     if backend == "gaussian":
         from markov.gaussian.interpret import interpret_gaussian
 
@@ -137,6 +142,12 @@ def _fold(d, mapping, sizes, backend):
     from diagrams import Functor
 
     like = next(iter(mapping.values()), None)
+    if backend == "hybrid":
+        from markov.gaussian.hybrid_interpret import hybrid_category
+
+        return Functor(ar=mapping, cod=hybrid_category(
+            {a: n for a, (k, n) in sizes.items() if k == "discrete"},
+            {a: n for a, (k, n) in sizes.items() if k == "continuous"}))(d)
     if backend == "gaussian":
         from markov.gaussian.kernel import gaussian_category
 
