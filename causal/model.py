@@ -546,3 +546,22 @@ class CausalModel:
         if len(set(names)) != len(names):
             raise CausalError(f"{role}s {list(names)} name a variable twice")
         return names
+
+    # ---- all marginals (see causal.marginals) -----------------------------------------
+
+    def marginals(self, evidence: Mapping[str, Any] | Any = None,
+                  do: Mapping[str, Any] | None = None, *, on_zero: str = "raise"
+                  ) -> dict[str, Kernel]:
+        """The posterior ``P(V | do(...), evidence)`` of every variable ``V`` (latent ones
+        included), from one forward and one backward sweep of one contraction; ``evidence``,
+        ``do`` and ``on_zero`` as in :meth:`query`. See :func:`causal.marginals.marginals`.
+
+        >>> m = CausalModel({"S": [], "C": ["S"]},
+        ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]})
+        >>> post = m.marginals(evidence={"C": [0, 1]})      # a batch of two observations
+        >>> post["S"].batch_shape, post["S"].array.round(3).tolist()
+        ((2,), [[0.75, 0.25], [0.125, 0.875]])
+        """
+        from causal.marginals import marginals
+
+        return marginals(self, evidence, do, on_zero)
