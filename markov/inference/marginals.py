@@ -21,6 +21,7 @@ import opt_einsum as oe
 from diagrams import Box, Diagram, Ty
 from markov.arrays import backend as B
 from markov.contraction.backward import compile_backward, joints, run_forward
+from markov.contraction.cache import PLANS
 from markov.contraction.interpret import _bind
 from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, to_torch
 from markov.errors import ContractionTooLarge, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence
@@ -74,7 +75,7 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     >>> all_marginals(p >> f, {p: [0.5, 0.5], f: [[1.0, 0.0], [1.0, 0.0]]}, {"Y": [0, 1]})
     Traceback (most recent call last):
     ...
-    markov.errors.ZeroProbabilityEvidence: the evidence on Y has probability zero at row ()
+    markov.errors.ZeroProbabilityEvidence: the observations of Y have probability zero at row ()
     """
     d = diagram.to_diagram() if isinstance(diagram, Box) else diagram
     if d.inputs:
@@ -82,8 +83,8 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
                             f"inputs {d.dom}")
     keys = wire_keys(d)
     closed, full = _closed(d, keys, mapping, dict(evidence or {}))
-    plan, arrays, backend, template, _ = _bind(closed, full, sizes, validate, max_memory,
-                                               None, False)
+    plan, arrays, backend, template, _ = _bind(closed, full, sizes=sizes, validate=validate,
+                                               max_memory=max_memory, prune=False)
     if plan.n_slices > 1:
         raise ContractionTooLarge(f"all_marginals keeps every intermediate, and the largest "
                                   f"has {plan.largest_intermediate:,} elements, over "
@@ -103,7 +104,7 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
         if not all(_fits(j, n_batch, backend) for j in found):
             found = joints(backward, run_forward(plan.program, operands, backend, True),
                            backend, True)
-    what = ("the evidence on " + ", ".join(evidence)) if evidence else "the diagram"
+    what = ("the observations of " + ", ".join(evidence)) if evidence else "the boxes"
     out = {}
     for key, ty, joint in zip(keys, d.wires, found):
         array = joint.reshape(tuple(plan.output_shape) + tuple(joint.shape[-1:]))
@@ -116,23 +117,31 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
 
 def _closed(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict
             ) -> tuple[Diagram, dict]:
-    """The diagram with its outputs discarded and an effect box per piece of evidence, and
-    the mapping extended by the evidence likelihoods."""
-    index = {k: w for w, k in enumerate(keys)}
-    boxes, box_in, box_out = list(d.boxes), list(d.box_inputs), list(d.box_outputs)
-    full = dict(mapping)
-    for key, value in evidence.items():
-        w = index.get(key)
-        if w is None:
+    """The diagram with its outputs discarded and an effect box per piece of evidence
+    (compiled once per diagram and evidence pattern), and the mapping extended by the
+    evidence likelihoods."""
+    for key in evidence:
+        if key not in keys:
             raise UnknownAtom(f"evidence on {key!r}, which is not a wire of the diagram; its "
                               f"wires are {list(keys)}")
-        effect = Box(f"evidence({key})", Ty(d.wires[w]), Ty())
+    pattern = tuple(evidence)
+    closed = PLANS.about(d, ("closed", pattern), lambda: _close(d, keys, pattern))
+    full = dict(mapping)
+    for effect, value in zip(closed.boxes[len(d.boxes):], evidence.values()):
         array = value.array if isinstance(value, Kernel) else B.as_array(value)
-        boxes.append(effect)
+        full[effect] = Kernel(array, dom=effect.dom, cod=Ty(), validate=False)
+    return closed, full
+
+
+def _close(d: Diagram, keys: tuple, pattern: tuple) -> Diagram:
+    index = {k: w for w, k in enumerate(keys)}
+    boxes, box_in, box_out = list(d.boxes), list(d.box_inputs), list(d.box_outputs)
+    for key in pattern:
+        w = index[key]
+        boxes.append(Box(f"evidence({key})", Ty(d.wires[w]), Ty()))
         box_in.append((w,))
         box_out.append(())
-        full[effect] = Kernel(array, dom=Ty(d.wires[w]), cod=Ty(), validate=False)
-    return Diagram(d.wires, boxes, box_in, box_out, (), ()), full
+    return Diagram(d.wires, boxes, box_in, box_out, (), ())
 
 
 def _exact(array: np.ndarray) -> np.ndarray:
@@ -144,14 +153,13 @@ def _exact(array: np.ndarray) -> np.ndarray:
 
 
 def _backward(plan: Plan, n_wires: int):
-    """The plan's backward pass, compiled once per plan (kept with the plan)."""
-    backward = plan._cache.get("backward")
-    if backward is None:
-        terms = plan.equation.split("->")[0].split(",")
-        batch = plan.equation.split("->")[1]
-        nb = len(plan.output_shape)
-        labels = "".join(oe.get_symbol(nb + w) for w in range(n_wires))
-        backward = compile_backward(terms, batch, plan.sizes, plan.path, labels,
-                                    plan.program)
-        plan._cache["backward"] = backward
-    return backward
+    """The plan's backward pass, compiled once per plan."""
+    return PLANS.get(("backward", plan), lambda: _compile_backward(plan, n_wires))
+
+
+def _compile_backward(plan: Plan, n_wires: int):
+    terms = plan.equation.split("->")[0].split(",")
+    batch = plan.equation.split("->")[1]
+    nb = len(plan.output_shape)
+    labels = "".join(oe.get_symbol(nb + w) for w in range(n_wires))
+    return compile_backward(terms, batch, plan.sizes, plan.path, labels, plan.program)

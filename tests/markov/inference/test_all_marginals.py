@@ -127,7 +127,7 @@ def test_evidence_far_below_the_float_range_is_rescaled():
 
 def test_zero_probability_evidence_raises_or_follows_the_policy():
     mapping = {**FLOAT, f: np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])}
-    with pytest.raises(ZeroProbabilityEvidence, match="evidence on Y"):
+    with pytest.raises(ZeroProbabilityEvidence, match="observations of Y"):
         all_marginals(FORK, mapping, {"Y": [0.0, 1.0, 0.0]})
     got = all_marginals(FORK, mapping, {"Y": [0.0, 1.0, 0.0]}, on_zero="uniform")
     assert got["X"].array.tolist() == [0.5, 0.5]
