@@ -14,6 +14,7 @@ from causal._query import query_name
 from causal._values import indices, one_hot
 from diagrams import Ty
 from markov import Kernel
+from markov.contraction.cache import PLANS
 from markov.inference.marginals import all_marginals
 from markov.inference.normalize import normalize
 
@@ -22,12 +23,9 @@ def _normalised(model: Any) -> dict:
     """The model's tables with float rows renormalised (kept with the model): real networks'
     rows sum to 1 only to ~1e-7, and unlike a query, which prunes the mechanisms that reach
     neither a target nor the evidence, every mechanism is in this contraction."""
-    arrays = model._cache.get("marginals")
-    if arrays is None:
-        arrays = {box: array if model.backend == "exact" else normalize(array, 1)
-                  for box, array in model._arrays.items()}
-        model._cache["marginals"] = arrays
-    return arrays
+    return PLANS.about(model, "normalised tables", lambda: {
+        box: array if model.backend == "exact" else normalize(array, 1)
+        for box, array in model._arrays.items()})
 
 
 def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,

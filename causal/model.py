@@ -37,6 +37,7 @@ from causal.surgery import do_box
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import backend as B
+from markov.contraction.cache import PLANS
 from markov.inference.normalize import normalize
 
 
@@ -118,7 +119,6 @@ class CausalModel:
         self._boxes = {v: kernels[v].box() for v in variables}
         self._arrays = {self._boxes[v]: kernels[v].array for v in variables}
         self._backend = B.common_backend([k.array for k in kernels.values()])[0]
-        self._cache: dict = {}
 
     def _with(self, kernels: dict, parents: dict, intervened: frozenset) -> CausalModel:
         """A copy with some mechanisms replaced (already validated)."""
@@ -408,12 +408,8 @@ class CausalModel:
     def _compile(self, targets: tuple, evidence: tuple, do: frozenset, fixed: frozenset
                  ) -> Compiled:
         key = (targets, evidence, do, fixed)
-        cached = self._cache.get(key)
-        if cached is None:
-            if len(self._cache) > 256:
-                self._cache.clear()
-            cached = self._cache[key] = compile_query(self._diagram, self._states, *key)
-        return cached
+        return PLANS.about(self, ("query", key),
+                           lambda: compile_query(self._diagram, self._states, *key))
 
     def observational(self, variables: str | Sequence[str] | None = None) -> Kernel:
         """The joint distribution of observed variables (all of them by default, in the
