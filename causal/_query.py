@@ -28,6 +28,7 @@ from causal._values import one_hot
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from markov.arrays import backend as B
+from markov.contraction.folding import contract_folded
 from markov.contraction.interpret import interpret, interpret_scaled
 
 
@@ -43,6 +44,9 @@ class Compiled:
     diagram: Diagram
     recipe: dict
     constants: tuple
+    #: positions of the boxes whose arrays are the model's own tables, the same on every
+    #: call: the contraction folds them (see markov.contraction.folding)
+    fold: frozenset = frozenset()
 
 
 def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
@@ -98,7 +102,15 @@ def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
         box_out.append([])
         recipe[effect] = (source, ())
     diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs), recipe)
-    return Compiled(diagram, recipe, tuple(constants))
+    fold = frozenset(j for j, box in enumerate(diagram.boxes) if _is_table(recipe[box]))
+    return Compiled(diagram, recipe, tuple(constants), fold)
+
+
+def _is_table(entry: tuple) -> bool:
+    """Whether a box's array is a model table as it is (no cut, no factor, no do)."""
+    (kind, key, cuts), folds = entry
+    return (kind == "box" and not cuts and not folds and bool(key.cod)
+            and key != do_box(key.cod.names[0]))
 
 
 def _prune(d: Diagram, recipe: dict) -> Diagram:
@@ -158,7 +170,11 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
 def contract(compiled: Compiled, mapping: Mapping, scaled: bool) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
-    range), which normalising makes the answer."""
+    range), which normalising makes the answer. The model's own tables are folded."""
+    if compiled.fold:
+        folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled)
+        if folded is not None:
+            return folded
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False,
                                 prune=False).mantissa

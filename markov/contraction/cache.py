@@ -80,6 +80,16 @@ class PlanCache:
             self._entries.popitem(last=False)
         return value
 
+    def entries(self, kind: str) -> list:
+        """The values kept under keys ``(kind, ...)`` (for inspection and tests).
+
+        >>> cache = PlanCache()
+        >>> _ = cache.get(("plan", 1), lambda: "p"); cache.entries("plan")
+        ['p']
+        """
+        return [v for k, v in self._entries.items()
+                if isinstance(k, tuple) and k and k[0] == kind]
+
     def clear(self) -> None:
         """Forget everything (the counters too).
 
