@@ -2,7 +2,9 @@
 
 A query ``P(targets | do(...), evidence)`` starts from the model's diagram with the targets
 and evidence variables as outputs, pruned, then surgery on the intervened variables, pruned
-again. Then, as variable elimination does with evidence:
+again; when every observation is a fixed value, the mechanisms that are not requisite by
+d-separation go too (:mod:`causal.requisite`). Then, as variable elimination does with
+evidence:
 
 - a variable *fixed* to one value (an unbatched observation, or an unbatched point-mass
   intervention, that is not a target) leaves the diagram: every table with its axis is
@@ -25,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from causal._values import one_hot
+from causal.requisite import requisite_diagram
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from markov.arrays import backend as B
@@ -54,6 +57,8 @@ def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
     d = diagram_of(targets + evidence).pruned()
     if do:
         d = surgery(d, sorted(do)).pruned()
+    if fixed and fixed >= set(evidence):  # every observation is a fixed value: d-separation
+        d = requisite_diagram(d, targets, fixed)
     keep = [w for w, ty in enumerate(d.wires) if ty not in fixed]
     new = {w: i for i, w in enumerate(keep)}
     wires = [d.wires[w] for w in keep]

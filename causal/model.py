@@ -391,6 +391,7 @@ class CausalModel:
         # still belong to the answer.
         batch = np.broadcast_shapes(*(a.shape[:-1] for a in do_arrays.values()),
                                     *(i.shape for i in observed.values()),
+                                    self._batch_shape(),
                                     tuple(array.shape[:nb]),
                                     () if zero is None else zero.shape)
         array = broadcast_batch(array, batch, nb)
@@ -410,6 +411,12 @@ class CausalModel:
         key = (targets, evidence, do, fixed)
         return PLANS.about(self, ("query", key),
                            lambda: compile_query(self._diagram, self._states, *key))
+
+    def _batch_shape(self) -> tuple[int, ...]:
+        """The broadcast batch shape of the mechanisms (a query keeps it even when pruning
+        drops the batched mechanism)."""
+        return PLANS.about(self, "batch shape", lambda: np.broadcast_shapes(
+            *(k.batch_shape for k in self._kernels.values())))
 
     def observational(self, variables: str | Sequence[str] | None = None) -> Kernel:
         """The joint distribution of observed variables (all of them by default, in the
