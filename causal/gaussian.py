@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from causal._values import observed_variables
@@ -36,9 +35,12 @@ from causal.errors import (
 )
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
-from markov.gaussian.kernel import GaussianKernel
+from diagrams._lazy import lazy_module
 from markov.gaussian.condition import CONDITION_TOL, conditional, observe
 from markov.gaussian.interpret import interpret_gaussian
+from markov.gaussian.kernel import GaussianKernel
+
+nx = lazy_module("networkx")
 
 #: A mechanism given as data: ``({parent: weight}, intercept, noise variance)``; weights,
 #: intercept and variance may be arrays (matrices for vector variables, batches leading).

@@ -26,8 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from causal.admg import ADMG
 from causal.errors import NotIdentifiable, UnknownVariable
 from causal.estimand import (
@@ -42,6 +40,9 @@ from causal.estimand import (
     _names,
     _query,
 )
+from diagrams._lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 __all__ = ["Estimand", "Expr", "Hedge", "Prob", "Product", "Quotient", "Sum", "identify"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from causal._construct import mechanisms as _mechanisms
@@ -35,10 +34,13 @@ from causal.errors import (
 )
 from causal.surgery import do_box
 from diagrams import Box, Diagram, Ty
+from diagrams._lazy import lazy_module
 from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import backend as B
 from markov.contraction.cache import PLANS
 from markov.inference.normalize import normalize
+
+nx = lazy_module("networkx")
 
 
 class CausalModel:

@@ -33,18 +33,21 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import opt_einsum as oe
 
 from markov.arrays import backend as B
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
 from markov.errors import ContractionTooLarge
 from markov.contraction.paths import choose_slices, find_path
+from diagrams._lazy import lazy_module
+
+oe = lazy_module("opt_einsum")
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
 MAX_MEMORY = 8 * 2**30
@@ -68,8 +71,8 @@ class Plan:
     >>> X = Ty("X")
     >>> p, f = Box("p", Ty(), X), Box("f", X, X)
     >>> P = plan(p >> copy(X) >> (f @ f), {p: [0.5, 0.5], f: [[0.9, 0.1], [0.2, 0.8]]})
-    >>> P.equation, P.largest_intermediate, P.sliced
-    ('a,ab,ac->bc', 4, ())
+    >>> P.equation, P.largest_intermediate, P.sliced, P.search_seconds < 60
+    ('a,ab,ac->bc', 4, (), True)
     """
 
     equation: str
@@ -95,6 +98,8 @@ class Plan:
     #: the (axis, label) pairs of sliced labels in the output
     out_slice_axes: tuple[tuple[int, str], ...] = ()
     sizes: dict = field(default_factory=dict, repr=False)
+    #: seconds the path search took (the rest of compiling is linear in the network)
+    search_seconds: float = 0.0
 
     @property
     def memory(self) -> int:
@@ -360,11 +365,13 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     equation = ",".join(terms) + "->" + out
     output_shape = (*batch, *(sizes[w] for w in (*inputs, *outputs)))
     unique = ["".join(dict.fromkeys(t)) for t in terms]
+    start = time.perf_counter()
     path, method = find_path(unique, out, label_size)
+    seconds = time.perf_counter() - start
     program = pairwise.compile_program(terms, out, label_size, path, batch_out)
     return Plan(equation, tuple(shapes), path, program.flops, program.largest, output_shape,
                 tuple(squeeze), tuple(extras), program, method,
-                slice_largest=program.largest, sizes=label_size)
+                slice_largest=program.largest, sizes=label_size, search_seconds=seconds)
 
 
 # ---- helpers ----------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import opt_einsum as oe
 
 from diagrams import Box, Diagram, Ty
+from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
 from markov.contraction.backward import compile_backward, joints, run_forward
 from markov.contraction.cache import PLANS
@@ -27,6 +27,8 @@ from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, to_to
 from markov.errors import ContractionTooLarge, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence
 from markov.inference.normalize import normalize
 from markov.kernel import Kernel
+
+oe = lazy_module("opt_einsum")
 
 
 def wire_keys(diagram: Diagram) -> tuple[str, ...]:
