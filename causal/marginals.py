@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from causal._query import query_name
 from causal._values import indices, one_hot
-from diagrams import Ty
 from markov import Kernel
 from markov.contraction.cache import PLANS
 from markov.inference.marginals import all_marginals
@@ -52,9 +50,8 @@ def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
     observed = {v: indices(v, states[v], value, "evidence") for v, value in evidence.items()}
     intervened = model.do(do) if do else model
     likelihoods = {v: one_hot(i, len(states[v]), model.backend) for v, i in observed.items()}
-    diagram = intervened._diagram(tuple(intervened.variables))
+    diagram = PLANS.about(intervened, "diagram of every variable",
+                          lambda: intervened._diagram(tuple(intervened.variables)))
     found = all_marginals(diagram, _normalised(intervened), likelihoods, validate=False,
-                          on_zero=on_zero)
-    return {v: Kernel(found[v].array, cod=Ty(v), validate=False, labels={v: states[v]},
-                      name=query_name((v,), do, observed))
-            for v in model.variables}
+                          on_zero=on_zero, labels=states)
+    return {v: found[v] for v in model.variables}

@@ -11,7 +11,7 @@ about three contractions whatever the number of wires.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -53,7 +53,8 @@ def wire_keys(diagram: Diagram) -> tuple[str, ...]:
 def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[str, Any]
                   | None = None, *, sizes: Mapping[str, int] | None = None,
                   validate: bool = True, max_memory: int | None = None,
-                  rescale: bool | str = "auto", on_zero: str = "raise") -> dict[str, Kernel]:
+                  rescale: bool | str = "auto", on_zero: str = "raise",
+                  labels: Mapping[str, Sequence] | None = None) -> dict[str, Kernel]:
     """The posterior of every wire of a diagram without inputs, given evidence.
 
     ``mapping`` is as in :func:`markov.interpret`. ``evidence`` maps wires (named as in
@@ -63,7 +64,8 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     plan. Float results are normalised (``rescale`` guards against underflow as in
     :func:`markov.interpret`); exact ones are exact. Evidence of probability zero raises
     :class:`~markov.ZeroProbabilityEvidence` (``on_zero``: the policies of
-    :func:`markov.inference.normalize.normalize`).
+    :func:`markov.inference.normalize.normalize`). ``labels`` names the outcomes of wire
+    types, as :class:`~markov.Kernel` labels.
 
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box
@@ -113,7 +115,8 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
         if backend != "torch" and template is not None:  # torch arrays ran on numpy views
             array = to_torch(array, template)
         array = normalize(array, 1, on_zero=on_zero, what=what, error=ZeroProbabilityEvidence)
-        out[key] = Kernel(array, cod=Ty(ty), validate=False)
+        out[key] = Kernel(array, cod=Ty(ty), validate=False,
+                          labels={ty: labels[ty]} if labels and ty in labels else None)
     return out
 
 
