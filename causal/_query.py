@@ -191,7 +191,7 @@ def _array(source, arrays, do_arrays, observed, fixed, states, backend):
     if kind == "observe":
         return one_hot(observed[key], len(states[key]), backend)
     v = key.cod.names[0]
-    array = do_arrays[v] if key == do_box(v) and v in do_arrays else arrays[key]
+    array = do_arrays[v] if v in do_arrays and key == do_box(v) else arrays[key]
     if cuts:
         array = _gather(array, len(key.dom) + len(key.cod), cuts, fixed)
     return array
