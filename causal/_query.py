@@ -3,7 +3,7 @@
 A query ``P(targets | do(...), evidence)`` starts from the model's diagram with the targets
 and evidence variables as outputs, pruned, then surgery on the intervened variables, pruned
 again; when every observation is a fixed value, the mechanisms that are not requisite by
-d-separation go too (:mod:`causal.requisite`). Then, as variable elimination does with
+d-separation go too, if their tables are positive (:mod:`causal.requisite`). Then, as variable elimination does with
 evidence:
 
 - a variable *fixed* to one value (an unbatched observation, or an unbatched point-mass
@@ -53,12 +53,12 @@ class Compiled:
 
 
 def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
-                  do: frozenset, fixed: frozenset) -> Compiled:
+                  do: frozenset, fixed: frozenset, *, positive=None) -> Compiled:
     d = diagram_of(targets + evidence).pruned()
     if do:
         d = surgery(d, sorted(do)).pruned()
-    if fixed and fixed >= set(evidence):  # every observation is a fixed value: d-separation
-        d = requisite_diagram(d, targets, fixed)
+    if positive is not None and fixed and fixed >= set(evidence):
+        d = requisite_diagram(d, targets, fixed, positive)
     keep = [w for w, ty in enumerate(d.wires) if ty not in fixed]
     new = {w: i for i, w in enumerate(keep)}
     wires = [d.wires[w] for w in keep]

@@ -411,8 +411,14 @@ class CausalModel:
     def _compile(self, targets: tuple, evidence: tuple, do: frozenset, fixed: frozenset
                  ) -> Compiled:
         key = (targets, evidence, do, fixed)
-        return PLANS.about(self, ("query", key),
-                           lambda: compile_query(self._diagram, self._states, *key))
+        return PLANS.about(self, ("query", key), lambda: compile_query(
+            self._diagram, self._states, *key, positive=self._positive))
+
+    def _positive(self, box: Box) -> bool:
+        """Whether a mechanism's table has no zero (interventions are not the model's)."""
+        array = self._arrays.get(box)
+        return array is not None and PLANS.about(self, ("positive", box),
+                                                 lambda: bool((array > 0).all()))
 
     def _batch_shape(self) -> tuple[int, ...]:
         """The broadcast batch shape of the mechanisms (a query keeps it even when pruning

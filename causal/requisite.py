@@ -11,9 +11,9 @@ nodes the ball reaches are the *requisite observations*.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
-from diagrams import Diagram
+from diagrams import Box, Diagram
 
 
 def bayes_ball(parents: Mapping[str, Sequence[str]], targets: Collection[str],
@@ -54,13 +54,16 @@ def bayes_ball(parents: Mapping[str, Sequence[str]], targets: Collection[str],
     return frozenset(top), frozenset(visited & observed)
 
 
-def requisite_diagram(d: Diagram, targets: Sequence[str], observed: Collection[str]
-                      ) -> Diagram:
+def requisite_diagram(d: Diagram, targets: Sequence[str], observed: Collection[str],
+                      positive: Callable[[Box], bool] = lambda box: True) -> Diagram:
     """``d`` (one mechanism box per variable, outputs the targets first) without the
     mechanisms that are not requisite for ``P(targets | observed)`` (those of observed
     variables whose parents are all observed stay: constants). The wires of observed
     variables whose mechanism goes become inputs (their values index the tables that read
-    them); outputs of variables that are no longer there go.
+    them); outputs of variables that are no longer there go. The mechanisms only go when
+    ``positive`` says each of their tables has no zero: the part of the network they form
+    then multiplies the answer by a positive constant, whereas a zero could make the
+    evidence impossible, which the query must report rather than answer.
 
     >>> from causal import CausalModel
     >>> m = CausalModel({"A": [], "B": ["A"], "C": ["B"]},
@@ -77,6 +80,9 @@ def requisite_diagram(d: Diagram, targets: Sequence[str], observed: Collection[s
     keep = [j for j, v in enumerate(variable) if v in needed or (
         v in observed and all(p in observed for p in parents[v]))]
     if len(keep) == len(d.boxes):
+        return d
+    kept = set(keep)
+    if not all(positive(box) for j, box in enumerate(d.boxes) if j not in kept):
         return d
     used = {w for j in keep for w in (*d.box_inputs[j], *d.box_outputs[j])}
     made = {w for j in keep for w in d.box_outputs[j]}

@@ -55,3 +55,16 @@ def test_a_query_pruned_to_requisite_mechanisms_equals_the_brute_force_posterior
     evidence = {v: int(rng.integers(2)) for v in shuffled[1:4]}
     got = m.query(target, evidence=evidence).array
     assert np.allclose(got, brute_force(names, parents, cpts, target, evidence), atol=1e-12)
+
+
+def test_mechanisms_with_zeros_stay_so_that_impossible_evidence_is_reported():
+    from markov import ZeroProbabilityEvidence
+
+    parents = {"U": [], "A": ["U"], "B": []}
+    identity = [[1.0, 0.0], [0.0, 1.0]]
+    possible = CausalModel(parents, {"U": [0.5, 0.5], "A": identity, "B": [0.3, 0.7]})
+    compiled = possible._compile(("B",), ("A",), frozenset(), frozenset({"A"}))
+    assert [box.name for box in compiled.diagram.boxes] == ["B"]  # U is not requisite
+    impossible = CausalModel(parents, {"U": [1.0, 0.0], "A": identity, "B": [0.3, 0.7]})
+    with pytest.raises(ZeroProbabilityEvidence):
+        impossible.query("B", evidence={"A": 1})
