@@ -62,7 +62,8 @@ def test_mechanisms_with_zeros_stay_so_that_impossible_evidence_is_reported():
 
     parents = {"U": [], "A": ["U"], "B": []}
     identity = [[1.0, 0.0], [0.0, 1.0]]
-    possible = CausalModel(parents, {"U": [0.5, 0.5], "A": identity, "B": [0.3, 0.7]})
+    noisy = [[0.9, 0.1], [0.2, 0.8]]
+    possible = CausalModel(parents, {"U": [0.5, 0.5], "A": noisy, "B": [0.3, 0.7]})
     compiled = possible._compile(("B",), ("A",), frozenset(), frozenset({"A"}))
     assert [box.name for box in compiled.diagram.boxes] == ["B"]  # U is not requisite
     impossible = CausalModel(parents, {"U": [1.0, 0.0], "A": identity, "B": [0.3, 0.7]})
