@@ -18,6 +18,7 @@ Run ``python -m bench.honest asia alarm ...``; it prints a markdown table.
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import subprocess
@@ -27,7 +28,7 @@ import time
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BATCH = 1024
@@ -142,7 +143,8 @@ def cold(name: str) -> tuple[float, float]:
     for code in (ours, theirs):
         try:
             r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT})
+                               timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT},
+                               check=False)
             out.append(float(r.stdout.strip().splitlines()[-1]))
         except (ValueError, IndexError, subprocess.TimeoutExpired):
             out.append(float("nan"))
@@ -244,7 +246,7 @@ def pgmpy_row(model, target, ev, budget) -> dict:
 
 
 def fmt(seconds: float) -> str:
-    if seconds != seconds:
+    if math.isnan(seconds):
         return "–"
     for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
         if seconds >= scale:
@@ -257,13 +259,14 @@ def table(rows: list[dict]) -> str:
             "do: ours / pyAgrum (ratio) | all marginals: ours / pyAgrum (ratio) | "
             "B=1024: ours / cotengra (ratio) / pyAgrum loop | pgmpy VE posterior |")
     lines = [head, "|" + "---|" * 7]
+    def pair(r, q):
+        return (f"{fmt(r[q])} / {fmt(r[q + ' agrum'])} {r[q + ' engine']} "
+                f"({r[q] / r[q + ' agrum']:.2g}x)")
+
     for r in rows:
-        def pair(q):
-            return (f"{fmt(r[q])} / {fmt(r[q + ' agrum'])} {r[q + ' engine']} "
-                    f"({r[q] / r[q + ' agrum']:.2g}x)")
         lines.append(
             f"| {r['network']} ({r['n']}) | {fmt(r['cold'])} / {fmt(r['cold agrum'])} | "
-            f"{pair('post')} | {pair('do')} | {pair('all')} | "
+            f"{pair(r, 'post')} | {pair(r, 'do')} | {pair(r, 'all')} | "
             f"{fmt(r['batch'])} / {fmt(r['batch cotengra'])} "
             f"({r['batch'] / r['batch cotengra']:.2g}x) / {fmt(r['batch agrum'])} | "
             f"{fmt(r['post pgmpy'])} |")
