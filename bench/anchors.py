@@ -10,7 +10,9 @@ point evidence, possibly a batch of them) and returns an array ``[B, |target|]``
   equation, with opt_einsum's own path (``"auto"``), and with the library's path (to isolate
   the per-call overhead); a batch is a hand-batched einsum (the batch index in the equation);
 - ``pgmpy``: :class:`pgmpy.inference.VariableElimination`, one query at a time;
-- ``pyagrum``: :class:`pyagrum.LazyPropagation`, engine built once, one query at a time;
+- ``pyagrum``: :class:`pyagrum.LazyPropagation`, engine built once, evidence erased and set
+  again for each query (a full recomputation: not how pyAgrum is meant to be used; the fair
+  comparison, with warm engines and ``chgEvidence``, is :mod:`bench.honest`);
 - ``discopy``: :meth:`discopy.tensor.Diagram.eval` of the network drawn as a DisCoPy diagram
   (layer by layer), single queries on networks whose layered width stays small.
 

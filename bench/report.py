@@ -80,14 +80,16 @@ def targets(results: list[Result], layouts: list[dict]) -> list[tuple[str, str, 
         g = geomean(r for _, r in own)
         rows.append(("single query vs opt_einsum with its own path", f"geomean {g:.2f}x",
                      "(context)", ""))
-    for anchor in ("pyagrum", "pgmpy"):
+    # pyAgrum here recomputes from scratch on every call, which is not how it is used: the
+    # comparison with warm engines (targets set, chgEvidence) is bench/honest.py's.
+    for anchor in ("pgmpy",):
         speed = ratios(singles, 1, anchor, "interpret")
         if speed:
             g = geomean(r for _, r in speed)
             rows.append((f"single query speed-up over {METHOD_TITLES[anchor]}",
                          f"geomean {g:.1f}x over {len({n for n, _ in speed})} networks",
                          "≥ 8x", "yes" if g >= 8 else "no"))
-    for anchor, goal in (("pyagrum", 1000), ("pgmpy", 1000)):
+    for anchor, goal in (("pgmpy", 1000),):
         speed = ratios(("do", "evidence"), 1024, anchor, "interpret")
         if speed:
             g, low = geomean(r for _, r in speed), min(r for _, r in speed)

@@ -1,5 +1,7 @@
 """Benchmarks: this library against pgmpy, pyAgrum, DisCoPy and hand-precompiled opt_einsum,
-side by side in one process, on pgmpy's bundled networks; writes ``docs/performance.md``.
+side by side in one process, on pgmpy's bundled networks; writes ``bench/last_run.md``
+(docs/performance.md is written from :mod:`bench.honest`, which drives pyAgrum with warm
+engines as its documentation recommends; this suite's pyAgrum recomputes on every call).
 
     python bench/run.py            # every network (tens of minutes on two cores)
     python bench/run.py --quick    # small networks, B <= 64, fewer repeats (about a minute)
@@ -28,7 +30,7 @@ def parse(argv=None):
     parser.add_argument("--quick", action="store_true", help="small networks, B <= 64")
     parser.add_argument("--networks", help="comma-separated names (default: all, or the "
                         "quick set)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"),
+    parser.add_argument("--out", default=os.path.join(HERE, "last_run.md"),
                         help="where to write the report ('-' for none)")
     parser.add_argument("--threads", type=int, default=1,
                         help="BLAS / torch threads (default 1: stable medians)")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 
-import networkx as nx
-
 from causal.errors import CyclicModel, InvalidCPT, InvalidValue
 from causal.surgery import do_box
 from diagrams import Ty
+from diagrams._lazy import lazy_module
 from markov import Kernel
 from markov.arrays import backend as B
+
+nx = lazy_module("networkx")
 
 
 def topological_order(variables: list[str], parents: Mapping[str, tuple]) -> tuple[str, ...]:

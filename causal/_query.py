@@ -2,7 +2,9 @@
 
 A query ``P(targets | do(...), evidence)`` starts from the model's diagram with the targets
 and evidence variables as outputs, pruned, then surgery on the intervened variables, pruned
-again. Then, as variable elimination does with evidence:
+again; when every observation is a fixed value, the mechanisms that are not requisite by
+d-separation go too, if their tables are positive (:mod:`causal.requisite`). Then, as variable elimination does with
+evidence:
 
 - a variable *fixed* to one value (an unbatched observation, or an unbatched point-mass
   intervention, that is not a target) leaves the diagram: every table with its axis is
@@ -25,9 +27,11 @@ from typing import Any
 import numpy as np
 
 from causal._values import one_hot
+from causal.requisite import requisite_diagram
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from markov.arrays import backend as B
+from markov.contraction.folding import contract_folded
 from markov.contraction.interpret import interpret, interpret_scaled
 
 
@@ -43,13 +47,18 @@ class Compiled:
     diagram: Diagram
     recipe: dict
     constants: tuple
+    #: positions of the boxes whose arrays are the model's own tables, the same on every
+    #: call: the contraction folds them (see markov.contraction.folding)
+    fold: frozenset = frozenset()
 
 
 def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
-                  do: frozenset, fixed: frozenset) -> Compiled:
+                  do: frozenset, fixed: frozenset, *, positive=None) -> Compiled:
     d = diagram_of(targets + evidence).pruned()
     if do:
         d = surgery(d, sorted(do)).pruned()
+    if positive is not None and fixed and fixed >= set(evidence):
+        d = requisite_diagram(d, targets, fixed, positive)
     keep = [w for w, ty in enumerate(d.wires) if ty not in fixed]
     new = {w: i for i, w in enumerate(keep)}
     wires = [d.wires[w] for w in keep]
@@ -98,7 +107,15 @@ def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
         box_out.append([])
         recipe[effect] = (source, ())
     diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs), recipe)
-    return Compiled(diagram, recipe, tuple(constants))
+    fold = frozenset(j for j, box in enumerate(diagram.boxes) if _is_table(recipe[box]))
+    return Compiled(diagram, recipe, tuple(constants), fold)
+
+
+def _is_table(entry: tuple) -> bool:
+    """Whether a box's array is a model table as it is (no cut, no factor, no do)."""
+    (kind, key, cuts), folds = entry
+    return (kind == "box" and not cuts and not folds and bool(key.cod)
+            and key != do_box(key.cod.names[0]))
 
 
 def _prune(d: Diagram, recipe: dict) -> Diagram:
@@ -159,7 +176,11 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
              max_memory: int | None = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
-    range), which normalising makes the answer."""
+    range), which normalising makes the answer. The model's own tables are folded."""
+    if compiled.fold:
+        folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled)
+        if folded is not None:
+            return folded
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,
                                 max_memory=max_memory).mantissa
@@ -172,7 +193,7 @@ def _array(source, arrays, do_arrays, observed, fixed, states, backend):
     if kind == "observe":
         return one_hot(observed[key], len(states[key]), backend)
     v = key.cod.names[0]
-    array = do_arrays[v] if key == do_box(v) and v in do_arrays else arrays[key]
+    array = do_arrays[v] if v in do_arrays and key == do_box(v) else arrays[key]
     if cuts:
         array = _gather(array, len(key.dom) + len(key.cod), cuts, fixed)
     return array

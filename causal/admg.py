@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 
-import networkx as nx
-
 from causal.errors import CausalError, UnknownVariable
+from diagrams._lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 __all__ = ["ADMG"]
 

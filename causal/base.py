@@ -25,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import networkx as nx
-
 from causal._construct import topological_order
 from causal._values import observed_variables
 from causal.errors import CausalError, UnknownVariable
 from diagrams import Box, Diagram
+from diagrams._lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 
 class StructuralModel:

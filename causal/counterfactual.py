@@ -43,15 +43,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from causal._values import indices, one_hot
 from causal.errors import CausalError, UnknownVariable
 from diagrams import Box, Diagram, Ty
+from diagrams._lazy import lazy_module
 from markov import Kernel, ZeroProbabilityEvidence, interpret
 from markov.arrays import ops as A
 from markov.inference.normalize import normalize
+
+nx = lazy_module("networkx")
 
 __all__ = ["COUPLINGS", "counterfactual", "twin_diagram"]
 

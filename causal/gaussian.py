@@ -34,10 +34,13 @@ from causal.errors import (
 )
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
+from diagrams._lazy import lazy_module
 from markov.arrays import gaussian as G
 from markov.gaussian.condition import CONDITION_TOL, conditional, observe
 from markov.gaussian.interpret import interpret_gaussian
 from markov.gaussian.kernel import GaussianKernel
+
+nx = lazy_module("networkx")
 
 #: A mechanism given as data: ``({parent: weight}, intercept, noise variance)``; weights,
 #: intercept and variance may be arrays (matrices for vector variables, batches leading).

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from causal.errors import CausalError, CyclicModel
+from diagrams._lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 _TOKEN = re.compile(r'\s*(?:(?P<comment>//[^\n]*|#[^\n]*|/\*.*?\*/)|(?P<arrow><->|->|<-|--)'
                     r'|(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<attrs>\[[^\]]*\])'

@@ -25,14 +25,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from causal._id_distributions import _Chain, _Fail
 from causal.admg import ADMG
 from causal.errors import NotIdentifiable, UnknownVariable
 from causal.estimand import Estimand
 from causal.expression import _ONE, Expr, Prob, Product, Quotient, Sum, _factors, _names, _query
 from causal.hedge import Hedge
+from diagrams._lazy import lazy_module
+
+nx = lazy_module("networkx")
 
 __all__ = ["Estimand", "Expr", "Hedge", "Prob", "Product", "Quotient", "Sum", "identify"]
 

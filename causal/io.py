@@ -11,16 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from causal.errors import CausalError, InvalidValue, UnknownVariable
 from causal.model import CausalModel
 from causal.values import resolve
 from diagrams import Ty
+from diagrams._lazy import lazy_module
 from markov import Kernel
 from markov.arrays import backend as B
 from markov.inference.normalize import normalize
+
+nx = lazy_module("networkx")
 
 
 def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = ()) -> CausalModel:

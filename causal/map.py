@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from causal.errors import CausalError
+from diagrams._lazy import lazy_module
 from markov import ZeroProbabilityEvidence
 from markov.arrays import backend as B
+
+nx = lazy_module("networkx")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from causal._construct import mechanisms as _mechanisms
@@ -36,9 +35,13 @@ from causal.errors import (
 )
 from causal.surgery import do_box
 from diagrams import Box, Ty
+from diagrams._lazy import lazy_module
 from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import backend as B
+from markov.contraction.cache import PLANS
 from markov.inference.normalize import normalize
+
+nx = lazy_module("networkx")
 
 
 class CausalModel(StructuralModel):
@@ -116,7 +119,6 @@ class CausalModel(StructuralModel):
         self._boxes = {v: kernels[v].box() for v in variables}
         self._arrays = {self._boxes[v]: kernels[v].array for v in variables}
         self._backend = B.common_backend([k.array for k in kernels.values()])[0]
-        self._cache: dict = {}
 
     def _with(self, kernels: dict, parents: dict, intervened: frozenset) -> CausalModel:
         """A copy with some mechanisms replaced (already validated)."""
@@ -296,6 +298,7 @@ class CausalModel(StructuralModel):
         # still belong to the answer.
         batch = np.broadcast_shapes(*(a.shape[:-1] for a in do_arrays.values()),
                                     *(i.shape for i in observed.values()),
+                                    self._batch_shape(),
                                     tuple(array.shape[:nb]),
                                     () if zero is None else zero.shape)
         array = broadcast_batch(array, batch, nb)
@@ -315,12 +318,20 @@ class CausalModel(StructuralModel):
     def _compile(self, targets: tuple, evidence: tuple, do: frozenset, fixed: frozenset
                  ) -> Compiled:
         key = (targets, evidence, do, fixed)
-        cached = self._cache.get(key)
-        if cached is None:
-            if len(self._cache) > 256:
-                self._cache.clear()
-            cached = self._cache[key] = compile_query(self._diagram, self._states, *key)
-        return cached
+        return PLANS.about(self, ("query", key), lambda: compile_query(
+            self._diagram, self._states, *key, positive=self._positive))
+
+    def _positive(self, box: Box) -> bool:
+        """Whether a mechanism's table has no zero (interventions are not the model's)."""
+        array = self._arrays.get(box)
+        return array is not None and PLANS.about(self, ("positive", box),
+                                                 lambda: bool((array > 0).all()))
+
+    def _batch_shape(self) -> tuple[int, ...]:
+        """The broadcast batch shape of the mechanisms (a query keeps it even when pruning
+        drops the batched mechanism)."""
+        return PLANS.about(self, "batch shape", lambda: np.broadcast_shapes(
+            *(k.batch_shape for k in self._kernels.values())))
 
     def counterfactual(self, targets: str | Sequence[str], do: Mapping[str, Any],
                        evidence: Mapping[str, Any] | Any = None, **kwargs: Any) -> Kernel:
@@ -491,3 +502,22 @@ class CausalModel(StructuralModel):
         from causal.network import network_svg
 
         return network_svg(self)
+
+    # ---- all marginals (see causal.marginals) -----------------------------------------
+
+    def marginals(self, evidence: Mapping[str, Any] | Any = None,
+                  do: Mapping[str, Any] | None = None, *, on_zero: str = "raise"
+                  ) -> dict[str, Kernel]:
+        """The posterior ``P(V | do(...), evidence)`` of every variable ``V`` (latent ones
+        included), from one forward and one backward sweep of one contraction; ``evidence``,
+        ``do`` and ``on_zero`` as in :meth:`query`. See :func:`causal.marginals.marginals`.
+
+        >>> m = CausalModel({"S": [], "C": ["S"]},
+        ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]})
+        >>> post = m.marginals(evidence={"C": [0, 1]})      # a batch of two observations
+        >>> post["S"].batch_shape, post["S"].array.round(3).tolist()
+        ((2,), [[0.75, 0.25], [0.125, 0.875]])
+        """
+        from causal.marginals import marginals
+
+        return marginals(self, evidence, do, on_zero)

@@ -12,11 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-import networkx as nx
-
+from diagrams._lazy import lazy_module
 from diagrams.box import Box
 from diagrams.errors import DiagramError, TypeMismatch
 from diagrams.types import Ty, as_ty
+
+nx = lazy_module("networkx")
 
 
 class Diagram:

@@ -111,3 +111,8 @@ __all__ += [
                            "collapse",
                            "interpret_hybrid",
 ]
+
+# All marginals in one forward and one backward sweep (Darwiche's differential approach).
+from markov.inference.marginals import all_marginals, wire_keys
+
+__all__ += ["all_marginals", "wire_keys"]

@@ -4,7 +4,10 @@
   cotengra) and slicing;
 - :mod:`markov.contraction.pairwise`: the pairwise program (matmul steps) and its execution;
 - :mod:`markov.contraction.plan`: compiled plans, their cache and their costs;
-- :mod:`markov.contraction.interpret`: binding a diagram's boxes to arrays and running a plan.
+- :mod:`markov.contraction.interpret`: binding a diagram's boxes to arrays and running a plan;
+- :mod:`markov.contraction.backward`: the reverse walk of a program (every operand's joint);
+- :mod:`markov.contraction.folding`: steps on constant inputs computed once and kept;
+- :mod:`markov.contraction.cache`: the one bounded cache of everything compiled.
 
 >>> from markov.contraction import Plan, interpret
 >>> Plan.__name__, interpret.__name__

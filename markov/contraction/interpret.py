@@ -2,9 +2,10 @@
 
 What a call does, and what it does not:
 
-- the first call on a diagram caches, on the diagram object, the boxes it keeps and their
-  arities; the first call with given shapes caches the plan (path, pairwise steps, slices)
-  both on the diagram and, keyed by structure and shapes, for every diagram of that shape;
+- the first call on a diagram caches the boxes it keeps and their arities; the first call
+  with given shapes caches the plan (path, pairwise steps, slices), keyed by structure and
+  shapes, for every diagram of that shape. Both live in the one bounded cache
+  :data:`markov.contraction.cache.PLANS`; nothing is written onto the diagram;
 - every call then looks each box up in the mapping, validates raw arrays (a
   :class:`~markov.kernel.Kernel` was validated when it was built; torch arrays are checked
   on the device with one synchronisation for the whole call) and runs the cached steps.
@@ -20,20 +21,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
+from markov.contraction.cache import PLANS
 from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
 from markov.errors import MarkovError, MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
 _MISSING = object()
-#: Plans kept on one diagram (one per combination of array shapes).
-_PLANS_PER_DIAGRAM = 64
 
 
 def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None
@@ -75,8 +74,9 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     if prune and _conditions(diagram, mapping):
         raise HybridValue("a box is mapped to a Gaussian condition: use markov.interpret "
                           "or markov.interpret_hybrid")
-    plan, arrays, backend, template, d = _bind(diagram, mapping, sizes, validate,
-                                               max_memory, like, prune)
+    plan, arrays, backend, template, d = _bind(diagram, mapping, sizes=sizes,
+                                               validate=validate, max_memory=max_memory,
+                                               like=like, prune=prune)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         array = to_torch(array, template)
@@ -114,8 +114,9 @@ def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
     >>> m.tolist(), round(float(log), 2)
     ([[0.3333333333333333], [1.0]], -690.37)
     """
-    plan, arrays, backend, template, _ = _bind(diagram, mapping, sizes, validate, max_memory,
-                                               like, prune)
+    plan, arrays, backend, template, _ = _bind(diagram, mapping, sizes=sizes,
+                                               validate=validate, max_memory=max_memory,
+                                               like=like, prune=prune)
     mantissa, log = plan.scaled(arrays, backend, template, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         mantissa, log = to_torch(mantissa, template), to_torch(log, template, True)
@@ -133,7 +134,7 @@ def plan(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] |
     >>> plan(p >> copy(X, 3), {p: [0.5, 0.5]}).equation
     'a,ab,ac->abc'
     """
-    return _bind(diagram, mapping, sizes, False, max_memory, None)[0]
+    return _bind(diagram, mapping, sizes=sizes, validate=False, max_memory=max_memory).plan
 
 
 class HybridValue(MarkovError, TypeError):
@@ -189,9 +190,9 @@ def _lookup(mapping: Mapping, box: Box):
 
 
 class _Meta:
-    """What a diagram's interpretation needs, computed once and kept on the diagram."""
+    """What a diagram's interpretation needs, computed once (kept in the plan cache)."""
 
-    __slots__ = ("diagram", "effects", "entries", "plans")
+    __slots__ = ("__weakref__", "diagram", "effects", "entries")
 
     def __init__(self, diagram: Diagram, prune: bool = True):
         d = diagram.pruned() if prune else diagram
@@ -200,7 +201,6 @@ class _Meta:
         self.effects = tuple(box for box in diagram.boxes if not len(box.cod))
         self.diagram = d
         self.entries = tuple((box, box.name, len(box.dom), len(box.cod)) for box in d.boxes)
-        self.plans: dict = {}
 
 
 def _conditions(diagram: Diagram | Box, mapping: Mapping) -> bool:
@@ -216,21 +216,25 @@ def _conditions(diagram: Diagram | Box, mapping: Mapping) -> bool:
 
 def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
     if isinstance(diagram, Box):
-        return _box_meta(diagram, prune)
-    key = "_markov_meta" if prune else "_markov_meta_unpruned"
-    meta = diagram.__dict__.get(key)
-    if meta is None:
-        meta = _Meta(diagram, prune)
-        object.__setattr__(diagram, key, meta)
-    return meta
+        return PLANS.get(("box", diagram, prune), lambda: _Meta(diagram.to_diagram(), prune))
+    return PLANS.about(diagram, ("meta", prune), lambda: _Meta(diagram, prune))
 
 
-@lru_cache(maxsize=1024)
-def _box_meta(box: Box, prune: bool = True) -> _Meta:
-    return _Meta(box.to_diagram(), prune)
+class Bound(NamedTuple):
+    """A diagram bound to arrays: the plan to run, the arrays in the backend it runs in
+    (numpy views of small CPU torch arrays, whose results go back to torch like
+    ``template``), and the diagram actually contracted (pruned or not)."""
+
+    plan: Plan
+    arrays: list
+    backend: str
+    template: Any
+    diagram: Diagram
 
 
-def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
+def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None = None,
+          validate: bool = True, max_memory: int | None = None, like: Any = None,
+          prune: bool = True) -> Bound:
     meta = _meta(diagram, prune)
     arrays, shapes, unchecked = [], [], []
     exact = torch = False
@@ -268,26 +272,21 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
         backend, itemsize = "torch", template.element_size()
     else:
         backend, template, itemsize = ("exact" if exact else "numpy"), None, 8
-    key = (tuple(shapes), itemsize, max_memory,
+    key = ("shapes", meta, tuple(shapes), itemsize, max_memory,
            tuple(sorted(sizes.items())) if sizes else None)
-    plan = meta.plans.get(key)
-    if plan is None:
-        plan = _compile(meta, arrays, sizes, max_memory, itemsize)
-        if len(meta.plans) >= _PLANS_PER_DIAGRAM:   # many shapes: the global cache remains
-            meta.plans.clear()
-        meta.plans[key] = plan
+    plan = PLANS.get(key, lambda: _compile(meta, arrays, sizes, max_memory, itemsize))
     if unchecked:
         _validate(meta, arrays, unchecked)
     if torch:
         views = None if exact else numpy_views(plan, arrays, template)
         if views is not None:
-            return plan, views, "numpy", template, meta.diagram
+            return Bound(plan, views, "numpy", template, meta.diagram)
         arrays = [a if B.is_torch(a) and a.dtype == template.dtype
                   and a.device == template.device else B.convert(a, backend, template)
                   for a in arrays]
     elif exact:
         arrays = [B.convert(a, backend) for a in arrays]
-    return plan, arrays, backend, template, meta.diagram
+    return Bound(plan, arrays, backend, template, meta.diagram)
 
 
 def _validate(meta: _Meta, arrays: list, unchecked: list[int]) -> None:

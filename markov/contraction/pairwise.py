@@ -365,26 +365,11 @@ def execute(program: Program, operands: Sequence, backend: str, rescale: bool = 
     for step in (program.steps if steps is None else steps):
         a = values[step.x]
         values[step.x] = None
-        if step.sum_a:
-            a = ops.sum(a, step.sum_a)
-        if step.kind == REDUCE:
-            r = a
-        else:
+        b = None
+        if step.kind != REDUCE:
             b = values[step.y]
             values[step.y] = None
-            if step.sum_b:
-                b = ops.sum(b, step.sum_b)
-            if step.perm_a is not None:
-                a = ops.permute(a, step.perm_a)
-            if step.perm_b is not None:
-                b = ops.permute(b, step.perm_b)
-            if step.reshape_a:
-                a = a.reshape(step.shape_a)
-            if step.reshape_b:
-                b = b.reshape(step.shape_b)
-            r = a * b if step.kind == MUL else a @ b
-            if step.reshape_out:
-                r = r.reshape(step.out_shape)
+        r = run_step(ops, step, a, b)
         if rescale:
             r, log = _rescale(ops, r, step.scale, log)
         values.append(r)
@@ -398,6 +383,33 @@ def execute(program: Program, operands: Sequence, backend: str, rescale: bool = 
     if rescale:
         result, log = _rescale(ops, result, program.final_scale, log)
     return result, log
+
+
+def run_step(ops: type, step: Step, a: Any, b: Any) -> Any:
+    """One step's product of the values ``a`` and ``b`` (``b`` None for a reduction): the
+    step is data, so other walks of a program (the backward pass, another semiring) reuse
+    it.
+
+    >>> p = compile_program(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 1}, [(0, 1)])
+    >>> run_step(ops_for("numpy"), p.steps[0], np.ones((2, 3)), np.ones((3, 1))).tolist()
+    [[3.0], [3.0]]
+    """
+    if step.sum_a:
+        a = ops.sum(a, step.sum_a)
+    if step.kind == REDUCE:
+        return a
+    if step.sum_b:
+        b = ops.sum(b, step.sum_b)
+    if step.perm_a is not None:
+        a = ops.permute(a, step.perm_a)
+    if step.perm_b is not None:
+        b = ops.permute(b, step.perm_b)
+    if step.reshape_a:
+        a = a.reshape(step.shape_a)
+    if step.reshape_b:
+        b = b.reshape(step.shape_b)
+    r = a * b if step.kind == MUL else a @ b
+    return r.reshape(step.out_shape) if step.reshape_out else r
 
 
 def _rescale(ops, r, scale: Scale, log):

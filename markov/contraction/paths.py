@@ -7,7 +7,8 @@ opt_einsum's ``"auto"`` path (up to :data:`SMALL` operands) or its greedy path, 
 variable-elimination orders (min-weight, min-fill, weighted min-fill: the classic heuristics
 for Bayesian networks, which follow the treewidth where greedy pairing does not); the
 cheapest, by multiply-adds, wins. Above :data:`HUGE` multiply-adds cotengra's hyper-optimiser
-(when installed) searches a few seconds more. Paths are computed once per plan and cached with
+(when installed) searches more, for a time that grows with the network
+(:func:`search_budget`); :attr:`~markov.Plan.search_seconds` reports what the search took. Paths are computed once per plan and cached with
 it, so the search is paid once per (structure, shapes).
 
 **Slices.** When the largest intermediate does not fit, :func:`choose_slices` picks labels to
@@ -20,7 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import opt_einsum as oe
+from diagrams._lazy import lazy_module
+
+oe = lazy_module("opt_einsum")
+
 
 #: At most this many operands: opt_einsum's exhaustive search.
 TINY = 5
@@ -30,8 +34,18 @@ SMALL = 14
 HEURISTICS = ("min-weight", "min-fill", "weighted-min-fill")
 #: Above this many multiply-adds, cotengra's hyper-optimiser is worth seconds of search.
 HUGE = 10**10
-#: The budget of cotengra's search: trials, and seconds.
+#: The budget of cotengra's search: trials, and at most this many seconds.
 TRIALS, SECONDS = 32, 5.0
+
+
+def search_budget(n_operands: int) -> float:
+    """Seconds of cotengra search a network of ``n_operands`` gets: 5 ms per operand,
+    between 0.2 s and :data:`SECONDS` (a search longer than the contraction helps no one).
+
+    >>> search_budget(10), search_budget(400), search_budget(10**6)
+    (0.2, 2.0, 5.0)
+    """
+    return min(SECONDS, max(0.2, n_operands / 200))
 
 
 def find_path(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tuple, str]:
@@ -142,7 +156,8 @@ def _cotengra_path(terms, out, sizes):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        opt = ctg.HyperOptimizer(methods=["greedy"], max_repeats=TRIALS, max_time=SECONDS,
+        opt = ctg.HyperOptimizer(methods=["greedy"], max_repeats=TRIALS,
+                                 max_time=search_budget(len(terms)),
                                  parallel=False, minimize="flops", progbar=False,
                                  optlib="random")
         tree = opt.search([tuple(t) for t in terms], tuple(out), sizes)

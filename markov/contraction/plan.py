@@ -33,18 +33,21 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import opt_einsum as oe
 
 from markov.arrays import backend as B
 from markov.contraction import pairwise
+from markov.contraction.cache import PLANS
 from markov.errors import ContractionTooLarge
 from markov.contraction.paths import choose_slices, find_path
+from diagrams._lazy import lazy_module
+
+oe = lazy_module("opt_einsum")
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
 MAX_MEMORY = 8 * 2**30
@@ -68,8 +71,8 @@ class Plan:
     >>> X = Ty("X")
     >>> p, f = Box("p", Ty(), X), Box("f", X, X)
     >>> P = plan(p >> copy(X) >> (f @ f), {p: [0.5, 0.5], f: [[0.9, 0.1], [0.2, 0.8]]})
-    >>> P.equation, P.largest_intermediate, P.sliced
-    ('a,ab,ac->bc', 4, ())
+    >>> P.equation, P.largest_intermediate, P.sliced, P.search_seconds < 60
+    ('a,ab,ac->bc', 4, (), True)
     """
 
     equation: str
@@ -95,7 +98,8 @@ class Plan:
     #: the (axis, label) pairs of sliced labels in the output
     out_slice_axes: tuple[tuple[int, str], ...] = ()
     sizes: dict = field(default_factory=dict, repr=False)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: seconds the path search took (the rest of compiling is linear in the network)
+    search_seconds: float = 0.0
 
     @property
     def memory(self) -> int:
@@ -157,13 +161,11 @@ class Plan:
     def _operands(self, arrays: Sequence, backend: str, template: Any) -> list:
         operands = [a.squeeze(axis) if axis else a for a, axis in zip(arrays, self.squeeze)]
         if self.extras:
-            key = (backend, None if template is None else (template.dtype, template.device))
-            extras = self._cache.get(key)
-            if extras is None:
-                extras = [B.eye(n, backend, template) if kind == "eye"
-                          else B.ones(n, backend, template) for kind, n in self.extras]
-                self._cache[key] = extras
-            operands.extend(extras)
+            key = ("extras", self, backend,
+                   None if template is None else (template.dtype, template.device))
+            operands.extend(PLANS.get(key, lambda: [
+                B.eye(n, backend, template) if kind == "eye" else B.ones(n, backend, template)
+                for kind, n in self.extras]))
         return pairwise.prepare(self.program, operands, backend)
 
     def _run(self, arrays, backend, template, rescale, progress):
@@ -258,11 +260,14 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     ...
     markov.errors.ContractionTooLarge: the contraction's largest intermediate has 10,000 ...
     """
-    plan = _compile(structure, event_shapes, batch_shapes, sizes)
+    plan = PLANS.get(("plan", structure, event_shapes, batch_shapes, sizes),
+                     lambda: _compile(structure, event_shapes, batch_shapes, sizes))
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
     if plan.largest_intermediate * itemsize <= limit:
         return plan
-    return _sliced(plan, max(limit // itemsize, 1), itemsize, limit)
+    target = max(limit // itemsize, 1)
+    return PLANS.get(("sliced", plan, target, itemsize, limit),
+                     lambda: _sliced(plan, target, itemsize, limit))
 
 
 def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTooLarge:
@@ -281,7 +286,6 @@ def _bytes(n: float) -> str:
     return f"{int(n)} bytes"
 
 
-@lru_cache(maxsize=128)
 def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
     inputs, out = plan.equation.split("->")
     terms = [t for t in inputs.split(",") if t] if inputs else []
@@ -302,14 +306,13 @@ def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
                    slice_axes=tuple(tuple((i, c) for i, c in enumerate(t) if c in sliced)
                                     for t in terms),
                    out_slice_axes=tuple((i, c) for i, c in enumerate(out) if c in sliced),
-                   flops=program.flops * n_slices, _cache={})
+                   flops=program.flops * n_slices)
 
 
 def _batch_labels(plan: Plan) -> str:
     return plan.equation.split("->")[1][:len(plan.program.batch_shape)]
 
 
-@lru_cache(maxsize=512)
 def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
              sizes: tuple) -> Plan:
     wires, box_inputs, box_outputs, inputs, outputs = structure
@@ -362,11 +365,13 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     equation = ",".join(terms) + "->" + out
     output_shape = (*batch, *(sizes[w] for w in (*inputs, *outputs)))
     unique = ["".join(dict.fromkeys(t)) for t in terms]
+    start = time.perf_counter()
     path, method = find_path(unique, out, label_size)
+    seconds = time.perf_counter() - start
     program = pairwise.compile_program(terms, out, label_size, path, batch_out)
     return Plan(equation, tuple(shapes), path, program.flops, program.largest, output_shape,
                 tuple(squeeze), tuple(extras), program, method,
-                slice_largest=program.largest, sizes=label_size)
+                slice_largest=program.largest, sizes=label_size, search_seconds=seconds)
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -436,29 +441,20 @@ def to_torch(array: Any, template: Any, keep_dtype: bool = False) -> Any:
     return out if keep_dtype or out.dtype == template.dtype else out.to(template.dtype)
 
 
-@lru_cache(maxsize=1)
 def _NUMPY_DTYPES():
     import torch
 
     return (torch.float64, torch.float32)
 
 
-_GUARDS: dict = {}
-
-
 def _guard(dtype) -> float:
     """sqrt(tiny) of a floating dtype (numpy or torch): below it, an answer may have lost
-    mass to underflow."""
-    guard = _GUARDS.get(dtype)
-    if guard is None:
-        if isinstance(dtype, np.dtype):
-            tiny = float(np.finfo(dtype).tiny)
-        else:
-            import torch
+    mass to underflow (both libraries keep their finfo objects)."""
+    if isinstance(dtype, np.dtype):
+        return math.sqrt(float(np.finfo(dtype).tiny))
+    import torch
 
-            tiny = float(torch.finfo(dtype).tiny)
-        guard = _GUARDS[dtype] = math.sqrt(tiny)
-    return guard
+    return math.sqrt(float(torch.finfo(dtype).tiny))
 
 
 def _fits(result, n_batch: int, backend: str) -> bool:

@@ -389,7 +389,8 @@ def test_query_prunes_mechanisms_that_do_not_reach_the_targets():
     d = m._compile(("Tar",), (), frozenset({"Smoking"}), frozenset()).diagram
     assert sorted(box.name for box in d.boxes) == ["Tar", "do(Smoking)"]
     d = m._compile(("Tar",), ("Smoking",), frozenset(), frozenset({"Smoking"})).diagram
-    assert sorted(box.name for box in d.boxes) == ["Tar", "U"]  # Cancer is barren
+    # Cancer is barren; U is not requisite by d-separation (Smoking, observed, blocks it).
+    assert sorted(box.name for box in d.boxes) == ["Tar"]
 
 
 def test_observed_variables_leave_the_contraction_as_variable_elimination_does():
