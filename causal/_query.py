@@ -178,7 +178,8 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
     range), which normalising makes the answer. The model's own tables are folded."""
     if compiled.fold:
-        folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled)
+        folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled,
+                                 max_memory=max_memory)
         if folded is not None:
             return folded
     if scaled:

@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-
 from causal.errors import CausalError, CombConditionsNotMet, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, conditional, interpret

@@ -9,6 +9,7 @@ Ty('X')
 
 __version__ = "0.1.0"
 
+from markov.contraction.interpret import Scaled, interpret, interpret_scaled, plan
 from markov.contraction.plan import Plan
 from markov.errors import (
                            ContractionTooLarge,
@@ -20,7 +21,6 @@ from markov.errors import (
                            ZeroMass,
                            ZeroProbabilityEvidence,
 )
-from markov.contraction.interpret import Scaled, interpret, interpret_scaled, plan
 from markov.kernel import Kernel, kernel_category
 
 __all__ = [
@@ -43,9 +43,9 @@ __all__ = [
 
 # Gaussian semantics (linear-Gaussian kernels, exact conditioning): numpy and lazy torch.
 from markov.errors import ConditionError, NotCovariance
-from markov.gaussian.kernel import GaussianKernel, gaussian_category
 from markov.gaussian.condition import GaussianCondition
 from markov.gaussian.interpret import interpret_gaussian
+from markov.gaussian.kernel import GaussianKernel, gaussian_category
 
 __all__ += [
                            "ConditionError",
@@ -101,9 +101,12 @@ __all__ += [
 from markov.errors import NotConditionalGaussian
 from markov.gaussian.hybrid import HybridKernel
 from markov.gaussian.hybrid_inference import collapse
-from markov.gaussian.hybrid_interpret import interpret_hybrid
+
 # markov.interpret: one contraction, or the hybrid semantics for Gaussian or hybrid boxes.
-from markov.gaussian.hybrid_interpret import interpret  # noqa: E402, F811
+from markov.gaussian.hybrid_interpret import (
+                           interpret,  # noqa: E402, F811
+                           interpret_hybrid,
+)
 
 __all__ += [
                            "HybridKernel",

@@ -308,3 +308,18 @@ def maximum(a: Any, b: Any) -> Any:
 
         return torch.maximum(a, b)
     return np.maximum(a, b)
+
+
+def in_backend(array: Any, backend: str) -> Any:
+    """``array`` in ``backend``'s numbers: floats become the Fractions they are exactly
+    when the backend is exact; any other backend takes the array as it is.
+
+    >>> in_backend(np.array([0.5, 1.0]), "exact").tolist()
+    [Fraction(1, 2), Fraction(1, 1)]
+    """
+    if backend != "exact" or all(not isinstance(x, float) for x in np.ravel(array)):
+        return array
+    from fractions import Fraction
+
+    return np.vectorize(lambda x: Fraction(x) if isinstance(x, float) else x,
+                        otypes=[object])(array)

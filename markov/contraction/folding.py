@@ -129,12 +129,13 @@ def run_folded(plan: Any, folding: Folding, arrays: Sequence, operands: Sequence
     return result
 
 
-def contract_folded(diagram: Any, mapping: Any, constant: frozenset, scaled: bool = False
-                    ) -> Any:
+def contract_folded(diagram: Any, mapping: Any, constant: frozenset, scaled: bool = False,
+                    max_memory: int | None = None) -> Any:
     """Contract ``diagram`` (unpruned: it may hold effects) with the boxes at positions
     ``constant`` folded, or return None where folding does not apply (a sliced plan, torch
     arrays, or a result that needs rescaling: the caller then contracts in full).
-    ``scaled`` divides the result by its largest entry per batch element.
+    ``scaled`` divides the result by its largest entry per batch element; ``max_memory`` as in
+    :func:`markov.interpret` (a plan it slices is not folded).
 
     >>> import numpy as np
     >>> from diagrams import Ty, Box
@@ -143,7 +144,7 @@ def contract_folded(diagram: Any, mapping: Any, constant: frozenset, scaled: boo
     >>> contract_folded(p >> f, arrays, frozenset({0, 1})).tolist()
     [0.75, 0.25]
     """
-    bound = _bind(diagram, mapping, validate=False, prune=False)
+    bound = _bind(diagram, mapping, validate=False, prune=False, max_memory=max_memory)
     plan, backend = bound.plan, bound.backend
     if plan.n_slices > 1 or backend == "torch" or bound.template is not None:
         return None

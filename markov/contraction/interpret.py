@@ -28,7 +28,7 @@ import numpy as np
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
 from markov.contraction.cache import PLANS
-from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
+from markov.contraction.plan import Plan, as_given, compile_plan, numpy_views, to_torch
 from markov.errors import MarkovError, MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
@@ -78,8 +78,7 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
                                                validate=validate, max_memory=max_memory,
                                                like=like, prune=prune)
     array = plan(arrays, backend, template, rescale=rescale, progress=progress)
-    if backend != "torch" and template is not None:  # torch arrays run on numpy views
-        array = to_torch(array, template)
+    array = as_given(array, backend, template)
     return _kernel(array, d.dom, d.cod)
 
 

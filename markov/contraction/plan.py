@@ -40,12 +40,12 @@ from typing import Any
 
 import numpy as np
 
+from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
-from markov.errors import ContractionTooLarge
 from markov.contraction.paths import choose_slices, find_path
-from diagrams._lazy import lazy_module
+from markov.errors import ContractionTooLarge
 
 oe = lazy_module("opt_einsum")
 
@@ -422,6 +422,18 @@ def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
         else:
             return None
     return views
+
+
+def as_given(array: Any, backend: str, template: Any) -> Any:
+    """A plan's result in the kind of array it was given: a tensor again when torch arrays
+    ran on numpy views (``backend`` is the one they ran in, ``template`` a given tensor).
+
+    >>> as_given(np.array([0.5]), "numpy", None)
+    array([0.5])
+    """
+    if backend != "torch" and template is not None:
+        return to_torch(array, template)
+    return array
 
 
 def to_torch(array: Any, template: Any, keep_dtype: bool = False) -> Any:

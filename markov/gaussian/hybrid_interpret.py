@@ -37,10 +37,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from diagrams import Box, Category, Diagram, Ty
-from markov.contraction.interpret import HybridValue
-from markov.contraction.interpret import interpret as _interpret_finite
 from diagrams import diagram as _wires
 from markov.arrays import gaussian as G
+from markov.contraction.interpret import HybridValue
+from markov.contraction.interpret import interpret as _interpret_finite
 from markov.errors import (
     MissingBox,
     NotConditionalGaussian,

@@ -28,8 +28,8 @@ import numpy as np
 from diagrams import Box, Diagram
 from markov.arrays import gaussian as G
 from markov.errors import MissingBox, ShapeMismatch
-from markov.gaussian.kernel import GaussianKernel
 from markov.gaussian.condition import GaussianCondition, condition_affine
+from markov.gaussian.kernel import GaussianKernel
 
 
 def interpret_gaussian(diagram: Diagram | Box, mapping: Mapping, *,

@@ -16,11 +16,11 @@ from typing import Any
 
 from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov.arrays import ops as A
-from markov.errors import ShapeMismatch
 from markov.contraction.interpret import interpret
+from markov.errors import ShapeMismatch
+from markov.inference.normalize import POLICIES, normalize
 from markov.kernel import Kernel
 from markov.labels import carry
-from markov.inference.normalize import POLICIES, normalize
 
 Atoms = Iterable[int | str] | Ty | str
 

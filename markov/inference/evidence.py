@@ -21,16 +21,15 @@ from functools import reduce
 from numbers import Integral
 from typing import Any
 
-
 from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov.arrays import ops as A
+from markov.contraction.interpret import interpret
+from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
 from markov.inference.bayes import bayes_invert
 from markov.inference.disintegration import as_state, check_policy
-from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
-from markov.contraction.interpret import interpret
+from markov.inference.normalize import normalize
 from markov.kernel import Kernel, wiring
 from markov.labels import carry
-from markov.inference.normalize import normalize
 
 #: Evidence: ``{variable: value index, label or likelihood vector}``, or one likelihood array
 #: over every variable.

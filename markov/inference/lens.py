@@ -20,10 +20,10 @@ from typing import Any
 
 from diagrams import Box, Category, Diagram, Functor, Ty, TypeMismatch
 from diagrams import diagram as _d
+from markov.contraction.interpret import interpret
+from markov.errors import MissingBox
 from markov.inference.bayes import bayes_invert
 from markov.inference.disintegration import check_policy
-from markov.errors import MissingBox
-from markov.contraction.interpret import interpret
 from markov.kernel import Kernel, wiring
 
 

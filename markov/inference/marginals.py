@@ -12,18 +12,16 @@ about three contractions whatever the number of wires.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Any
-
-import numpy as np
 
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
+from markov.arrays import ops as A
 from markov.contraction.backward import compile_backward, joints, run_forward
 from markov.contraction.cache import PLANS
 from markov.contraction.interpret import _bind
-from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, to_torch
+from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, as_given
 from markov.errors import ContractionTooLarge, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence
 from markov.inference.normalize import normalize
 from markov.kernel import Kernel
@@ -93,8 +91,8 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
         raise ContractionTooLarge(f"all_marginals keeps every intermediate, and the largest "
                                   f"has {plan.largest_intermediate:,} elements, over "
                                   "max_memory; ask for fewer marginals with interpret")
-    if backend == "exact" and evidence:  # float likelihoods (one-hot rows) made exact
-        arrays[-len(evidence):] = [_exact(a) for a in arrays[-len(evidence):]]
+    if evidence:  # float likelihoods (one-hot rows) in the backend's numbers
+        arrays[-len(evidence):] = [A.in_backend(a, backend) for a in arrays[-len(evidence):]]
     backward = _backward(plan, len(d.wires))
     operands = plan._operands(arrays, backend, template)
     floating = _floating(operands, backend, template)
@@ -112,8 +110,7 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     out = {}
     for key, ty, joint in zip(keys, d.wires, found):
         array = joint.reshape(tuple(plan.output_shape) + tuple(joint.shape[-1:]))
-        if backend != "torch" and template is not None:  # torch arrays ran on numpy views
-            array = to_torch(array, template)
+        array = as_given(array, backend, template)
         array = normalize(array, 1, on_zero=on_zero, what=what, error=ZeroProbabilityEvidence)
         out[key] = Kernel(array, cod=Ty(ty), validate=False,
                           labels={ty: labels[ty]} if labels and ty in labels else None)
@@ -147,14 +144,6 @@ def _close(d: Diagram, keys: tuple, pattern: tuple) -> Diagram:
         box_in.append((w,))
         box_out.append(())
     return Diagram(d.wires, boxes, box_in, box_out, (), ())
-
-
-def _exact(array: np.ndarray) -> np.ndarray:
-    """Floats as the Fractions they are exactly."""
-    if all(isinstance(x, (int, Fraction)) or not isinstance(x, float) for x in array.flat):
-        return array
-    return np.vectorize(lambda x: Fraction(x) if isinstance(x, float) else x,
-                        otypes=[object])(array)
 
 
 def _backward(plan: Plan, n_wires: int):

@@ -38,7 +38,7 @@ def likely_evidence(m: CausalModel, variables, do=None) -> dict:
     positive probability)."""
     evidence = {}
     for v in variables:
-        evidence[v] = int(np.argmax(m.query(v, evidence=evidence, do=do).array))
+        evidence[v] = m.states[v][int(np.argmax(m.query(v, evidence=evidence, do=do).array))]
     return evidence
 
 
@@ -53,10 +53,10 @@ def test_marginals_equal_the_per_target_query_on_bundled_networks(name):
     for v in targets:
         assert np.abs(post[v].array - m.query(v, evidence=evidence).array).max() < TOL, v
     y = m.variables[len(m.variables) // 2]
-    evidence = likely_evidence(m, [v for v in m.variables[-3:] if v != y], {y: 0})
-    post = m.marginals(evidence=evidence, do={y: 0})
+    evidence = likely_evidence(m, [v for v in m.variables[-3:] if v != y], {y: m.states[y][0]})
+    post = m.marginals(evidence=evidence, do={y: m.states[y][0]})
     for v in targets[:4]:
-        want = m.query(v, evidence=evidence, do={y: 0}).array
+        want = m.query(v, evidence=evidence, do={y: m.states[y][0]}).array
         assert np.abs(post[v].array - want).max() < TOL, v
 
 

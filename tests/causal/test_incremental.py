@@ -24,7 +24,7 @@ def test_folded_subtrees_are_computed_once_over_many_evidence_values(name):
     m = load(name)
     target, observed = m.variables[0], m.variables[-1]
     for i in range(12):
-        m.query(target, evidence={observed: i % len(m.states[observed])})
+        m.query(target, evidence={observed: m.states[observed][i % len(m.states[observed])]})
     folded = PLANS.entries("folded")
     foldings = PLANS.entries("folding")
     assert len(foldings) == 1 and foldings[0].folded  # something was folded
@@ -36,7 +36,7 @@ def test_folded_subtrees_are_computed_once_over_many_interventions():
     m = load("alarm")
     target, y = m.variables[0], m.variables[len(m.variables) // 2]
     for i in range(8):
-        m.query(target, do={y: i % len(m.states[y])})
+        m.query(target, do={y: m.states[y][i % len(m.states[y])]})
     assert [s.runs for s in PLANS.entries("folded")] == [1]
 
 
@@ -45,9 +45,10 @@ def test_after_one_evidence_value_changes_the_query_equals_a_fresh_one(name):
     m = load(name)
     vs = m.variables
     targets, e1, e2 = vs[:2], vs[-1], vs[-2]
-    evidence = {e1: 0, e2: 0}
+    evidence = {e1: m.states[e1][0], e2: m.states[e2][0]}
     for step in range(6):
-        evidence[e1 if step % 2 else e2] = step % 2
+        v = e1 if step % 2 else e2
+        evidence[v] = m.states[v][step % 2]
         warm = m.query(targets, evidence=evidence, on_zero="uniform")
         fresh = load(name).query(targets, evidence=evidence, on_zero="uniform")
         assert np.allclose(warm.array, fresh.array, rtol=0, atol=1e-15)
