@@ -13,6 +13,7 @@ from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
 from causal.drawing import draw
 from causal.errors import (
+                           BIFParseError,
                            CausalError,
                            CombConditionsNotMet,
                            CyclicModel,
@@ -21,6 +22,8 @@ from causal.errors import (
                            LatentVariable,
                            NoDiagramForm,
                            NotIdentifiable,
+                           RenormalisedRows,
+                           TableTooLarge,
                            UnknownVariable,
 )
 from causal.estimand import Estimand
@@ -32,6 +35,7 @@ from causal.surgery import do_box, surgery, surgery_functor
 
 __all__ = [
                            "ADMG",
+                           "BIFParseError",
                            "CausalError",
                            "CausalModel",
                            "Comb",
@@ -45,6 +49,8 @@ __all__ = [
                            "LinearGaussianModel",
                            "NoDiagramForm",
                            "NotIdentifiable",
+                           "RenormalisedRows",
+                           "TableTooLarge",
                            "UnknownVariable",
                            "check_comb_conditions",
                            "comb_disintegrate",

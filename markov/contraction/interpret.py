@@ -26,6 +26,7 @@ import numpy as np
 
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
+from markov.arrays import ops
 from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
 from markov.errors import MissingBox, ShapeMismatch
 from markov.kernel import Kernel
@@ -193,10 +194,7 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
         if value is _MISSING:
             value = _lookup(mapping, box)
         if isinstance(value, Kernel):
-            if len(value.dom) != n_dom or len(value.cod) != n_cod:
-                raise ShapeMismatch(f"box {name}: {box.dom} -> {box.cod} is mapped to a "
-                                    f"kernel {value.dom} -> {value.cod}")
-            array = value.array
+            array = _aligned(value, box)
         else:
             array = B.as_array(value)
             if validate:
@@ -238,6 +236,32 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
     elif exact:
         arrays = [B.convert(a, backend) for a in arrays]
     return plan, arrays, backend, template, meta.diagram
+
+
+def _order(given: tuple[str, ...], wanted: tuple[str, ...]) -> list[int] | None:
+    """Where each of ``wanted``'s atoms is in ``given``, or None when the names do not say
+    (different names, or a name twice)."""
+    if given == wanted:
+        return list(range(len(given)))
+    if sorted(given) != sorted(wanted) or len(set(given)) != len(given):
+        return None
+    return [given.index(name) for name in wanted]
+
+
+def _aligned(kernel: Kernel, box: Box) -> Any:
+    """The kernel's array with its axes in the box's order: atoms are matched by name, and
+    permuted where the names say how; a kernel whose names do not match is refused."""
+    dom = _order(kernel.dom.names, box.dom.names)
+    cod = _order(kernel.cod.names, box.cod.names)
+    if dom is None or cod is None:
+        raise ShapeMismatch(f"box {box.name}: {box.dom} -> {box.cod} is mapped to a kernel "
+                            f"{kernel.dom} -> {kernel.cod}: its atoms must have the box's "
+                            f"names (in any order)")
+    if dom == list(range(len(dom))) and cod == list(range(len(cod))):
+        return kernel.array
+    nb, nd = kernel.n_batch, len(dom)
+    axes = [*range(nb), *(nb + i for i in dom), *(nb + nd + i for i in cod)]
+    return ops.transpose(kernel.array, axes)
 
 
 def _validate(meta: _Meta, arrays: list, unchecked: list[int]) -> None:

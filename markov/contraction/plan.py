@@ -284,8 +284,8 @@ def _bytes(n: float) -> str:
 @lru_cache(maxsize=128)
 def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
     inputs, out = plan.equation.split("->")
-    terms = [t for t in inputs.split(",") if t] if inputs else []
-    terms = ["".join(dict.fromkeys(t)) for t in terms]
+    written = [t for t in inputs.split(",") if t] if inputs else []
+    terms = ["".join(dict.fromkeys(t)) for t in written]  # after diagonals (prepare)
     every = terms + [s.labels for s in plan.program.steps] + [out]
     sizes = dict(plan.sizes)
     sliced = choose_slices(every, out, sizes, target)
@@ -295,7 +295,8 @@ def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
                else "no slicing of the contraction fits")
         raise _too_large(plan, itemsize, limit, why)
     small = {c: (1 if c in sliced else n) for c, n in sizes.items()}
-    program = pairwise.compile_program(terms, out, small, plan.path, _batch_labels(plan))
+    # The written terms, repeats included, so that the sliced program takes diagonals too.
+    program = pairwise.compile_program(written, out, small, plan.path, _batch_labels(plan))
     n_slices = math.prod(sizes[c] for c in sliced)
     return replace(plan, program=program, sliced=sliced, n_slices=n_slices,
                    slice_largest=program.largest,

@@ -116,6 +116,7 @@ def pgmpy_reference(request):
     pool.shutdown(cancel_futures=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("network", NETWORKS)
 def test_reader_agrees_with_pgmpy_on_variables_states_parents_and_tables(
     network, specs, pgmpy_reference

@@ -62,6 +62,7 @@ def test_from_bif_reads_gzip_and_plain_files_with_state_names_such_as_asy_patch(
     assert P.labels["ChestXray"][-1] == "Asy/Patch" and abs(P.array.sum() - 1) < 1e-12
 
 
+@pytest.mark.slow
 def test_from_bif_agrees_with_pgmpy_reader_on_small_networks():
     from pgmpy.readwrite import BIFReader
 
