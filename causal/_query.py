@@ -155,14 +155,15 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     return mapping, zero
 
 
-def contract(compiled: Compiled, mapping: Mapping, scaled: bool) -> Any:
+def contract(compiled: Compiled, mapping: Mapping, scaled: bool, like: Any = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
-    range), which normalising makes the answer."""
+    range), which normalising makes the answer. ``like`` (a table of the model) keeps the
+    model's backend when pruning left no box at all."""
     if scaled:
-        return interpret_scaled(compiled.diagram, mapping, validate=False,
-                                prune=False).mantissa
-    return interpret(compiled.diagram, mapping, validate=False, prune=False).array
+        return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,
+                                like=like).mantissa
+    return interpret(compiled.diagram, mapping, validate=False, prune=False, like=like).array
 
 
 def _array(source, arrays, do_arrays, observed, fixed, states, backend):

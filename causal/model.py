@@ -385,7 +385,8 @@ class CausalModel:
                                  frozenset(fixed))
         mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
                              self._states, self._backend)
-        array = contract(compiled, mapping, scaled=bool(observed))
+        array = contract(compiled, mapping, scaled=bool(observed),
+                         like=next(iter(self._arrays.values()), None))
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes
         # still belong to the answer.

@@ -206,6 +206,8 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
             torch = True
         arrays.append(array)
         shapes.append(array.shape)
+    if like is None and not torch and prune:
+        like = _pruned_torch(diagram, mapping, len(meta.entries))
     if like is not None:
         like = like.array if isinstance(like, Kernel) else B.as_array(like)
         torch = torch or B.is_torch(like)
@@ -236,6 +238,20 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
     elif exact:
         arrays = [B.convert(a, backend) for a in arrays]
     return plan, arrays, backend, template, meta.diagram
+
+
+def _pruned_torch(diagram: Diagram | Box, mapping: Mapping, kept: int) -> Any:
+    """A torch array among the boxes pruning dropped, so that torch in gives torch out even
+    when no box is left; None when there is none."""
+    boxes = (diagram,) if isinstance(diagram, Box) else diagram.boxes
+    if len(boxes) == kept:
+        return None
+    for box in boxes:
+        value = mapping.get(box, mapping.get(box.name))
+        array = value.array if isinstance(value, Kernel) else value
+        if B.is_torch(array):
+            return array
+    return None
 
 
 def _order(given: tuple[str, ...], wanted: tuple[str, ...]) -> list[int] | None:

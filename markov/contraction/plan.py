@@ -258,11 +258,35 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     ...
     markov.errors.ContractionTooLarge: the contraction's largest intermediate has 10,000 ...
     """
-    plan = _compile(structure, event_shapes, batch_shapes, sizes)
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
+    _refuse_large_answer(structure, batch_shapes, sizes, itemsize, limit)
+    plan = _compile(structure, event_shapes, batch_shapes, sizes)
     if plan.largest_intermediate * itemsize <= limit:
         return plan
     return _sliced(plan, max(limit // itemsize, 1), itemsize, limit)
+
+
+def _refuse_large_answer(structure: tuple, batch_shapes: tuple, sizes: tuple, itemsize: int,
+                         limit: int) -> None:
+    """Refuse, before any path search, a contraction whose answer alone cannot fit: no
+    slicing helps then. Python integers, so no size overflows."""
+    inputs, outputs = structure[3], structure[4]
+    batch = np.broadcast_shapes(*batch_shapes) if batch_shapes else ()
+    cells = math.prod(batch) * math.prod(sizes[w] for w in (*inputs, *outputs))
+    if cells * itemsize > limit:
+        raise ContractionTooLarge(
+            f"the answer alone has {_count(cells)} elements ({_bytes(cells * itemsize)}), over "
+            f"the limit of {_bytes(limit)}; refused before any path search. Ask for fewer "
+            "variables or a smaller batch, or raise max_memory")
+
+
+def _count(n: int) -> str:
+    """``n`` with thousands separators, or in scientific notation past 10**15 (an exact
+    integer of any size: no float overflow)."""
+    if n < 10**15:
+        return f"{n:,}"
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
 
 
 def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTooLarge:
@@ -275,6 +299,8 @@ def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTo
 
 
 def _bytes(n: float) -> str:
+    if n >= 2**50:  # past a PiB, say it in powers of ten (exactly, for huge integers)
+        return f"{_count(int(n))} bytes"
     for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
