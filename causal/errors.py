@@ -172,6 +172,19 @@ class InvalidValue(CausalError, ValueError):
     """
 
 
+class InvalidArgument(CausalError, TypeError):
+    """An argument of the wrong kind: a list where a mapping ``{variable: ...}`` is expected
+    (parents, CPTs, ``do``, evidence), a float where an outcome index or name is expected, a
+    graph that is not a networkx ``DiGraph``; the message names the argument or variable.
+
+    >>> from causal import CausalModel
+    >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).query("A", do=["A"])
+    Traceback (most recent call last):
+    ...
+    causal.errors.InvalidArgument: do must be a mapping {variable: value}, not a list: ['A']
+    """
+
+
 class LatentVariable(CausalError, ValueError):
     """A latent variable was used where only observed variables make sense (the
     observational distribution, data).

@@ -14,7 +14,13 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from causal.errors import CausalError, InvalidCPT, InvalidValue, UnknownVariable
+from causal.errors import (
+    CausalError,
+    InvalidArgument,
+    InvalidCPT,
+    InvalidValue,
+    UnknownVariable,
+)
 from causal.model import CausalModel
 from diagrams import Ty
 from markov import Kernel
@@ -163,7 +169,8 @@ def from_networkx(graph: nx.DiGraph, cpts: Mapping[str, Any] | None = None, *,
     (('A',), [0.5, 0.5])
     """
     if not isinstance(graph, nx.DiGraph):
-        raise TypeError(f"from_networkx takes a networkx DiGraph, not {type(graph).__name__}")
+        raise InvalidArgument(f"from_networkx takes a networkx DiGraph, not "
+                              f"{type(graph).__name__}")
     cpts = {str(v): t for v, t in (cpts or {}).items()}
     states = {str(v): s for v, s in (states or {}).items()}
     latents = set(map(str, latent)) if latent is not None else set()

@@ -26,7 +26,7 @@ from causal._query import (
     query_name,
     zero_rows,
 )
-from causal._values import indices, observed_variables, one_hot
+from causal._values import check_batches, indices, observed_variables, one_hot, require_mapping
 from causal.errors import (
     CausalError,
     InvalidCPT,
@@ -74,8 +74,10 @@ class CausalModel:
                  latent: Iterable[str] = (), name: str = "",
                  intervened: Iterable[str] = ()):
         parents = {str(v): ((ps,) if isinstance(ps, str) else tuple(map(str, ps)))
-                   for v, ps in (parents or {}).items()}
-        cpts = {str(v): t for v, t in cpts.items()}
+                   for v, ps in require_mapping(parents, "parents", "{variable: [parents]}")
+                   .items()}
+        cpts = {str(v): t for v, t in require_mapping(cpts, "cpts", "{variable: table}")
+                .items()}
         variables = list(parents) + [v for v in cpts if v not in parents]
         known = set(variables)
         for v in variables:
@@ -370,13 +372,14 @@ class CausalModel:
         targets = self._names(targets, "target")
         if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
-        evidence = dict(evidence or {})
+        evidence = require_mapping(evidence, "evidence")
         for v in evidence:
             self._check_known(v, "evidence")
         hard: dict[str, np.ndarray] = {}
-        do_arrays = self._interventions(dict(do or {}), hard)
+        do_arrays = self._interventions(require_mapping(do, "do"), hard)
         observed = {v: indices(v, self._states[v], value, "evidence")
                     for v, value in evidence.items()}
+        check_batches(do_arrays, observed)
         # Variables set to values (a batch of them perhaps) leave the contraction: every
         # table is indexed at those values (see causal._query).
         fixed = {v: i for v, i in observed.items() if v not in targets and v not in do_arrays}

@@ -10,6 +10,7 @@ Ty('X')
 from markov.contraction.plan import Plan
 from markov.errors import (
                            ContractionTooLarge,
+                           InvalidArray,
                            MarkovError,
                            MissingBox,
                            NotStochastic,
@@ -23,6 +24,7 @@ from markov.kernel import Kernel, kernel_category
 
 __all__ = [
                            "ContractionTooLarge",
+                           "InvalidArray",
                            "Kernel",
                            "MarkovError",
                            "MissingBox",

@@ -28,7 +28,7 @@ from diagrams import Box, Diagram
 from markov.arrays import backend as B
 from markov.arrays import ops
 from markov.contraction.plan import Plan, compile_plan, numpy_views, to_torch
-from markov.errors import MissingBox, ShapeMismatch
+from markov.errors import InvalidArray, MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
 _MISSING = object()
@@ -185,6 +185,9 @@ def _box_meta(box: Box, prune: bool = True) -> _Meta:
 
 
 def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
+    if not isinstance(mapping, Mapping):
+        raise InvalidArray(f"the mapping must send boxes (or their names) to kernels or "
+                           f"arrays, not be a {type(mapping).__name__}")
     meta = _meta(diagram, prune)
     arrays, shapes, unchecked = [], [], []
     exact = torch = False
@@ -196,7 +199,7 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
         if isinstance(value, Kernel):
             array = _aligned(value, box)
         else:
-            array = B.as_array(value)
+            array = B.as_array(value, f"box {name}")
             if validate:
                 unchecked.append(len(arrays))
         if type(array) is np.ndarray:
