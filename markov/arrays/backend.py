@@ -97,6 +97,8 @@ from fractions import Fraction
             raise NotStochastic(f"an exact array mixes in the non-exact entry {bad[0]!r}; "
                                 "use Fractions (or sympy numbers) throughout")
         return array
+    if any(x is None for x in flat):  # numpy would read None as NaN
+        raise InvalidArray(f"{what}: the entry None is not a number")
     if any(isinstance(x, (complex, np.complexfloating)) for x in flat):
         _check_kind(True, False, flat.size, "complex", what)
     if any(isinstance(x, (bool, np.bool_)) for x in flat):
