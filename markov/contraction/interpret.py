@@ -209,8 +209,8 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
             torch = True
         arrays.append(array)
         shapes.append(array.shape)
-    if like is None and not torch and prune:
-        like = _pruned_torch(diagram, mapping, len(meta.entries))
+    if like is None and not torch and not exact and prune:
+        like = _pruned_like(diagram, mapping, len(meta.entries))
     if like is not None:
         like = like.array if isinstance(like, Kernel) else B.as_array(like)
         torch = torch or B.is_torch(like)
@@ -243,16 +243,17 @@ def _bind(diagram, mapping, sizes, validate, max_memory, like, prune=True):
     return plan, arrays, backend, template, meta.diagram
 
 
-def _pruned_torch(diagram: Diagram | Box, mapping: Mapping, kept: int) -> Any:
-    """A torch array among the boxes pruning dropped, so that torch in gives torch out even
-    when no box is left; None when there is none."""
+def _pruned_like(diagram: Diagram | Box, mapping: Mapping, kept: int) -> Any:
+    """A torch or exact array among the boxes pruning dropped, so that the backend in is the
+    backend out even when no box of that backend is left; None when there is none."""
     boxes = (diagram,) if isinstance(diagram, Box) else diagram.boxes
     if len(boxes) == kept:
         return None
     for box in boxes:
         value = mapping.get(box, mapping.get(box.name))
         array = value.array if isinstance(value, Kernel) else value
-        if B.is_torch(array):
+        if B.is_torch(array) or (value is not None and B.backend_of(B.as_array(
+                array, f"box {box.name}")) == "exact"):
             return array
     return None
 
