@@ -68,11 +68,11 @@ from fractions import Fraction
     """
     if is_torch(value):
         _check_kind(value.dtype.is_complex, value.dtype == _torch_bool(), value.numel(),
-                    str(value.dtype), what)
+                    value.dtype, what)
         return value
     if isinstance(value, np.ndarray) and value.dtype != object:
         _check_kind(value.dtype.kind == "c", value.dtype.kind == "b", value.size,
-                    str(value.dtype), what)
+                    value.dtype, what)
         if value.dtype.kind not in "fiu":
             raise InvalidArray(f"{what}: an array of dtype {value.dtype} cannot hold "
                                "probabilities; give real numbers")
@@ -121,7 +121,7 @@ def _torch_bool() -> Any:
     return torch.bool
 
 
-def _check_kind(complex_: bool, boolean: bool, size: int, dtype: str, what: str) -> None:
+def _check_kind(complex_: bool, boolean: bool, size: int, dtype: Any, what: str) -> None:
     if complex_:
         raise InvalidArray(f"{what}: a complex array cannot hold probabilities; give real "
                            "numbers")
@@ -299,4 +299,4 @@ def _raise_entry(name: str, index: list, what: str, array: Any, ndim: int) -> No
 
 
 def _raise_row(name: str, index: list, total: float) -> None:
-    raise NotStochastic(f"kernel {name}: row {tuple(index)} sums to {total:.6g}, not 1")
+    raise NotStochastic(f"kernel {name}: row {tuple(index)} sums to {total:.10g}, not 1")
