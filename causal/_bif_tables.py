@@ -26,9 +26,8 @@ NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(NUMBER)
 _NUMBERS = re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
 _KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
-# Rows whose numbers are separated by commas only, so that commas count them.
-_ROWS_ONLY = re.compile(r'(?:\s*\([^()";]*\)\s*[^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*\s*;)+\s*')
-_ROW = re.compile(r'\(([^()";]*)\)([^;]*);')
+# A row whose numbers are separated by commas only, so that commas count them.
+_ROW = re.compile(r'\s*\(([^()";]*)\)\s*([^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*)\s*;')
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 
 Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
@@ -158,11 +157,12 @@ def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
     """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
     published file), read with one regular expression; None for anything else, which
     :func:`read_entries` then reads entry by entry and explains."""
-    if not _ROWS_ONLY.fullmatch(body):
-        return None
     found, commas, cards = Entries(), axes.card - 1, axes.cards
-    texts = []
+    texts, end = [], 0
     for m in _ROW.finditer(body):
+        if m.start() != end:  # something between two rows: not plain
+            return None
+        end = m.end()
         head, text = m.groups()
         names = [x.strip() for x in head.split(",")] if "," in head else head.split()
         if len(names) != len(cards) or text.count(",") != commas:
@@ -174,8 +174,10 @@ def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
                 return None
             r = r * card + i
         found.rows.append(r)
-        found.row_at.append(offset + m.start())
+        found.row_at.append(offset + m.start(1) - 1)  # at its '('
         texts.append(text)
+    if not texts or body[end:].strip():
+        return None
     found.numbers = ",".join(texts).replace(",", " ").split()
     return found
 
@@ -267,6 +269,12 @@ def assemble(axes: Axes, found: Entries, block_at: int, error: Error
         where[:] = at
         # BIF lists a table with the variable's own state varying slowest.
         return np.ascontiguousarray(values.reshape(card, n_rows).T), where
+    if found.default is None and found.rows == list(range(n_rows)):  # rows in order: no scatter
+        values = _numbers_or_error(
+            found.numbers,
+            lambda i: (f"row {axes.row_label(i // card)}", found.row_at[i // card]),
+            var, error)
+        return values.reshape(n_rows, card), np.asarray(found.row_at, dtype=np.int64)
     flat = np.empty((n_rows, card))
     if found.rows:
         rows = np.asarray(found.rows, dtype=np.int64)
