@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from causal._bif_tables import Axes, name_items, checked_table, find_cycle, read_entries
+from causal._bif_tables import Axes, checked_table, find_cycle, name_items, read_entries
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 
 # such as ``Asy/Patch``, ``>=3``, ``0-3_days`` or ``Transp.`` are single words.

@@ -22,7 +22,7 @@ import numpy as np
 
 from causal._bif_parser import Parser, strip_comments
 from causal._bif_tables import NUMBER, ROW_TOLERANCE, Axes, find_cycle, row_problem
-from causal.errors import BIFParseError, CyclicModel, InvalidCPT, UnknownVariable
+from causal.errors import BIFParseError, CyclicModel, InvalidCPT, InvalidValue, UnknownVariable
 
 __all__ = ["MAX_CELLS", "NUMBER", "ROW_TOLERANCE", "BayesNetSpec", "format_bif", "parse_bif",
            "read_bif", "write_bif"]
@@ -211,7 +211,7 @@ _PLAIN = re.compile(r'[^\s{}()\[\];,|"]+')
 
 def _quote(name: str, what: str) -> str:
     if not name or '"' in name:  # BIF has no escape for a quote inside a quoted name
-        raise ValueError(f"{what} {name!r} cannot be written in BIF: it is empty or has '\"'")
+        raise InvalidValue(f"{what} {name!r} cannot be written in BIF: it is empty or has '\"'")
     if _PLAIN.fullmatch(name) and "//" not in name and "/*" not in name:
         return name
     return f'"{name}"'

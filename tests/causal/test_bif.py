@@ -455,3 +455,27 @@ def test_a_parse_error_is_a_value_error_and_survives_pickling():
     again = pickle.loads(pickle.dumps(error))
     assert (again.source, again.line, again.variable, str(again)) == (
         error.source, error.line, error.variable, str(error))
+
+
+@pytest.mark.parametrize("literal, value", [("1", 1.0), ("0.25", 0.25), (".25", 0.25),
+                                            ("2.5e-1", 0.25), ("+2.5E-01", 0.25),
+                                            ("25e-2", 0.25), ("0.", 0.0)])
+def test_decimal_and_scientific_literals_are_numbers(literal, value):
+    rest = repr(1.0 - value)
+    spec = parse_bif("variable A { type discrete [ 2 ] { a, b }; }\n"
+                     f"probability ( A ) {{ table {literal}, {rest}; }}")
+    assert spec.cpts["A"][0] == value
+
+
+def test_from_bif_passes_renormalise_and_max_cells_to_the_reader(tmp_path):
+    from causal import TableTooLarge, from_bif
+
+    path = tmp_path / "rounded.bif"
+    path.write_text(ROUNDED)
+    with pytest.raises(BIFParseError, match="row \\(a0\\) sums to 0.9999"):
+        from_bif(path)
+    with pytest.warns(RenormalisedRows):
+        model = from_bif(path, renormalise=True)
+    np.testing.assert_allclose(model.cpts["B"].sum(axis=-1), 1.0, rtol=0, atol=1e-15)
+    with pytest.raises(TableTooLarge):
+        from_bif(path, max_cells=5)
