@@ -32,8 +32,7 @@ def is_torch(array: Any) -> bool:
 def backend_of(array: Any) -> str:
     """The backend name of an array: ``"torch"``, ``"exact"`` or ``"numpy"``.
 
-    >>> from collections.abc import Mapping
-from fractions import Fraction
+    >>> from fractions import Fraction
     >>> backend_of(np.ones(2)), backend_of(np.array([Fraction(1, 2)], dtype=object))
     ('numpy', 'exact')
     """
@@ -57,8 +56,7 @@ def as_array(value: Any, what: str = "an array") -> Any:
     ``what`` (a box, kernel or variable): complex, boolean, string, non-number object,
     ragged and zero-size arrays.
 
-    >>> from collections.abc import Mapping
-from fractions import Fraction
+    >>> from fractions import Fraction
     >>> as_array([Fraction(1, 3), Fraction(2, 3)]).dtype, as_array([0.5, 0.5]).dtype
     (dtype('O'), dtype('float64'))
     >>> as_array([0.5 + 1j, 0.5], "box f")
