@@ -256,14 +256,22 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     >>> compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100), max_memory=80)
     Traceback (most recent call last):
     ...
-    markov.errors.ContractionTooLarge: the contraction's largest intermediate has 10,000 ...
+    markov.errors.ContractionTooLarge: the answer alone has 100 elements (800 bytes), ...
     """
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
     _refuse_large_answer(structure, batch_shapes, sizes, itemsize, limit)
     plan = _compile(structure, event_shapes, batch_shapes, sizes)
+    widest = max((len(step.labels) for step in plan.program.steps), default=0)
+    if widest > _MAX_AXES:  # slicing keeps the axes (as size 1), so it cannot help
+        raise _too_large(plan, itemsize, limit, f"one of its steps has {widest} axes, more "
+                         f"than the {_MAX_AXES} an array may have")
     if plan.largest_intermediate * itemsize <= limit:
         return plan
     return _sliced(plan, max(limit // itemsize, 1), itemsize, limit)
+
+
+#: The most axes a numpy array (and so a step of the program) may have.
+_MAX_AXES = 64
 
 
 def _refuse_large_answer(structure: tuple, batch_shapes: tuple, sizes: tuple, itemsize: int,
