@@ -301,7 +301,14 @@ class Parser:
             _, start, body, end = blocks[v]
             axes = Axes(v, parents[v], states)
             found = read_entries(axes, self.text[body:end], body, self.error)
-            cpts[v], off = checked_table(axes, found, body, self.error, self.renormalise)
+            try:
+                cpts[v], off = checked_table(axes, found, body, self.error, self.renormalise)
+            except BIFParseError:
+                if not found.plain:
+                    raise
+                # Read again entry by entry: the error then names the row's own line.
+                found = read_entries(axes, self.text[body:end], body, self.error, plain=False)
+                cpts[v], off = checked_table(axes, found, body, self.error, self.renormalise)
             if off:
                 worst[v] = off
         if worst:

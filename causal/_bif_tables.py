@@ -26,8 +26,9 @@ NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(NUMBER)
 _NUMBERS = re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
 _KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
-# A row whose numbers are separated by commas only, so that commas count them.
+# Rows whose numbers are separated by commas only, so that commas count them.
 _ROW = re.compile(r'\s*\(([^()";]*)\)\s*([^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*)\s*;')
+_ROWS_ONLY = re.compile(rf"(?:{_ROW.pattern})+\s*")
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 
 Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
@@ -65,6 +66,7 @@ class Entries:
     numbers: list[str] = field(default_factory=list)  # their numbers, row after row
     table: tuple[list[str], int] | None = None
     default: tuple[list[str], int] | None = None
+    plain: bool = False  # read by the fast path, rows placed at the block's start
 
 
 # ------------------------------------------------------------------------------ row parsing
@@ -155,15 +157,15 @@ def _row_index(axes: Axes, names: list[str], index: list[dict[str, int]]) -> int
 def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
                 ) -> Entries | None:
     """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
-    published file), read with one regular expression; None for anything else, which
-    :func:`read_entries` then reads entry by entry and explains."""
+    published file), read with two regular-expression calls; None for anything else, which
+    :func:`read_entries` then reads entry by entry and explains. Rows are placed at the
+    block's start: an error found later reads the block again, entry by entry, to name its
+    line."""
+    if not _ROWS_ONLY.fullmatch(body):
+        return None
     found, commas, cards = Entries(), axes.card - 1, axes.cards
-    texts, end = [], 0
-    for m in _ROW.finditer(body):
-        if m.start() != end:  # something between two rows: not plain
-            return None
-        end = m.end()
-        head, text = m.groups()
+    texts = []
+    for head, text in _ROW.findall(body):
         names = [x.strip() for x in head.split(",")] if "," in head else head.split()
         if len(names) != len(cards) or text.count(",") != commas:
             return None
@@ -174,20 +176,21 @@ def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
                 return None
             r = r * card + i
         found.rows.append(r)
-        found.row_at.append(offset + m.start(1) - 1)  # at its '('
         texts.append(text)
-    if not texts or body[end:].strip():
-        return None
+    found.row_at = [offset] * len(found.rows)
     found.numbers = ",".join(texts).replace(",", " ").split()
+    found.plain = True
     return found
 
 
-def read_entries(axes: Axes, body: str, offset: int, error: Error) -> Entries:
+def read_entries(axes: Axes, body: str, offset: int, error: Error, plain: bool = True
+                 ) -> Entries:
     """Parse the text between a probability block's braces (``offset`` is where it starts
-    in the file) into :class:`Entries`; numbers are counted here and checked later."""
+    in the file) into :class:`Entries`; numbers are counted here and checked later.
+    ``plain=False`` reads entry by entry, keeping each row's position for errors."""
     var, card = axes.var, axes.card
     index = [{s: i for i, s in enumerate(axes.states[p])} for p in axes.parents]
-    if axes.parents:
+    if axes.parents and plain:
         plain = _plain_rows(axes, body, offset, index)
         if plain is not None:
             return plain
