@@ -112,9 +112,10 @@ def from_pgmpy(model: Any, latent: Iterable[str] | None = None) -> CausalModel:
 def _states_by_name(values: np.ndarray, axis: int, seen: Sequence | None,
                     own: Sequence[str] | None, where: tuple[str, str]) -> np.ndarray:
     """A child's CPD with the axis of one parent reordered to the parent's own state order,
-    matching states by name; a CPD that names other states is refused."""
-    if seen is None or own is None:
-        return values
+    matching states by name; a CPD that names other states is refused. A CPD that names no
+    states (pgmpy's defaults 0, 1, ...) is read by position."""
+    if seen is None or own is None or list(seen) == list(range(len(seen))):
+        return values  # pgmpy's default names (0, 1, ...): the CPD names no states
     seen = [str(s) for s in seen]
     if seen == list(own):
         return values
