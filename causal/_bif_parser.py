@@ -11,7 +11,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from causal._bif_tables import Axes, checked_table, find_cycle, name_items, read_entries
+from causal._bif_tables import (
+    Axes,
+    all_tables_at_once,
+    checked_table,
+    find_cycle,
+    name_items,
+    read_entries,
+)
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 
 # such as ``Asy/Patch``, ``>=3``, ``0-3_days`` or ``Transp.`` are single words.
@@ -296,6 +303,11 @@ class Parser:
         if cycle is not None:
             raise self.error("cycle in the parent structure: " + " -> ".join(cycle),
                              blocks[cycle[0]][1], cycle[0])
+        cpts = None if self.renormalise else all_tables_at_once(
+            {v: (Axes(v, parents[v], states), self.text[b[2]:b[3]], b[2])
+             for v, b in blocks.items()}, self.error)
+        if cpts is not None:
+            return Parsed(name, dict(states), parents, {v: cpts[v] for v in states}, ())
         cpts, worst = {}, {}
         for v in states:
             _, start, body, end = blocks[v]

@@ -347,6 +347,47 @@ def checked_table(axes: Axes, found: Entries, block_at: int, error: Error,
     return flat.reshape(*axes.cards, axes.card), worst
 
 
+def all_tables_at_once(blocks: dict[str, tuple[Axes, str, int]], error: Error
+                       ) -> dict[str, np.ndarray] | None:
+    """Every table of a file whose blocks are all plain (complete rows in order, or one
+    ``table``), its numbers checked and converted in one call and its rows checked in a few
+    array operations for the whole file; None when anything is not plain or not right, and
+    the reader then goes table by table and names what is wrong."""
+    parts: list[str] = []
+    shapes = []
+    for v, (axes, body, offset) in blocks.items():
+        found = read_entries(axes, body, offset, error)
+        n_rows = math.prod(axes.cards)
+        if found.default is not None or (found.table is None) == (not found.rows) \
+                or (found.rows and (len(found.rows) != n_rows or len(set(found.rows)) != n_rows)):
+            return None  # rows missing or given twice: the general path explains
+        parts += found.numbers if found.table is None else found.table[0]
+        shapes.append((v, axes, n_rows, found.rows))
+    if not _NUMBERS.fullmatch(" ".join(parts)):
+        return None
+    values = np.array(parts, dtype=np.float64)
+    tables, flats, start = {}, [], 0
+    for v, axes, n_rows, rows in shapes:
+        chunk = values[start:start + n_rows * axes.card]
+        start += n_rows * axes.card
+        if not rows:  # a 'table' lists the variable's own state slowest
+            flat = chunk.reshape(axes.card, n_rows).T.copy()
+        elif rows == list(range(n_rows)):
+            flat = chunk.reshape(n_rows, axes.card)
+        else:
+            flat = np.empty((n_rows, axes.card))
+            flat[rows] = chunk.reshape(n_rows, axes.card)
+        flats.append(flat.ravel())
+        tables[v] = flat.reshape(*axes.cards, axes.card)
+    lengths = np.repeat([a.card for _, a, _, _ in shapes], [n for _, _, n, _ in shapes])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    every = np.concatenate(flats)
+    sums = np.add.reduceat(every, starts)
+    if not (every.min() >= 0 and np.abs(sums - 1.0).max() <= ROW_TOLERANCE):
+        return None  # NaN fails the comparisons too
+    return tables
+
+
 def find_cycle(parents: dict[str, tuple[str, ...]]) -> list[str] | None:
     """The variables of one directed cycle, first repeated at the end, or None (Kahn's
     algorithm: linear, and only a cyclic graph pays for the walk that names the cycle)."""
