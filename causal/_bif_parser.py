@@ -15,7 +15,6 @@ from causal._bif_tables import (
     Axes,
     all_tables_at_once,
     checked_table,
-    find_cycle,
     name_items,
     read_entries,
 )
@@ -345,6 +344,33 @@ class Parser:
                 f"{cells[big]:,} (raise max_cells to read it anyway)",
                 source=self.source, line=self.line_of(blocks[big][1]), variable=big,
                 cells=total)
+
+
+def find_cycle(parents: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """The variables of one directed cycle, first repeated at the end, or None (Kahn's
+    algorithm: linear, and only a cyclic graph pays for the walk that names the cycle)."""
+    waiting = {v: len(ps) for v, ps in parents.items()}
+    children: dict[str, list[str]] = {v: [] for v in parents}
+    for v, ps in parents.items():
+        for p in ps:
+            children[p].append(v)
+    ready = [v for v, n in waiting.items() if n == 0]
+    while ready:
+        for c in children[ready.pop()]:
+            waiting[c] -= 1
+            if waiting[c] == 0:
+                ready.append(c)
+    left = {v for v, n in waiting.items() if n > 0}
+    if not left:
+        return None
+    # Every variable left has a parent left: walk up parents until one repeats.
+    path, seen, v = [], {}, next(v for v in parents if v in left)
+    while v not in seen:
+        seen[v] = len(path)
+        path.append(v)
+        v = next(p for p in parents[v] if p in left)
+    cycle = path[seen[v]:][::-1]  # parent -> child order
+    return cycle + [cycle[0]]
 
 
 class Parsed(NamedTuple):

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from causal._bif_parser import Parser, strip_comments
-from causal._bif_tables import NUMBER, ROW_TOLERANCE, Axes, find_cycle, row_problem
+from causal._bif_parser import Parser, find_cycle, strip_comments
+from causal._bif_tables import NUMBER, ROW_TOLERANCE, Axes, row_problem
 from causal.errors import BIFParseError, CyclicModel, InvalidCPT, InvalidValue, UnknownVariable
 
 __all__ = ["MAX_CELLS", "NUMBER", "ROW_TOLERANCE", "BayesNetSpec", "format_bif", "parse_bif",
