@@ -16,14 +16,18 @@ from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
 from causal.drawing import draw
 from causal.errors import (
+                           BIFParseError,
                            CausalError,
                            CombConditionsNotMet,
                            CyclicModel,
+                           InvalidArgument,
                            InvalidCPT,
                            InvalidValue,
                            LatentVariable,
                            NoDiagramForm,
                            NotIdentifiable,
+                           RenormalisedRows,
+                           TableTooLarge,
                            UnknownVariable,
 )
 from causal.estimand import Estimand
@@ -38,6 +42,7 @@ from causal.surgery import do_box, surgery, surgery_functor
 
 __all__ = [
                            "ADMG",
+                           "BIFParseError",
                            "CausalError",
                            "CausalModel",
                            "Comb",
@@ -46,12 +51,15 @@ __all__ = [
                            "Estimand",
                            "Explanation",
                            "Hedge",
+                           "InvalidArgument",
                            "InvalidCPT",
                            "InvalidValue",
                            "LatentVariable",
                            "LinearGaussianModel",
                            "NoDiagramForm",
                            "NotIdentifiable",
+                           "RenormalisedRows",
+                           "TableTooLarge",
                            "StructuralModel",
                            "UnknownVariable",
                            "check_comb_conditions",

@@ -52,7 +52,7 @@ def mechanisms(variables, parents, cpts, states, intervened):
         if isinstance(table, Kernel):
             array, event = table.array, table.event_shape
         else:
-            array = B.as_array(table)
+            array = B.as_array(table, f"variable {v!r}")
             event = tuple(array.shape)
             if len(event) != len(parents[v]) + 1:
                 axes = ", ".join((*parents[v], v))

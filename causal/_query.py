@@ -173,10 +173,12 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
 
 
 def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
-             max_memory: int | None = None) -> Any:
+             max_memory: int | None = None, like: Any = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
-    range), which normalising makes the answer. The model's own tables are folded."""
+    range), which normalising makes the answer. The model's own tables are folded.
+    ``like`` (a table of the model) keeps the model's backend when pruning left no box at
+    all."""
     if compiled.fold:
         folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled,
                                  max_memory=max_memory)
@@ -184,9 +186,9 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
             return folded
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,
-                                max_memory=max_memory).mantissa
+                                max_memory=max_memory, like=like).mantissa
     return interpret(compiled.diagram, mapping, validate=False, prune=False,
-                     max_memory=max_memory).array
+                     max_memory=max_memory, like=like).array
 
 
 def _array(source, arrays, do_arrays, observed, fixed, states, backend):

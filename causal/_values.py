@@ -3,12 +3,12 @@ to point masses or indicators in a model's backend."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from causal.errors import LatentVariable
+from causal.errors import InvalidArgument, InvalidValue, LatentVariable
 from markov.arrays import ops as A
 
 
@@ -17,6 +17,31 @@ def indices(variable: str, outcomes: Sequence[str], value: Any, role: str) -> np
     from causal.values import resolve
 
     return resolve(variable, outcomes, value, role)
+
+def require_mapping(value: Any, what: str, shape: str = "{variable: value}") -> dict:
+    """``value`` as a dict when it is a mapping (None is empty), else a typed error naming
+    the argument: a list of names where values were meant is a common slip."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidArgument(f"{what} must be a mapping {shape}, not a "
+                              f"{type(value).__name__}: {value!r}"[:300])
+    return dict(value)
+
+
+def check_batches(do: Mapping[str, Any], observed: Mapping[str, np.ndarray]) -> None:
+    """Refuse batches of ``do`` and evidence values whose shapes do not broadcast together,
+    naming the variables whose shapes disagree."""
+    shapes = [(v, tuple(a.shape[:-1])) for v, a in do.items()]
+    shapes += [(v, tuple(i.shape)) for v, i in observed.items()]
+    full: tuple = ()
+    for v, shape in shapes:
+        try:
+            full = np.broadcast_shapes(full, shape)
+        except ValueError:
+            others = ", ".join(f"{u} {s}" for u, s in shapes if s and u != v)
+            raise InvalidValue(f"variable {v!r}: its batch of values has shape {shape}, which "
+                               f"does not broadcast with the other batches ({others})") from None
 
 
 def one_hot(idx: np.ndarray, n: int, backend: str) -> np.ndarray:

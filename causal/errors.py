@@ -44,6 +44,52 @@ def _rebuild_bif_error(reason, source, line, variable) -> BIFParseError:
     return BIFParseError(reason, source=source, line=line, variable=variable)
 
 
+class TableTooLarge(BIFParseError):
+    """A BIF file's tables would hold more numbers than the reader's ``max_cells`` allows;
+    refused from the headers alone, before any table is read or allocated. ``cells`` is the
+    number the tables would hold.
+
+    >>> from causal.bif import parse_bif
+    >>> parents = ", ".join(f"P{i}" for i in range(30))
+    >>> text = "".join(f"variable P{i} {{ type discrete [ 2 ] {{ a, b }}; }}\\n"
+    ...                for i in range(30))
+    >>> text += f"variable C {{ type discrete [ 2 ] {{ a, b }}; }}\\n"
+    >>> text += f"probability ( C | {parents} ) {{ default 0.5, 0.5; }}"
+    >>> parse_bif(text, source="big.bif")
+    Traceback (most recent call last):
+    ...
+    causal.errors.TableTooLarge: big.bif:32: variable 'C': the tables would hold 2,147,483,648 numbers, more than max_cells=10,000,000; the largest, with 30 parents, has 2,147,483,648 (raise max_cells to read it anyway)
+    """
+
+    def __init__(self, reason: str, *, source: str | None = None, line: int | None = None,
+                 variable: str | None = None, cells: int = 0) -> None:
+        super().__init__(reason, source=source, line=line, variable=variable)
+        self.cells = cells
+
+    def __reduce__(self):
+        return _rebuild_too_large, (self.reason, self.source, self.line, self.variable,
+                                    self.cells)
+
+
+def _rebuild_too_large(reason, source, line, variable, cells) -> TableTooLarge:
+    return TableTooLarge(reason, source=source, line=line, variable=variable, cells=cells)
+
+
+class RenormalisedRows(UserWarning):
+    """Rows of a table that did not sum to 1 were rescaled, because the reader was asked to
+    (``renormalise=True``); the message names the variables and how far off they were.
+
+    >>> import warnings
+    >>> from causal.bif import parse_bif
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     spec = parse_bif("variable A { type discrete [ 2 ] { a, b }; }\\n"
+    ...                      "probability ( A ) { table 0.25, 1.25; }", renormalise=True)
+    >>> spec.cpts["A"].tolist(), caught[0].category.__name__
+    ([0.16666666666666666, 0.8333333333333334], 'RenormalisedRows')
+    """
+
+
 class UnknownVariable(CausalError, KeyError):
     """A variable named in a query or a graph operation is not a variable of the graph.
 
@@ -123,6 +169,19 @@ class InvalidValue(CausalError, ValueError):
     Traceback (most recent call last):
     ...
     causal.errors.InvalidValue: variable 'A' has no outcome 2 (do value); its outcomes are ('0', '1'). Values are state names: an integer is an index only for a variable whose states have no names
+    """
+
+
+class InvalidArgument(CausalError, TypeError):
+    """An argument of the wrong kind: a list where a mapping ``{variable: ...}`` is expected
+    (parents, CPTs, ``do``, evidence), a float where an outcome index or name is expected, a
+    graph that is not a networkx ``DiGraph``; the message names the argument or variable.
+
+    >>> from causal import CausalModel
+    >>> CausalModel({"A": []}, {"A": [0.5, 0.5]}).query("A", do=["A"])
+    Traceback (most recent call last):
+    ...
+    causal.errors.InvalidArgument: do must be a mapping {variable: value}, not a list: ['A']
     """
 
 

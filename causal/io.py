@@ -13,7 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from causal.errors import CausalError, InvalidValue, UnknownVariable
+from causal.errors import (
+    CausalError,
+    InvalidArgument,
+    InvalidCPT,
+    InvalidValue,
+    UnknownVariable,
+)
 from causal.model import CausalModel
 from causal.values import resolve
 from diagrams import Ty
@@ -25,9 +31,13 @@ from markov.inference.normalize import normalize
 nx = lazy_module("networkx")
 
 
-def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = ()) -> CausalModel:
+def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = (), *,
+             renormalise: bool = False, max_cells: int | None = None) -> CausalModel:
     """Read a causal model from a BIF file, plain or gzip-compressed; the variables keep the
-    file's order and outcome names (``Asy/Patch`` and the like included).
+    file's order and outcome names (``Asy/Patch`` and the like included). Rows must sum to 1
+    within ``causal.bif.ROW_TOLERANCE`` unless ``renormalise=True``; ``max_cells`` (default
+    ``causal.bif.MAX_CELLS``) bounds the numbers the tables may hold (see
+    :func:`causal.bif.parse_bif`).
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "rain.bif")
@@ -39,9 +49,10 @@ def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = ()) -> Causal
     >>> m, m.states["Rain"]
     (<CausalModel 'rain': 1 variables (0 latent), 0 edges>, ('yes', 'no'))
     """
-    from causal.bif import read_bif
+    from causal.bif import MAX_CELLS, read_bif
 
-    spec = read_bif(path)
+    spec = read_bif(path, renormalise=renormalise,
+                    max_cells=MAX_CELLS if max_cells is None else max_cells)
     return CausalModel(spec.parents, spec.cpts, states=spec.states, latent=latent,
                        name=spec.name)
 
@@ -83,18 +94,40 @@ def from_pgmpy(model: Any, latent: Iterable[str] | None = None) -> CausalModel:
     for node in model.nodes():
         if node not in by_variable:
             raise CausalError(f"the pgmpy model has no CPD for variable {str(node)!r}")
+        names = (by_variable[node].state_names or {}).get(node)
+        states[str(node)] = [str(s) for s in names] if names else None
+    for node in model.nodes():
         cpd = by_variable[node]
         v = str(node)
         values = np.asarray(cpd.values, dtype=np.float64)  # axes [variable, *evidence]
-        cpts[v] = np.moveaxis(values, 0, -1)
         parents[v] = tuple(str(p) for p in cpd.variables[1:])
-        names = (cpd.state_names or {}).get(node)
-        states[v] = [str(s) for s in names] if names else None
+        for axis, p in enumerate(cpd.variables[1:], start=1):
+            values = _states_by_name(values, axis, (cpd.state_names or {}).get(p),
+                                     states.get(str(p)), (v, str(p)))
+        cpts[v] = np.moveaxis(values, 0, -1)
     states = {v: s for v, s in states.items() if s is not None}
     latents = set(map(str, getattr(model, "latents", set()) or set()))
     latents |= set(latent or ())
     return CausalModel(parents, cpts, states=states, latent=latents,
                        name=str(getattr(model, "name", "") or ""))
+
+
+def _states_by_name(values: np.ndarray, axis: int, seen: Sequence | None,
+                    own: Sequence[str] | None, where: tuple[str, str]) -> np.ndarray:
+    """A child's CPD with the axis of one parent reordered to the parent's own state order,
+    matching states by name; a CPD that names other states is refused. A CPD that names no
+    states (pgmpy's defaults 0, 1, ...) is read by position."""
+    if seen is None or own is None or list(seen) == list(range(len(seen))):
+        return values  # pgmpy's default names (0, 1, ...): the CPD names no states
+    seen = [str(s) for s in seen]
+    if seen == list(own):
+        return values
+    child, parent = where
+    if sorted(seen) != sorted(own) or len(set(seen)) != len(seen):
+        raise InvalidCPT(f"variable {child!r}: its CPD names the states of parent {parent!r} "
+                         f"{seen}, but {parent!r}'s own CPD has {list(own)}")
+    order = [seen.index(s) for s in own]
+    return np.take(values, order, axis=axis)
 
 
 def to_pgmpy(model: CausalModel) -> Any:
@@ -140,7 +173,8 @@ def from_networkx(graph: nx.DiGraph, cpts: Mapping[str, Any] | None = None, *,
     (('A',), [0.5, 0.5])
     """
     if not isinstance(graph, nx.DiGraph):
-        raise TypeError(f"from_networkx takes a networkx DiGraph, not {type(graph).__name__}")
+        raise InvalidArgument(f"from_networkx takes a networkx DiGraph, not "
+                              f"{type(graph).__name__}")
     cpts = {str(v): t for v, t in (cpts or {}).items()}
     states = {str(v): s for v, s in (states or {}).items()}
     latents = set(map(str, latent)) if latent is not None else set()

@@ -25,7 +25,7 @@ from causal._query import (
     query_name,
     zero_rows,
 )
-from causal._values import indices, one_hot
+from causal._values import check_batches, indices, one_hot, require_mapping
 from causal.base import StructuralModel
 from causal.errors import (
     CausalError,
@@ -79,8 +79,10 @@ class CausalModel(StructuralModel):
                  latent: Iterable[str] = (), name: str = "",
                  intervened: Iterable[str] = ()):
         parents = {str(v): ((ps,) if isinstance(ps, str) else tuple(map(str, ps)))
-                   for v, ps in (parents or {}).items()}
-        cpts = {str(v): t for v, t in cpts.items()}
+                   for v, ps in require_mapping(parents, "parents", "{variable: [parents]}")
+                   .items()}
+        cpts = {str(v): t for v, t in require_mapping(cpts, "cpts", "{variable: table}")
+                .items()}
         variables = list(parents) + [v for v in cpts if v not in parents]
         known = set(variables)
         for v in variables:
@@ -265,7 +267,7 @@ class CausalModel(StructuralModel):
         frame = evidence is not None and hasattr(evidence, "columns")  # a pandas DataFrame
         if frame:
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
-        evidence = dict(evidence or {})
+        evidence = require_mapping(evidence, "evidence")
         if likelihood or soft != "pearl" or evidence:
             from causal.soft import soft_query, split_evidence
 
@@ -278,9 +280,10 @@ class CausalModel(StructuralModel):
         for v in evidence:
             self._check_known(v, "evidence")
         hard: dict[str, np.ndarray] = {}
-        do_arrays = self._interventions(dict(do or {}), hard)
+        do_arrays = self._interventions(require_mapping(do, "do"), hard)
         observed = {v: indices(v, self._states[v], value, "evidence")
                     for v, value in evidence.items()}
+        check_batches(do_arrays, observed)
         # Variables set to values (a batch of them perhaps) leave the contraction: every
         # table is indexed at those values (see causal._query).
         fixed = {v: i for v, i in observed.items() if v not in targets and v not in do_arrays}
@@ -291,7 +294,8 @@ class CausalModel(StructuralModel):
         mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
                              self._states, self._backend)
         steps.advance("bind")
-        array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory)
+        array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory,
+                         like=next(iter(self._arrays.values()), None))
         steps.advance("contract")
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes

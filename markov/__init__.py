@@ -13,6 +13,7 @@ from markov.contraction.interpret import Scaled, interpret, interpret_scaled, pl
 from markov.contraction.plan import Plan
 from markov.errors import (
                            ContractionTooLarge,
+                           InvalidArray,
                            MarkovError,
                            MissingBox,
                            NotStochastic,
@@ -25,6 +26,7 @@ from markov.kernel import Kernel, kernel_category
 
 __all__ = [
                            "ContractionTooLarge",
+                           "InvalidArray",
                            "Kernel",
                            "MarkovError",
                            "MissingBox",

@@ -17,6 +17,19 @@ class NotStochastic(MarkovError, ValueError):
     """
 
 
+class InvalidArray(MarkovError, TypeError):
+    """An array that cannot hold probabilities: complex, boolean, string or non-number
+    entries, ragged nesting, zero size, or something that is no array at all; the message
+    names the box, kernel or variable it was given for.
+
+    >>> from markov import Kernel
+    >>> Kernel([[True, False], [False, True]], dom="X", cod="Y")
+    Traceback (most recent call last):
+    ...
+    markov.errors.InvalidArray: kernel X -> Y: a boolean array is not a table of probabilities; convert it to 0.0 / 1.0 floats
+    """
+
+
 class ShapeMismatch(MarkovError, ValueError):
     """An array's shape disagrees with its types, or one type gets two different sizes."""
 

@@ -37,9 +37,9 @@ class Kernel:
                  validate: bool = True, atol: float | None = None,
                  labels: Mapping[str, Sequence] | None = None):
         dom, cod = as_ty(dom), as_ty(cod)
-        array = B.as_array(array)
-        n = len(dom) + len(cod)
         label = name or f"{dom} -> {cod}"
+        array = B.as_array(array, f"kernel {label}")
+        n = len(dom) + len(cod)
         if array.ndim < n:
             raise ShapeMismatch(f"kernel {label}: an array of shape {tuple(array.shape)} has "
                                 f"fewer axes than the {n} atoms of {dom} -> {cod}")

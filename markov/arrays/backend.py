@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from numbers import Number
 from typing import Any
 
 import numpy as np
 
-from markov.errors import NotStochastic
+from markov.errors import InvalidArray, NotStochastic
 
 #: Default tolerance of the row-sum check for floating arrays.
 ATOL = 1e-6
@@ -48,23 +49,44 @@ def _is_exact_scalar(x: Any) -> bool:
     return type(x).__module__.startswith("sympy")
 
 
-def as_array(value: Any) -> Any:
+def as_array(value: Any, what: str = "an array") -> Any:
     """Convert array-likes: torch tensors stay as they are; nested lists of Fractions, ints
-    or sympy objects become exact object arrays; anything else becomes float64.
+    or sympy objects become exact object arrays; anything else becomes float64. Arrays that
+    cannot hold probabilities are refused with :class:`~markov.errors.InvalidArray` naming
+    ``what`` (a box, kernel or variable): complex, boolean, string, non-number object,
+    ragged and zero-size arrays.
 
     >>> from fractions import Fraction
     >>> as_array([Fraction(1, 3), Fraction(2, 3)]).dtype, as_array([0.5, 0.5]).dtype
     (dtype('O'), dtype('float64'))
+    >>> as_array([0.5 + 1j, 0.5], "box f")
+    Traceback (most recent call last):
+    ...
+    markov.errors.InvalidArray: box f: a complex array cannot hold probabilities; give real numbers
     """
     if is_torch(value):
+        _check_kind(value.dtype.is_complex, value.dtype == _torch_bool(), value.numel(),
+                    value.dtype, what)
         return value
     if isinstance(value, np.ndarray) and value.dtype != object:
+        _check_kind(value.dtype.kind == "c", value.dtype.kind == "b", value.size,
+                    value.dtype, what)
+        if value.dtype.kind not in "fiu":
+            raise InvalidArray(f"{what}: an array of dtype {value.dtype} cannot hold "
+                               "probabilities; give real numbers")
         return value if value.dtype == np.float64 else value.astype(np.float64)
     # An object array of exact scalars stays exact, even when its entries are plain ints
     # (the identity and copy kernels of the exact backend are).
     if isinstance(value, np.ndarray) and value.size and all(map(_is_exact_scalar, value.flat)):
         return value
-    array = np.asarray(value, dtype=object)
+    if isinstance(value, (str, bytes, Mapping)):
+        raise InvalidArray(f"{what}: a {type(value).__name__} is not an array of "
+                           "probabilities")
+    try:
+        array = np.asarray(value, dtype=object)
+    except ValueError:  # ragged nesting numpy cannot even hold as objects
+        raise InvalidArray(f"{what}: a ragged nested list (rows of different lengths) is "
+                           "not an array") from None
     flat = array.ravel()
     if flat.size and any(isinstance(x, Fraction) or type(x).__module__.startswith("sympy")
                          for x in flat):
@@ -73,7 +95,39 @@ def as_array(value: Any) -> Any:
             raise NotStochastic(f"an exact array mixes in the non-exact entry {bad[0]!r}; "
                                 "use Fractions (or sympy numbers) throughout")
         return array
-    return np.asarray(value, dtype=np.float64)
+    if any(x is None for x in flat):  # numpy would read None as NaN
+        raise InvalidArray(f"{what}: the entry None is not a number")
+    if any(isinstance(x, (complex, np.complexfloating)) for x in flat):
+        _check_kind(True, False, flat.size, "complex", what)
+    if any(isinstance(x, (bool, np.bool_)) for x in flat):
+        _check_kind(False, True, flat.size, "bool", what)
+    try:
+        result = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        bad = next((x for x in flat if not isinstance(x, (int, float, np.number))), None)
+        if isinstance(bad, (list, tuple, np.ndarray)):
+            raise InvalidArray(f"{what}: a ragged nested list (rows of different lengths) "
+                               "is not an array") from None
+        raise InvalidArray(f"{what}: the entry {bad!r} is not a number") from None
+    _check_kind(False, False, result.size, "float64", what)
+    return result
+
+
+def _torch_bool() -> Any:
+    import torch
+
+    return torch.bool
+
+
+def _check_kind(complex_: bool, boolean: bool, size: int, dtype: Any, what: str) -> None:
+    if complex_:
+        raise InvalidArray(f"{what}: a complex array cannot hold probabilities; give real "
+                           "numbers")
+    if boolean:
+        raise InvalidArray(f"{what}: a boolean array is not a table of probabilities; "
+                           "convert it to 0.0 / 1.0 floats")
+    if size == 0:
+        raise InvalidArray(f"{what}: a zero-size array ({dtype}) has no rows that sum to 1")
 
 
 def common_backend(arrays: list) -> tuple[str, Any]:
@@ -243,4 +297,4 @@ def _raise_entry(name: str, index: list, what: str, array: Any, ndim: int) -> No
 
 
 def _raise_row(name: str, index: list, total: float) -> None:
-    raise NotStochastic(f"kernel {name}: row {tuple(index)} sums to {total:.6g}, not 1")
+    raise NotStochastic(f"kernel {name}: row {tuple(index)} sums to {total:.10g}, not 1")

@@ -27,9 +27,10 @@ import numpy as np
 
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
+from markov.arrays import ops
 from markov.contraction.cache import PLANS
 from markov.contraction.plan import Plan, as_given, compile_plan, numpy_views, to_torch
-from markov.errors import MarkovError, MissingBox, ShapeMismatch
+from markov.errors import InvalidArray, MarkovError, MissingBox, ShapeMismatch
 from markov.kernel import Kernel
 
 _MISSING = object()
@@ -234,6 +235,9 @@ class Bound(NamedTuple):
 def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None = None,
           validate: bool = True, max_memory: int | None = None, like: Any = None,
           prune: bool = True) -> Bound:
+    if not isinstance(mapping, Mapping):
+        raise InvalidArray(f"the mapping must send boxes (or their names) to kernels or "
+                           f"arrays, not be a {type(mapping).__name__}")
     meta = _meta(diagram, prune)
     arrays, shapes, unchecked = [], [], []
     exact = torch = False
@@ -243,15 +247,12 @@ def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] 
         if value is _MISSING:
             value = _lookup(mapping, box)
         if isinstance(value, Kernel):
-            if len(value.dom) != n_dom or len(value.cod) != n_cod:
-                raise ShapeMismatch(f"box {name}: {box.dom} -> {box.cod} is mapped to a "
-                                    f"kernel {value.dom} -> {value.cod}")
-            array = value.array
+            array = _aligned(value, box)
         else:
             if type(value).__name__ in _HYBRID_TYPES:
                 raise HybridValue(f"box {name} is mapped to a {type(value).__name__}: "
                                    "use markov.interpret or markov.interpret_hybrid")
-            array = B.as_array(value)
+            array = B.as_array(value, f"box {name}")
             if validate:
                 unchecked.append(len(arrays))
         if type(array) is np.ndarray:
@@ -261,6 +262,8 @@ def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] 
             torch = True
         arrays.append(array)
         shapes.append(array.shape)
+    if like is None and not torch and not exact and prune:
+        like = _pruned_like(diagram, mapping, len(meta.entries))
     if like is not None:
         like = like.array if isinstance(like, Kernel) else B.as_array(like)
         torch = torch or B.is_torch(like)
@@ -286,6 +289,47 @@ def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] 
     elif exact:
         arrays = [B.convert(a, backend) for a in arrays]
     return Bound(plan, arrays, backend, template, meta.diagram)
+
+
+def _pruned_like(diagram: Diagram | Box, mapping: Mapping, kept: int) -> Any:
+    """A torch or exact array among the boxes pruning dropped, so that the backend in is the
+    backend out even when no box of that backend is left; None when there is none."""
+    boxes = (diagram,) if isinstance(diagram, Box) else diagram.boxes
+    if len(boxes) == kept:
+        return None
+    for box in boxes:
+        value = mapping.get(box, mapping.get(box.name))
+        array = value.array if isinstance(value, Kernel) else value
+        if B.is_torch(array) or (value is not None and B.backend_of(B.as_array(
+                array, f"box {box.name}")) == "exact"):
+            return array
+    return None
+
+
+def _order(given: tuple[str, ...], wanted: tuple[str, ...]) -> list[int] | None:
+    """Where each of ``wanted``'s atoms is in ``given``, or None when the names do not say
+    (different names, or a name twice)."""
+    if given == wanted:
+        return list(range(len(given)))
+    if sorted(given) != sorted(wanted) or len(set(given)) != len(given):
+        return None
+    return [given.index(name) for name in wanted]
+
+
+def _aligned(kernel: Kernel, box: Box) -> Any:
+    """The kernel's array with its axes in the box's order: atoms are matched by name, and
+    permuted where the names say how; a kernel whose names do not match is refused."""
+    dom = _order(kernel.dom.names, box.dom.names)
+    cod = _order(kernel.cod.names, box.cod.names)
+    if dom is None or cod is None:
+        raise ShapeMismatch(f"box {box.name}: {box.dom} -> {box.cod} is mapped to a kernel "
+                            f"{kernel.dom} -> {kernel.cod}: its atoms must have the box's "
+                            f"names (in any order)")
+    if dom == list(range(len(dom))) and cod == list(range(len(cod))):
+        return kernel.array
+    nb, nd = kernel.n_batch, len(dom)
+    axes = [*range(nb), *(nb + i for i in dom), *(nb + nd + i for i in cod)]
+    return ops.transpose(kernel.array, axes)
 
 
 def _validate(meta: _Meta, arrays: list, unchecked: list[int]) -> None:

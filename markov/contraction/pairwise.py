@@ -241,7 +241,8 @@ def _scale(result: str, sizes: dict, batch: str, batch_set: set) -> Scale:
 class _NumpyOps:
     @staticmethod
     def sum(a, axes):
-        return a.sum(axis=axes)
+        # Object arrays summed over every axis give a bare Fraction: keep a 0-d array.
+        return np.asarray(a.sum(axis=axes), dtype=a.dtype)
 
     @staticmethod
     def permute(a, perm):
@@ -409,6 +410,8 @@ def run_step(ops: type, step: Step, a: Any, b: Any) -> Any:
     if step.reshape_b:
         b = b.reshape(step.shape_b)
     r = a * b if step.kind == MUL else a @ b
+    if not hasattr(r, "reshape"):  # 0-d object arrays multiply to a bare Fraction
+        r = np.asarray(r, dtype=object)
     return r.reshape(step.out_shape) if step.reshape_out else r
 
 

@@ -258,16 +258,48 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     >>> compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100), max_memory=80)
     Traceback (most recent call last):
     ...
-    markov.errors.ContractionTooLarge: the contraction's largest intermediate has 10,000 ...
+    markov.errors.ContractionTooLarge: the answer alone has 100 elements (800 bytes), ...
     """
+    limit = MAX_MEMORY if max_memory is None else int(max_memory)
+    _refuse_large_answer(structure, batch_shapes, sizes, itemsize, limit)
     plan = PLANS.get(("plan", structure, event_shapes, batch_shapes, sizes),
                      lambda: _compile(structure, event_shapes, batch_shapes, sizes))
-    limit = MAX_MEMORY if max_memory is None else int(max_memory)
+    widest = max((len(step.labels) for step in plan.program.steps), default=0)
+    if widest > _MAX_AXES:  # slicing keeps the axes (as size 1), so it cannot help
+        raise _too_large(plan, itemsize, limit, f"one of its steps has {widest} axes, more "
+                         f"than the {_MAX_AXES} an array may have")
     if plan.largest_intermediate * itemsize <= limit:
         return plan
     target = max(limit // itemsize, 1)
     return PLANS.get(("sliced", plan, target, itemsize, limit),
                      lambda: _sliced(plan, target, itemsize, limit))
+
+
+#: The most axes a numpy array (and so a step of the program) may have.
+_MAX_AXES = 64
+
+
+def _refuse_large_answer(structure: tuple, batch_shapes: tuple, sizes: tuple, itemsize: int,
+                         limit: int) -> None:
+    """Refuse, before any path search, a contraction whose answer alone cannot fit: no
+    slicing helps then. Python integers, so no size overflows."""
+    inputs, outputs = structure[3], structure[4]
+    batch = np.broadcast_shapes(*batch_shapes) if batch_shapes else ()
+    cells = math.prod(batch) * math.prod(sizes[w] for w in (*inputs, *outputs))
+    if cells * itemsize > limit:
+        raise ContractionTooLarge(
+            f"the answer alone has {_count(cells)} elements ({_bytes(cells * itemsize)}), over "
+            f"the limit of {_bytes(limit)}; refused before any path search. Ask for fewer "
+            "variables or a smaller batch, or raise max_memory")
+
+
+def _count(n: int) -> str:
+    """``n`` with thousands separators, or in scientific notation past 10**15 (an exact
+    integer of any size: no float overflow)."""
+    if n < 10**15:
+        return f"{n:,}"
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
 
 
 def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTooLarge:
@@ -280,6 +312,8 @@ def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTo
 
 
 def _bytes(n: float) -> str:
+    if n >= 2**50:  # past a PiB, say it in powers of ten (exactly, for huge integers)
+        return f"{_count(int(n))} bytes"
     for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
@@ -288,8 +322,8 @@ def _bytes(n: float) -> str:
 
 def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
     inputs, out = plan.equation.split("->")
-    terms = [t for t in inputs.split(",") if t] if inputs else []
-    terms = ["".join(dict.fromkeys(t)) for t in terms]
+    written = [t for t in inputs.split(",") if t] if inputs else []
+    terms = ["".join(dict.fromkeys(t)) for t in written]  # after diagonals (prepare)
     every = terms + [s.labels for s in plan.program.steps] + [out]
     sizes = dict(plan.sizes)
     sliced = choose_slices(every, out, sizes, target)
@@ -299,7 +333,8 @@ def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
                else "no slicing of the contraction fits")
         raise _too_large(plan, itemsize, limit, why)
     small = {c: (1 if c in sliced else n) for c, n in sizes.items()}
-    program = pairwise.compile_program(terms, out, small, plan.path, _batch_labels(plan))
+    # The written terms, repeats included, so that the sliced program takes diagonals too.
+    program = pairwise.compile_program(written, out, small, plan.path, _batch_labels(plan))
     n_slices = math.prod(sizes[c] for c in sliced)
     return replace(plan, program=program, sliced=sliced, n_slices=n_slices,
                    slice_largest=program.largest,

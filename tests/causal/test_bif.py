@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 
 from causal.bif import ROW_TOLERANCE, BayesNetSpec, format_bif, parse_bif, read_bif, write_bif
-from causal.errors import BIFParseError, CausalError
+from causal.errors import (
+    BIFParseError,
+    CausalError,
+    CyclicModel,
+    InvalidCPT,
+    RenormalisedRows,
+    UnknownVariable,
+)
 
 
 def _example_dir() -> Path | None:
@@ -109,6 +116,7 @@ def pgmpy_reference(request):
     pool.shutdown(cancel_futures=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("network", NETWORKS)
 def test_reader_agrees_with_pgmpy_on_variables_states_parents_and_tables(
     network, specs, pgmpy_reference
@@ -240,14 +248,24 @@ def test_parent_axes_follow_the_header_order_with_the_first_parent_slowest():
     np.testing.assert_array_equal(spec.cpts["C"][1, 1], [0.5, 0.5])
 
 
-def test_rows_off_by_rounding_are_renormalised_and_reported_rows_within_tolerance_are_kept():
-    text = """
-    variable A { type discrete [ 2 ] { a0, a1 }; }
-    variable B { type discrete [ 2 ] { b0, b1 }; }
-    probability ( A ) { table 0.3333333, 0.6666666; }
-    probability ( B | A ) { (a0) 0.2999, 0.7; (a1) 0.5, 0.5; }
-    """
-    spec = parse_bif(text)
+ROUNDED = """
+variable A { type discrete [ 2 ] { a0, a1 }; }
+variable B { type discrete [ 2 ] { b0, b1 }; }
+probability ( A ) { table 0.3333333, 0.6666666; }
+probability ( B | A ) { (a0) 0.2999, 0.7; (a1) 0.5, 0.5; }
+"""
+
+
+def test_a_row_off_by_more_than_the_tolerance_is_an_error_naming_line_variable_and_row():
+    with pytest.raises(BIFParseError, match=r"^net\.bif:5: variable 'B': row \(a0\) sums "
+                       r"to 0\.9999, not 1 \(tolerance 1e-06\)") as info:
+        parse_bif(ROUNDED, source="net.bif")
+    assert (info.value.line, info.value.variable) == (5, "B")
+
+
+def test_renormalise_rescales_rows_off_by_more_than_the_tolerance_and_warns():
+    with pytest.warns(RenormalisedRows, match=r"'B' \(off by up to 0\.0001\)"):
+        spec = parse_bif(ROUNDED, renormalise=True)
     assert spec.renormalised == ("B",)
     np.testing.assert_array_equal(spec.cpts["A"], [0.3333333, 0.6666666])  # off by 1e-7
     np.testing.assert_allclose(spec.cpts["B"][0], [0.2999 / 0.9999, 0.7 / 0.9999], rtol=1e-15)
@@ -273,17 +291,19 @@ def test_spec_is_plain_frozen_data_with_read_only_tables():
     assert "3 variables" in repr(spec)
 
 
-def test_specs_built_in_code_are_checked():
+def test_specs_built_in_code_are_checked_with_the_causal_errors():
     states = {"A": ("a0", "a1"), "B": ("b0", "b1")}
     good = {"A": [0.5, 0.5], "B": [[0.5, 0.5], [0.5, 0.5]]}
-    with pytest.raises(ValueError, match="'B'.*shape"):
+    with pytest.raises(InvalidCPT, match="'B'.*shape"):
         BayesNetSpec("x", states, {"A": (), "B": ("A",)}, {"A": [0.5, 0.5], "B": [0.5, 0.5]})
-    with pytest.raises(ValueError, match="cycle"):
+    with pytest.raises(CyclicModel, match="cycle"):
         BayesNetSpec("x", states, {"A": ("B",), "B": ("A",)},
                      {"A": [[0.5, 0.5]] * 2, "B": [[0.5, 0.5]] * 2})
-    with pytest.raises(ValueError, match="'B'.*parent 'C'"):
+    with pytest.raises(UnknownVariable, match="'B'.*parent 'C'"):
         BayesNetSpec("x", states, {"A": (), "B": ("C",)}, good)
-    with pytest.raises(ValueError, match="'A'.*row \\(\\) sums to 0.9"):
+    with pytest.raises(InvalidCPT, match="'B'.*not an array of real numbers"):
+        BayesNetSpec("x", states, {"A": (), "B": ("A",)}, {**good, "B": [[0.5, 0.5], [1]]})
+    with pytest.raises(InvalidCPT, match="'A'.*row \\(\\) sums to 0.9"):
         BayesNetSpec("x", states, {"A": (), "B": ("A",)}, {**good, "A": [0.4, 0.5]})
 
 
@@ -321,7 +341,12 @@ probability ( A ) { table 0.5, 0.5; }
     "block, variable, line, words",
     [
         ("probability ( B | A ) {\n (a0) 0.5, 0.5;\n (a1) 0.5, -0.1; }", "B", 7, "negative"),
-        ("probability ( B | A ) {\n (a0) 0.5, 0.5;\n (a1) nan, 0.5; }", "B", 7, "non-finite"),
+        ("probability ( B | A ) {\n (a0) 0.5, 0.5;\n (a1) nan, 0.5; }", "B", 7,
+         "row (a1): 'nan' is not a number"),
+        ("probability ( B | A ) {\n (a0) 0.5, 0.5;\n (a1) 0_5, 0.5; }", "B", 7,
+         "row (a1): '0_5' is not a number"),
+        ("probability ( B | A ) {\n (a0) 0.5, 0.5;\n (a1) -0.5, 1.5; }", "B", 7,
+         "row (a1) has a negative"),
         ("probability ( B | A ) {\n (a0) 0.0, 0.0;\n (a1) 0.5, 0.5; }", "B", 6, "sums to 0"),
         ("probability ( B | A ) {\n (a0) 0.5, 0.5;\n (a1) 0.5, 0.5, 0.0; }", "B", 7,
          "3 numbers, expected 2"),
@@ -430,3 +455,27 @@ def test_a_parse_error_is_a_value_error_and_survives_pickling():
     again = pickle.loads(pickle.dumps(error))
     assert (again.source, again.line, again.variable, str(again)) == (
         error.source, error.line, error.variable, str(error))
+
+
+@pytest.mark.parametrize("literal, value", [("1", 1.0), ("0.25", 0.25), (".25", 0.25),
+                                            ("2.5e-1", 0.25), ("+2.5E-01", 0.25),
+                                            ("25e-2", 0.25), ("0.", 0.0)])
+def test_decimal_and_scientific_literals_are_numbers(literal, value):
+    rest = repr(1.0 - value)
+    spec = parse_bif("variable A { type discrete [ 2 ] { a, b }; }\n"
+                     f"probability ( A ) {{ table {literal}, {rest}; }}")
+    assert spec.cpts["A"][0] == value
+
+
+def test_from_bif_passes_renormalise_and_max_cells_to_the_reader(tmp_path):
+    from causal import TableTooLarge, from_bif
+
+    path = tmp_path / "rounded.bif"
+    path.write_text(ROUNDED)
+    with pytest.raises(BIFParseError, match="row \\(a0\\) sums to 0.9999"):
+        from_bif(path)
+    with pytest.warns(RenormalisedRows):
+        model = from_bif(path, renormalise=True)
+    np.testing.assert_allclose(model.cpts["B"].sum(axis=-1), 1.0, rtol=0, atol=1e-15)
+    with pytest.raises(TableTooLarge):
+        from_bif(path, max_cells=5)

@@ -14,6 +14,7 @@ from causal import (
     CausalError,
     CausalModel,
     CyclicModel,
+    InvalidCPT,
     InvalidValue,
     UnknownVariable,
     empirical,
@@ -62,6 +63,7 @@ def test_from_bif_reads_gzip_and_plain_files_with_state_names_such_as_asy_patch(
     assert P.labels["ChestXray"][-1] == "Asy/Patch" and abs(P.array.sum() - 1) < 1e-12
 
 
+@pytest.mark.slow
 def test_from_bif_agrees_with_pgmpy_reader_on_small_networks():
     from pgmpy.readwrite import BIFReader
 
@@ -253,3 +255,29 @@ def test_fit_keeps_torch_tables_in_torch():
     fitted = m.fit(pd.DataFrame({"A": [1, 1, 1, 0]}))
     assert fitted.cpts["A"].dtype == torch.float32
     assert fitted.cpts["A"].tolist() == [0.25, 0.75]
+
+
+def _two_node_pgmpy(child_names_of_parent):
+    from pgmpy.factors.discrete import TabularCPD
+    from pgmpy.models import DiscreteBayesianNetwork
+
+    bn = DiscreteBayesianNetwork([("S", "C")])
+    bn.add_cpds(TabularCPD("S", 2, [[0.3], [0.7]], state_names={"S": ["yes", "no"]}),
+                TabularCPD("C", 2, [[0.1, 0.01], [0.9, 0.99]], evidence=["S"],
+                           evidence_card=[2],
+                           state_names={"S": child_names_of_parent, "C": ["c0", "c1"]}))
+    return bn
+
+
+def test_from_pgmpy_matches_a_parents_states_by_name_not_position():
+    pytest.importorskip("pgmpy")
+    m = from_pgmpy(_two_node_pgmpy(["no", "yes"]))
+    assert m.states["S"] == ("yes", "no")
+    # The child's CPD listed S's states as (no, yes): its columns are swapped into place.
+    assert m.cpts["C"].tolist() == [[0.01, 0.99], [0.1, 0.9]]
+
+
+def test_from_pgmpy_refuses_a_cpd_naming_other_states_of_a_parent():
+    pytest.importorskip("pgmpy")
+    with pytest.raises(InvalidCPT, match="variable 'C': its CPD names the states of parent 'S'"):
+        from_pgmpy(_two_node_pgmpy(["no", "maybe"]))

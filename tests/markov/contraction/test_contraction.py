@@ -223,8 +223,10 @@ def test_sliced_contractions_keep_exact_arithmetic():
 
 def test_contraction_too_large_reports_the_estimate():
     d, mapping = chain_with_wide_middle()
-    with pytest.raises(ContractionTooLarge, match=r"27,000 elements .*211 KiB.*over the limit"):
-        plan(d, {**mapping}, max_memory=16)     # not even the answer (30 x 7) fits
+    # Not even the answer (30 x 7) fits: refused from its size, before any path search.
+    with pytest.raises(ContractionTooLarge, match=r"answer alone has 210 elements .*1.64 KiB"
+                                                  r".*over the limit of 16 bytes"):
+        plan(d, {**mapping}, max_memory=16)
 
 
 def test_choose_slices_gives_up_when_the_answer_alone_is_too_large():

@@ -1,0 +1,388 @@
+"""The tables of a BIF file: rows read from the text of a probability block (row parsing),
+then put together into one checked array (table assembly).
+
+Numbers follow a strict rule, :data:`NUMBER`: decimal or scientific literals only. Python's
+``float()`` would also take ``0_1``, ``nan``, ``inf`` or ``infinity``, which in a table are typos
+or holes, never probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+#: Largest distance of a row's sum from 1 that is taken as rounding: bnlearn's published
+#: tables are off by up to ~3e-7; a row further off is an error unless the reader is asked to
+#: renormalise.
+ROW_TOLERANCE = 1e-6
+
+#: A probability as written in a table: ``1``, ``0.25``, ``.5``, ``1e-3``, ``+2.5E+01``.
+NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(NUMBER)
+_NUMBERS = re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
+_KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
+# Rows whose numbers are separated by commas only, so that commas count them.
+_ROW = re.compile(r'\s*\(([^()";]*)\)\s*([^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*)\s*;')
+_ROWS_ONLY = re.compile(rf"(?:{_ROW.pattern})+\s*")
+_TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
+
+Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
+
+
+@dataclass(frozen=True)
+class Axes:
+    """What a table of ``var`` looks like: its parents' states and its own."""
+
+    var: str
+    parents: tuple[str, ...]
+    states: dict[str, tuple[str, ...]]
+
+    @cached_property
+    def card(self) -> int:
+        return len(self.states[self.var])
+
+    @cached_property
+    def cards(self) -> list[int]:
+        return [len(self.states[p]) for p in self.parents]
+
+    def row_label(self, r: int) -> str:
+        """The parent states of flat row ``r``, as written in a file: ``(yes, >=3)``."""
+        config = np.unravel_index(r, self.cards) if self.parents else ()
+        return "(" + ", ".join(self.states[p][i] for p, i in zip(self.parents, config)) + ")"
+
+
+@dataclass
+class Entries:
+    """The rows of one probability block as read, before assembly. Numbers stay text until
+    the whole block is checked against :data:`NUMBER` at once."""
+
+    rows: list[int] = field(default_factory=list)  # flat row index of each '(...)' entry
+    row_at: list[int] = field(default_factory=list)  # text offset of each, for errors
+    numbers: list[str] = field(default_factory=list)  # their numbers, row after row
+    table: tuple[list[str], int] | None = None
+    default: tuple[list[str], int] | None = None
+    plain: bool = False  # read by the fast path, rows placed at the block's start
+
+
+# ------------------------------------------------------------------------------ row parsing
+
+def name_items(tokens: list[tuple[str, str]]) -> list[str]:
+    """Names in a list: comma-separated items whose words are joined by one space (pgmpy
+    accepts ``{ low value, high value }``), or, with no comma at all, one name per word."""
+    if not any(kind == "," for kind, _ in tokens):
+        return [value for _, value in tokens]
+    items, words = [], []
+    for kind, value in tokens + [(",", ",")]:
+        if kind == ",":
+            if not words:
+                raise ValueError("empty name in a comma-separated list")
+            items.append(" ".join(words))
+            words = []
+        else:
+            words.append(value)
+    return items
+
+
+def row_header(entry: str) -> tuple[list[str], str]:
+    """Split a row ``(yes, >=3) 0.1, 0.9`` into its parent states and the text after ')'."""
+    if '"' not in entry:  # the common case, with str methods only
+        close = entry.find(")")
+        if close < 0:
+            raise ValueError("a row without ')'")
+        inner = entry[1:close]
+        if "," in inner:
+            names = [" ".join(part.split()) for part in inner.split(",")]
+            if not all(names):
+                raise ValueError("empty name in a comma-separated list")
+            return names, entry[close + 1:]
+        return inner.split(), entry[close + 1:]
+    tokens, pos = [], 1  # quoted names may hold ')' or ','
+    while True:
+        m = _TOKEN.match(entry, pos)
+        if m is None:
+            raise ValueError("a row without ')' or with an unterminated quoted name")
+        pos = m.end()
+        quoted, punct, word = m.groups()
+        if punct == ")":
+            return name_items(tokens), entry[pos:]
+        if punct is not None and punct != ",":
+            raise ValueError(f"unexpected {punct!r} in a row's parent states")
+        tokens.append((",", ",") if punct else ("name", quoted if quoted is not None else word))
+
+
+def split_entries(body: str) -> list[str]:
+    """The ';'-separated entries of a probability block, skipping quoted names."""
+    if '"' not in body:
+        return body.split(";")
+    entries, start, pos = [], 0, 0
+    while True:
+        semi = body.find(";", pos)
+        quote = body.find('"', pos, len(body) if semi < 0 else semi)
+        if quote >= 0:
+            pos = body.find('"', quote + 1) + 1  # never 0: the block's end saw quotes close
+            continue
+        if semi < 0:
+            entries.append(body[start:])
+            return entries
+        entries.append(body[start:semi])
+        start = pos = semi + 1
+
+
+def _count(parts: list[str], expected: int, what: str) -> str | None:
+    if len(parts) != expected:
+        return f"{what} has {len(parts)} numbers, expected {expected}"
+    return None
+
+
+def _row_index(axes: Axes, names: list[str], index: list[dict[str, int]]) -> int | str:
+    """The flat row of the parent states ``names``, or the reason they name none."""
+    label = f"row ({', '.join(names)})"
+    if len(names) != len(axes.parents):
+        return f"{label} names {len(names)} states for {len(axes.parents)} parents " \
+               f"{list(axes.parents)}"
+    r = 0
+    for p, idx, card, state in zip(axes.parents, index, axes.cards, names):
+        i = idx.get(state)
+        if i is None:
+            return f"{label}: {state!r} is not a state of parent {p!r} {list(axes.states[p])}"
+        r = r * card + i
+    return r
+
+
+def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
+                ) -> Entries | None:
+    """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
+    published file), read with two regular-expression calls; None for anything else, which
+    :func:`read_entries` then reads entry by entry and explains. Rows are placed at the
+    block's start: an error found later reads the block again, entry by entry, to name its
+    line."""
+    if not _ROWS_ONLY.fullmatch(body):
+        return None
+    found, commas, cards = Entries(), axes.card - 1, axes.cards
+    texts = []
+    for head, text in _ROW.findall(body):
+        names = [x.strip() for x in head.split(",")] if "," in head else head.split()
+        if len(names) != len(cards) or text.count(",") != commas:
+            return None
+        r = 0
+        for idx, card, state in zip(index, cards, names):
+            i = idx.get(state)
+            if i is None:
+                return None
+            r = r * card + i
+        found.rows.append(r)
+        texts.append(text)
+    found.row_at = [offset] * len(found.rows)
+    found.numbers = ",".join(texts).replace(",", " ").split()
+    found.plain = True
+    return found
+
+
+def read_entries(axes: Axes, body: str, offset: int, error: Error, plain: bool = True
+                 ) -> Entries:
+    """Parse the text between a probability block's braces (``offset`` is where it starts
+    in the file) into :class:`Entries`; numbers are counted here and checked later.
+    ``plain=False`` reads entry by entry, keeping each row's position for errors."""
+    var, card = axes.var, axes.card
+    index = [{s: i for i, s in enumerate(axes.states[p])} for p in axes.parents]
+    if axes.parents and plain:
+        plain = _plain_rows(axes, body, offset, index)
+        if plain is not None:
+            return plain
+    found = Entries()
+    entries = split_entries(body)
+    last = entries[-1]
+    if last.strip():
+        raise error("expected ';' at the end of the last entry",
+                    offset + len(body) - len(last.lstrip()), var)
+    for entry in entries[:-1]:
+        at, offset = offset, offset + len(entry) + 1
+        s = entry.strip()
+        if not s:
+            continue
+        at += len(entry) - len(entry.lstrip())
+        if s[0] == "(":
+            try:
+                names, text = row_header(s)
+            except ValueError as e:
+                raise error(str(e), at, var) from None
+            r = _row_index(axes, names, index)
+            parts = text.replace(",", " ").split()
+            problem = r if isinstance(r, str) else _count(parts, card, f"row ({', '.join(names)})")
+            if problem is not None:
+                raise error(problem, at, var)
+            found.rows.append(r)
+            found.row_at.append(at)
+            found.numbers += parts
+            continue
+        m = _KEYWORD.match(s)
+        keyword = m.group(1) if m else None
+        if keyword in ("table", "default"):
+            if keyword == "table" and found.table is not None:
+                raise error("a second 'table'", at, var)
+            parts = m.group(2).replace(",", " ").split()
+            size = card * math.prod(axes.cards) if keyword == "table" \
+                else card
+            problem = _count(parts, size, keyword)
+            if problem is not None:
+                raise error(problem, at, var)
+            setattr(found, keyword, (parts, at))
+        elif keyword != "property":
+            raise error(f"expected a row '(...)', 'table', 'default' or 'property', "
+                        f"found {s[:30]!r}", at, var)
+    return found
+
+
+def parse_numbers(parts: list[str]) -> np.ndarray | int:
+    """``parts`` as float64 if every one is a :data:`NUMBER`, else the index of the first
+    that is not."""
+    if not parts or _NUMBERS.fullmatch(" ".join(parts)):
+        return np.array(parts, dtype=np.float64)
+    return next(i for i, p in enumerate(parts) if not _NUMBER.fullmatch(p))
+
+
+# ---------------------------------------------------------------------------- table assembly
+
+def _numbers_or_error(parts: list[str], what: Callable[[int], tuple[str, int]],
+                      var: str, error: Error) -> np.ndarray:
+    values = parse_numbers(parts)
+    if isinstance(values, int):
+        label, at = what(values)
+        raise error(f"{label}: {parts[values]!r} is not a number (decimal or scientific "
+                    f"notation, such as 0.25 or 2.5e-1)", at, var)
+    return values
+
+
+def assemble(axes: Axes, found: Entries, block_at: int, error: Error
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The flat table ``[rows, card]`` and, for each row, the text offset it came from."""
+    var, card = axes.var, axes.card
+    n_rows = math.prod(axes.cards)
+    where = np.full(n_rows, -1, dtype=np.int64)
+    if found.table is not None:
+        if found.rows or found.default is not None:
+            raise error("mixes 'table' with rows or 'default'", found.table[1], var)
+        parts, at = found.table
+        values = _numbers_or_error(parts, lambda i: ("table", at), var, error)
+        where[:] = at
+        # BIF lists a table with the variable's own state varying slowest.
+        return np.ascontiguousarray(values.reshape(card, n_rows).T), where
+    if found.default is None and found.rows == list(range(n_rows)):  # rows in order: no scatter
+        values = _numbers_or_error(
+            found.numbers,
+            lambda i: (f"row {axes.row_label(i // card)}", found.row_at[i // card]),
+            var, error)
+        return values.reshape(n_rows, card), np.asarray(found.row_at, dtype=np.int64)
+    flat = np.empty((n_rows, card))
+    if found.rows:
+        rows = np.asarray(found.rows, dtype=np.int64)
+        if len(set(found.rows)) != len(rows):
+            seen: set[int] = set()
+            for r, at in zip(found.rows, found.row_at):
+                if r in seen:
+                    raise error(f"row {axes.row_label(r)} is given twice", at, var)
+                seen.add(r)
+        values = _numbers_or_error(
+            found.numbers,
+            lambda i: (f"row {axes.row_label(found.rows[i // card])}", found.row_at[i // card]),
+            var, error)
+        flat[rows] = values.reshape(-1, card)
+        where[rows] = found.row_at
+    if found.default is not None:
+        parts, at = found.default
+        missing = where < 0
+        flat[missing] = _numbers_or_error(parts, lambda i: ("default", at), var, error)
+        where[missing] = at
+    if (where < 0).any():
+        r = int(np.argmax(where < 0))
+        raise error(f"no row for parents {axes.row_label(r)} and no 'default'", block_at, var)
+    return flat, where
+
+
+def row_problem(flat: np.ndarray, axes: Axes, check_sums: bool = True
+                ) -> tuple[int, str] | None:
+    """The first row that cannot be a distribution, as (row number, reason), else None;
+    with ``check_sums=False`` only negative, non-finite and all-zero rows are problems."""
+    sums = np.add.reduce(flat, axis=1)
+    if flat.size and np.minimum.reduce(flat, axis=None) >= 0 \
+            and np.maximum.reduce(np.abs(sums - 1.0)) <= ROW_TOLERANCE:
+        return None  # the common case in a few array operations (NaN fails the comparisons)
+    bad = ~np.isfinite(flat).all(axis=1) | (flat < 0).any(axis=1)
+    zero = ~bad & (sums <= 0)
+    off = ~bad & ~zero & (np.abs(sums - 1.0) > ROW_TOLERANCE) & check_sums
+    for mask, reason in ((bad, "has a negative or non-finite entry: {values}"),
+                         (zero, "sums to 0 and cannot be normalised"),
+                         (off, "sums to {total:.10g}, not 1 (tolerance {tol:g})")):
+        if mask.any():
+            r = int(np.argmax(mask))
+            return r, f"row {axes.row_label(r)} " + reason.format(
+                values=flat[r].tolist(), total=float(sums[r]), tol=ROW_TOLERANCE)
+    return None
+
+
+def checked_table(axes: Axes, found: Entries, block_at: int, error: Error,
+                  renormalise: bool = False) -> tuple[np.ndarray, float]:
+    """The table with axes ``[*parents, var]`` and how far its worst row was from summing to
+    1 when it was rescaled (0.0 when nothing was rescaled). A row off by more than
+    :data:`ROW_TOLERANCE` is an error unless ``renormalise``."""
+    flat, where = assemble(axes, found, block_at, error)
+    problem = row_problem(flat, axes, check_sums=not renormalise)
+    if problem is not None:
+        r, reason = problem
+        if not renormalise and "not 1" in reason:
+            reason += "; pass renormalise=True to rescale such rows"
+        raise error(reason, int(where[r]), axes.var)
+    worst = 0.0
+    if renormalise:
+        sums = flat.sum(axis=1)
+        off = np.abs(sums - 1.0) > ROW_TOLERANCE
+        if off.any():
+            worst = float(np.abs(sums - 1.0).max())
+            flat[off] /= sums[off, None]
+    return flat.reshape(*axes.cards, axes.card), worst
+
+
+def all_tables_at_once(blocks: dict[str, tuple[Axes, str, int]], error: Error
+                       ) -> dict[str, np.ndarray] | None:
+    """Every table of a file whose blocks are all plain (complete rows in order, or one
+    ``table``), its numbers checked and converted in one call and its rows checked in a few
+    array operations for the whole file; None when anything is not plain or not right, and
+    the reader then goes table by table and names what is wrong."""
+    parts: list[str] = []
+    shapes = []
+    for v, (axes, body, offset) in blocks.items():
+        found = read_entries(axes, body, offset, error)
+        n_rows = math.prod(axes.cards)
+        if found.default is not None or (found.table is None) == (not found.rows) \
+                or (found.rows and (len(found.rows) != n_rows or len(set(found.rows)) != n_rows)):
+            return None  # rows missing or given twice: the general path explains
+        parts += found.numbers if found.table is None else found.table[0]
+        shapes.append((v, axes, n_rows, found.rows))
+    if not _NUMBERS.fullmatch(" ".join(parts)):
+        return None
+    values = np.array(parts, dtype=np.float64)
+    tables, flats, start = {}, [], 0
+    for v, axes, n_rows, rows in shapes:
+        chunk = values[start:start + n_rows * axes.card]
+        start += n_rows * axes.card
+        if not rows:  # a 'table' lists the variable's own state slowest
+            flat = chunk.reshape(axes.card, n_rows).T.copy()
+        elif rows == list(range(n_rows)):
+            flat = chunk.reshape(n_rows, axes.card)
+        else:
+            flat = np.empty((n_rows, axes.card))
+            flat[rows] = chunk.reshape(n_rows, axes.card)
+        flats.append(flat.ravel())
+        tables[v] = flat.reshape(*axes.cards, axes.card)
+    lengths = np.repeat([a.card for _, a, _, _ in shapes], [n for _, _, n, _ in shapes])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    every = np.concatenate(flats)
+    sums = np.add.reduceat(every, starts)
+    if not (every.min() >= 0 and np.abs(sums - 1.0).max() <= ROW_TOLERANCE):
+        return None  # NaN fails the comparisons too
+    return tables
