@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from causal._values import indices, one_hot
+from causal._values import indices, one_hot, require_mapping
+from causal.progress import Steps
 from markov import Kernel
 from markov.contraction.cache import PLANS
 from markov.inference.marginals import all_marginals
@@ -27,11 +28,14 @@ def _normalised(model: Any) -> dict:
 
 
 def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
-              do: Mapping[str, Any] | None = None, on_zero: str = "raise"
-              ) -> dict[str, Kernel]:
+              do: Mapping[str, Any] | None = None, on_zero: str = "raise", *,
+              max_memory: int | None = None, progress: bool = False) -> dict[str, Kernel]:
     """The posterior of every variable of ``model`` (latent ones included), in the model's
     order, each a labelled state ``[*batch, n]``; ``evidence`` and ``do`` as in
-    :meth:`causal.CausalModel.query`.
+    :meth:`causal.CausalModel.query`. ``max_memory`` (bytes) bounds the largest intermediate
+    (every intermediate is kept for the backward sweep, so a plan that would need slicing is
+    refused with :class:`markov.ContractionTooLarge`); ``progress=True`` shows the steps
+    (:mod:`causal.progress`).
 
     >>> from causal import CausalModel
     >>> m = CausalModel({"S": [], "C": ["S"]},
@@ -42,8 +46,9 @@ def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
     """
     if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
         evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
-    evidence = dict(evidence or {})
-    do = dict(do or {})
+    steps = Steps(progress, ("bind", "forward and backward sweeps"), "marginals")
+    evidence = require_mapping(evidence, "evidence")
+    do = require_mapping(do, "do")
     for v in evidence:
         model._check_known(v, "evidence")
     states = model.states
@@ -52,6 +57,9 @@ def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
     likelihoods = {v: one_hot(i, len(states[v]), model.backend) for v, i in observed.items()}
     diagram = PLANS.about(intervened, "diagram of every variable",
                           lambda: intervened._diagram(tuple(intervened.variables)))
+    steps.advance("bind")
     found = all_marginals(diagram, _normalised(intervened), likelihoods, validate=False,
-                          on_zero=on_zero, labels=states)
+                          on_zero=on_zero, labels=states, max_memory=max_memory)
+    steps.advance("forward and backward sweeps")
+    steps.close()
     return {v: found[v] for v in model.variables}

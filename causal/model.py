@@ -510,11 +510,13 @@ class CausalModel(StructuralModel):
     # ---- all marginals (see causal.marginals) -----------------------------------------
 
     def marginals(self, evidence: Mapping[str, Any] | Any = None,
-                  do: Mapping[str, Any] | None = None, *, on_zero: str = "raise"
+                  do: Mapping[str, Any] | None = None, *, on_zero: str = "raise",
+                  max_memory: int | None = None, progress: bool = False
                   ) -> dict[str, Kernel]:
         """The posterior ``P(V | do(...), evidence)`` of every variable ``V`` (latent ones
         included), from one forward and one backward sweep of one contraction; ``evidence``,
-        ``do`` and ``on_zero`` as in :meth:`query`. See :func:`causal.marginals.marginals`.
+        ``do``, ``on_zero``, ``max_memory`` and ``progress`` as in :meth:`query`. See
+        :func:`causal.marginals.marginals`.
 
         >>> m = CausalModel({"S": [], "C": ["S"]},
         ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]})
@@ -524,4 +526,4 @@ class CausalModel(StructuralModel):
         """
         from causal.marginals import marginals
 
-        return marginals(self, evidence, do, on_zero)
+        return marginals(self, evidence, do, on_zero, max_memory=max_memory, progress=progress)

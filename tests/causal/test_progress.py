@@ -1,6 +1,7 @@
 """Long work shows itself: max_memory and progress on query, counterfactual, sample, fit;
 plan costs in the log."""
 
+import importlib.util
 import logging
 import os
 
@@ -70,3 +71,21 @@ def test_compiling_a_large_network_logs_its_plan_cost(caplog):
         CausalModel(parents, cpts).query(f"X{n - 1}", evidence={"X0": "1"})
     assert any("compiled a plan for" in r.getMessage() and "flops" in r.getMessage()
                for r in caplog.records)
+
+
+def test_marginals_take_max_memory_and_progress(capsys):
+    m = asia()
+    evidence = {"dysp": "yes"}
+    full = m.marginals(evidence=evidence)
+    shown = m.marginals(evidence=evidence, progress=True, max_memory=2**20)
+    if importlib.util.find_spec("tqdm"):
+        assert "marginals" in capsys.readouterr().err
+    for v in m.variables:
+        np.testing.assert_allclose(shown[v].array, full[v].array, atol=1e-15)
+    with pytest.raises(ContractionTooLarge, match="max_memory"):
+        m.marginals(evidence=evidence, max_memory=16)
+
+
+def test_marginals_refuse_evidence_that_is_not_a_mapping():
+    with pytest.raises(CausalError, match="evidence must be a mapping"):
+        asia().marginals(evidence=["dysp"])
