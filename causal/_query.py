@@ -155,14 +155,16 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     return mapping, zero
 
 
-def contract(compiled: Compiled, mapping: Mapping, scaled: bool) -> Any:
+def contract(compiled: Compiled, mapping: Mapping, scaled: bool, **options: Any) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
-    range), which normalising makes the answer."""
+    range), which normalising makes the answer. ``options``: ``max_memory``, ``executor``
+    of :func:`markov.interpret`."""
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False,
-                                prune=False).mantissa
-    return interpret(compiled.diagram, mapping, validate=False, prune=False).array
+                                prune=False, **options).mantissa
+    return interpret(compiled.diagram, mapping, validate=False, prune=False,
+                     **options).array
 
 
 def _array(source, arrays, do_arrays, observed, fixed, states, backend):

@@ -27,6 +27,7 @@ from causal._query import (
     zero_rows,
 )
 from causal._values import indices, observed_variables, one_hot
+from causal.distributed import has_dask_rows
 from causal.errors import (
     CausalError,
     InvalidCPT,
@@ -344,7 +345,8 @@ class CausalModel:
     # ---- queries -----------------------------------------------------------------------
 
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
-              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise") -> Kernel:
+              evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise",
+              max_memory: int | None = None, executor: Any = None) -> Kernel:
         """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
 
         Computed by surgery on the model's diagram (outputs: the targets and the evidence
@@ -356,7 +358,10 @@ class CausalModel:
         batch shapes broadcast together into the result's leading batch axes. Float results
         are normalised over the targets (exact ones are exact already). Evidence of
         probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes the
-        other policies of :func:`markov.inference.normalize.normalize`).
+        other policies of :func:`markov.inference.normalize.normalize`). ``max_memory`` and
+        ``executor`` (a ``distributed.Client``: slices run as its tasks) are those of
+        :func:`markov.interpret`. Dask data in ``do`` or ``evidence`` gives a lazy dask
+        result, one row per input row (see :func:`causal.distributed.map_batches`).
 
         >>> m = CausalModel({"S": [], "C": ["S"]},
         ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]},
@@ -367,6 +372,11 @@ class CausalModel:
         >>> m.query("S", evidence={"C": "yes"}).array.round(3).tolist()
         [0.125, 0.875]
         """
+        if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
+            from causal.distributed import map_batches
+
+            return map_batches(self, "query", targets, do=do, evidence=evidence,
+                               on_zero=on_zero, max_memory=max_memory)
         targets = self._names(targets, "target")
         if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
             evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
@@ -385,7 +395,8 @@ class CausalModel:
                                  frozenset(fixed))
         mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
                              self._states, self._backend)
-        array = contract(compiled, mapping, scaled=bool(observed))
+        array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory,
+                         executor=executor)
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes
         # still belong to the answer.
