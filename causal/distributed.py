@@ -89,7 +89,8 @@ def map_batches(model: Any, method: str, targets: str | Sequence[str] | None = N
     of variables to dask arrays or Series (one value per row) and plain values (shared by all
     rows). With DataFrames (or Series) the result is a dask DataFrame with the input's index
     and one column per outcome, named ``P(target=state)`` (``P(A=a, B=b)`` for a joint); with
-    arrays a dask array ``[rows, columns]`` in that column order. ``max_memory`` (bytes,
+    arrays a dask array ``[rows, columns]`` in that column order. ``client=False`` leaves
+    the distributed client alone: the result computes on any of dask's local schedulers. ``max_memory`` (bytes,
     default :data:`markov.contraction.plan.MAX_MEMORY`) bounds each contraction; ``device``
     runs the workers' contractions in torch on that device.
 
@@ -98,7 +99,7 @@ def map_batches(model: Any, method: str, targets: str | Sequence[str] | None = N
     >>> m = CausalModel({"S": [], "C": ["S"]}, {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]},
     ...                 states={"S": ["no", "yes"], "C": ["no", "yes"]})
     >>> rows = dd.from_pandas(pd.DataFrame({"C": ["yes", "no", "yes"]}), npartitions=2)
-    >>> out = map_batches(m, "query", "S", evidence=rows)
+    >>> out = map_batches(m, "query", "S", evidence=rows, client=False)
     >>> out.compute(scheduler="sync").round(3)
        P(S=no)  P(S=yes)
     0    0.125     0.875
@@ -111,8 +112,6 @@ def map_batches(model: Any, method: str, targets: str | Sequence[str] | None = N
     """
     if not callable(getattr(model, method, None)):
         raise InvalidValue(f"the model has no method {method!r} to map over batches")
-    import dask
-
     constants, frames, arrays = _split(do, evidence)
     if not frames and not arrays:
         raise InvalidValue("map_batches needs dask data in do or evidence (a dask DataFrame, "
@@ -128,8 +127,9 @@ def map_batches(model: Any, method: str, targets: str | Sequence[str] | None = N
                                   max_memory)
     job = _Job(model, method, targets, constants, options, columns, rows)
     client = _client(client)
+    # With a cluster the job goes to every worker once; dask's local schedulers share it.
     shared = client.scatter([job], broadcast=True, hash=False)[0] if client is not None \
-        else dask.delayed(job, pure=False)
+        else job
     if frames:
         return _map_frames(frames, shared, columns, dtype, device)
     return _map_arrays(arrays, shared, rows, len(columns), dtype, device)
@@ -170,6 +170,8 @@ def _split(do, evidence):
 
 
 def _client(client):
+    if client is False:
+        return None
     if client is not None:
         return client
     try:
@@ -230,10 +232,23 @@ def _map_frames(frames, shared, columns, dtype, device):
     import pandas as pd
 
     roles = tuple(role for role, _ in frames)
-    index = frames[0][1]._meta.index
-    meta = pd.DataFrame({c: np.array([], dtype=dtype) for c in columns}, index=index[:0])
-    return dd.map_partitions(_score_frames, *(f for _, f in frames), shared, roles, device,
-                             meta=meta, align_dataframes=len(frames) > 1)
+    first = frames[0][1]
+    data = [first] + [_aligned(f, first) for _, f in frames[1:]]
+    meta = pd.DataFrame({c: np.array([], dtype=dtype) for c in columns},
+                        index=first._meta.index[:0])
+    return dd.map_partitions(_score_frames, *data, shared, roles, device, meta=meta,
+                             align_dataframes=False)
+
+
+def _aligned(frame, first):
+    """``frame`` partitioned as ``first`` (rows are matched partition by partition)."""
+    if tuple(frame.divisions) == tuple(first.divisions) and \
+            frame.npartitions == first.npartitions:
+        return frame
+    if frame.known_divisions and first.known_divisions:
+        return frame.repartition(divisions=first.divisions)
+    raise InvalidValue("dask DataFrames of do and evidence must have the same partitions or "
+                       "known divisions to align their rows")
 
 
 def _map_arrays(arrays, shared, rows, n_columns, dtype, device):
