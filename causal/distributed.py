@@ -184,7 +184,8 @@ def _client(client):
 
 def _probe(model, method, targets, constants, names, options, max_memory):
     """Rows per contraction under ``max_memory``, the result's columns and dtype: the method
-    runs on two dummy batches (every batched value its first outcome) under tracemalloc."""
+    runs on two dummy batches (every batched value its first outcome), warm, under
+    tracemalloc."""
     from markov.contraction.plan import MAX_MEMORY
 
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
@@ -202,6 +203,7 @@ def _probe(model, method, targets, constants, names, options, max_memory):
             batch = {role: dict(constants[role]) for role in ROLES}
             for role, v in names:
                 batch[role][v] = np.zeros(n, dtype=np.intp)
+            result = _call(call, targets, batch, options)  # compiles this shape's plan
             tracemalloc.reset_peak()
             base = tracemalloc.get_traced_memory()[0]
             result = _call(call, targets, batch, options)

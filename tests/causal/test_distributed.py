@@ -117,11 +117,11 @@ def test_max_memory_bounds_the_rows_of_each_contraction(client):
     rows = evidence_frame(m, ["V6", "V7"], 400, seed=9)
     expected = local(m, "query", "V1", evidence=rows)
     arrays = {v: da.from_array(rows[v].to_numpy(), chunks=400) for v in rows}
-    out = map_batches(m, "query", "V1", evidence=arrays, max_memory=20_000)
+    out = map_batches(m, "query", "V1", evidence=arrays, max_memory=40_000)
     assert 1 < out.numblocks[0] and max(out.chunks[0]) < 400   # rechunked by the rule
     np.testing.assert_allclose(out.compute(), expected, rtol=1e-12)
     frame = dd.from_pandas(rows, npartitions=1)          # pieces within one partition
-    got = map_batches(m, "query", "V1", evidence=frame, max_memory=20_000).compute()
+    got = map_batches(m, "query", "V1", evidence=frame, max_memory=40_000).compute()
     np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-12)
 
 
@@ -136,14 +136,15 @@ def test_the_model_is_sent_once_not_with_every_task(client):
     assert len(distributed.protocol.pickle.dumps(graph)) < 4 * size  # 16 partitions
 
 
-def test_a_cpu_torch_device_on_the_workers_gives_the_same_answers(client):
+def test_a_cpu_torch_device_gives_the_same_answers():
     pytest.importorskip("torch")
     m = random_model(11)
     rows = evidence_frame(m, ["V4", "V7"], 100, seed=12)
     expected = local(m, "query", "V2", evidence=rows)
     out = map_batches(m, "query", "V2", evidence=dd.from_pandas(rows, npartitions=2),
-                      device="cpu")
-    np.testing.assert_allclose(out.compute().to_numpy(), expected, rtol=1e-12)
+                      device="cpu", client=False)    # the workers' code path, in-process
+    np.testing.assert_allclose(out.compute(scheduler="sync").to_numpy(), expected,
+                               rtol=1e-12)
 
 
 class WithMarginals(CausalModel):
@@ -186,7 +187,7 @@ def test_bad_dask_input_raises_typed_errors():
 
 def test_a_worker_killed_mid_run_changes_nothing(client):
     m = random_model(16, n=10)
-    rows = evidence_frame(m, ["V8", "V9"], 64 * 50, seed=17)
+    rows = evidence_frame(m, ["V8", "V9"], 40 * 50, seed=17)
     expected = local(m, "query", "V3", evidence=rows)
     # Each partition takes at least 50 ms to load, so the run is still going at the kill.
     parts = [dask.delayed(lambda df: (time.sleep(0.05), df)[1])(rows.iloc[i:i + 50])
@@ -196,7 +197,7 @@ def test_a_worker_killed_mid_run_changes_nothing(client):
     done = 0
     for _ in distributed.as_completed(futures):
         done += 1
-        if done == 4:
+        if done == 2:
             break
     assert sum(f.done() for f in futures) < len(futures)
     pids = client.run(os.getpid)
