@@ -11,6 +11,7 @@ networkx, pandas; pgmpy and pandas are imported only when used).
 from causal.admg import ADMG
 from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
+from causal.distributed import map_batches
 from causal.drawing import draw
 from causal.errors import (
                            CausalError,
@@ -56,6 +57,7 @@ __all__ = [
                            "from_bif",
                            "from_networkx",
                            "from_pgmpy",
+                           "map_batches",
                            "identify",
                            "surgery",
                            "surgery_functor",

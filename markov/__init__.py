@@ -80,3 +80,8 @@ __all__ += [
                            "posterior",
                            "recompose",
 ]
+
+# Past one machine: the slices of a sliced plan as dask tasks (dask imported when used).
+from markov.contraction.distributed import run_slices
+
+__all__ += ["run_slices"]
