@@ -44,7 +44,9 @@ def parse(argv=None):
     parser.add_argument("--workers", default="1,2", help="LocalCluster sizes (scaling curve)")
     parser.add_argument("--agrum-rows", type=int, default=None,
                         help="rows the pyAgrum loop runs (default: 2000 on alarm, 2 on link)")
-    parser.add_argument("--grid", default="14,14,3", help="W,H,K of the sliced grid")
+    parser.add_argument("--agrum-timeout", type=float, default=300.0,
+                        help="seconds after which the pyAgrum loop is stopped")
+    parser.add_argument("--grid", default="12,12,3", help="W,H,K of the sliced grid")
     parser.add_argument("--slice-factor", type=int, default=16,
                         help="max_memory = the unsliced largest intermediate / this")
     parser.add_argument("--no-grid", action="store_true")
@@ -130,6 +132,21 @@ def pyagrum_loop(name, model, target, frame, rows: int):
     return seconds, np.array(out)
 
 
+def _in_child(fn, args, timeout: float):
+    """``fn(*args)`` in a forked process, or None when it takes longer than ``timeout``
+    seconds (pyAgrum's inference is native code that a signal does not interrupt)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=lambda: send.send(fn(*args)))
+    child.start()
+    ready = receive.poll(timeout)
+    result = receive.recv() if ready else None
+    child.kill() if not ready else child.join()
+    return result
+
+
 def _trim():
     import gc
 
@@ -161,10 +178,16 @@ def rows_per_second(args, lines):
             curve.append((name, w, args.rows / s))
             print(lines[-1], flush=True)
         rows = args.agrum_rows or (2000 if name != "link" else 2)
-        s, got = pyagrum_loop(name, model, target, frame, rows)
-        diff = float(np.abs(got - reference[:rows]).max())
-        lines.append(f"| {name} | pyAgrum warm loop | {rows:,} (x {args.rows // rows:,}) | "
-                     f"{s * args.rows / rows:.4g} | {rows / s:,.0f} | {diff:.1e} |")
+        timed = _in_child(pyagrum_loop, (name, model, target, frame, rows), args.agrum_timeout)
+        if timed is None:
+            lines.append(f"| {name} | pyAgrum warm loop | 0 of {rows:,} | over "
+                         f"{args.agrum_timeout:.0f} s (stopped) | < {rows / args.agrum_timeout:.2g}"
+                         " | - |")
+        else:
+            s, got = timed
+            diff = float(np.abs(got - reference[:rows]).max())
+            lines.append(f"| {name} | pyAgrum warm loop | {rows:,} (x {args.rows // rows:,}) "
+                         f"| {s * args.rows / rows:.4g} | {rows / s:,.3g} | {diff:.1e} |")
         print(lines[-1], flush=True)
     lines += ["", "Scaling curve (rows / s against workers; this machine has 2 cores, so "
               "the curve has two points):", "",
