@@ -260,7 +260,7 @@ def sliced_contraction(args, lines):
 
     timed("unsliced, one process")
     timed("sliced, one process", max_memory=budget)
-    sliced = [p for p in _meta(compiled.diagram, False).plans.values() if p.n_slices > 1][0]
+    sliced = next(p for p in _meta(compiled.diagram, False).plans.values() if p.n_slices > 1)
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                       dashboard_address=None, silence_logs=40) as cluster, \
             Client(cluster) as client:

@@ -16,10 +16,10 @@ dd = pytest.importorskip("dask.dataframe")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-import dask  # noqa: E402
+import dask
 
-from causal import CausalModel, InvalidValue  # noqa: E402
-from causal.distributed import map_batches  # noqa: E402
+from causal import CausalModel, InvalidValue
+from causal.distributed import map_batches
 
 
 @pytest.fixture(scope="module")
@@ -194,9 +194,7 @@ def test_a_worker_killed_mid_run_changes_nothing(client):
              for i in range(0, len(rows), 50)]
     out = m.query("V3", evidence=dd.from_delayed(parts, meta=rows.iloc[:0]))
     futures = client.compute(out.to_delayed())
-    done = 0
-    for _ in distributed.as_completed(futures):
-        done += 1
+    for done, _ in enumerate(distributed.as_completed(futures), 1):
         if done == 2:
             break
     assert sum(f.done() for f in futures) < len(futures)

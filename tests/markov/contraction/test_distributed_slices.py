@@ -10,10 +10,10 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from diagrams import Box, Diagram, Ty  # noqa: E402
-from markov import MarkovError, interpret, interpret_scaled, plan  # noqa: E402
-from markov.contraction.distributed import run_slices  # noqa: E402
-from markov.contraction.interpret import _bind  # noqa: E402
+from diagrams import Box, Diagram, Ty
+from markov import MarkovError, interpret, interpret_scaled, plan
+from markov.contraction.distributed import run_slices
+from markov.contraction.interpret import _bind
 
 X, Y = Ty("X"), Ty("Y")
 
