@@ -94,7 +94,7 @@ def on_cluster(model, target, frame, partition: int, workers: int):
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=40) as cluster, \
+                      dashboard_address="127.0.0.1:0", silence_logs=40) as cluster, \
             Client(cluster) as client:
         ddf = dd.from_pandas(frame, chunksize=partition)
         warm = dd.from_pandas(frame.iloc[:partition * workers], npartitions=workers)
@@ -262,7 +262,7 @@ def sliced_contraction(args, lines):
     timed("sliced, one process", max_memory=budget)
     sliced = next(p for p in _meta(compiled.diagram, False).plans.values() if p.n_slices > 1)
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=40) as cluster, \
+                      dashboard_address="127.0.0.1:0", silence_logs=40) as cluster, \
             Client(cluster) as client:
         model.query(target, evidence=evidence, max_memory=budget, executor=client)
         bases = client.run(_reset_peak)

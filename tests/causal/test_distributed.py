@@ -18,14 +18,14 @@ distributed = pytest.importorskip("distributed")
 
 import dask
 
-from causal import CausalModel, InvalidValue
+from causal import CausalModel, InvalidValue, UnknownVariable
 from causal.distributed import map_batches
 
 
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None,
+                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                        scheduler_port=0, silence_logs=40)
     client = distributed.Client(cluster)
     yield client
@@ -176,6 +176,8 @@ def test_bad_dask_input_raises_typed_errors():
         m.query("V1", do={"V0": column}, evidence=frame)
     with pytest.raises(InvalidValue, match="1-d dask array"):
         m.query("V1", evidence={"V0": da.zeros((4, 2), chunks=2, dtype=int)})
+    with pytest.raises(UnknownVariable, match="'Q'"):           # checked before any task
+        m.query("Q", evidence=frame)
     with pytest.raises(InvalidValue, match="no method"):
         map_batches(m, "posterior_of_everything", "V1", evidence=frame)
     with pytest.raises(InvalidValue, match="mapping"):
