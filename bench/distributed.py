@@ -1,12 +1,13 @@
 """Distributed benchmarks: rows per second scoring a table, and a sliced contraction run as
 dask tasks. Writes a markdown report (default ``bench/distributed_results.md``).
 
-    python bench/distributed.py                       # alarm and link, 10**6 rows, grid
+    python bench/distributed.py          # alarm (10**6 rows), link (2 x 10**5), the grid
     python bench/distributed.py --rows 100000 --networks alarm --no-grid
 
 **Rows per second.** The posterior of one target (the variable with the most ancestors)
 given evidence on five leaves, for ``--rows`` rows resampled from a pool of ancestral
-samples (so every row has positive probability). Methods:
+samples (so every row has positive probability; link's rows cost about 40 times alarm's,
+hence fewer of them by default). Methods:
 
 - *one process*: ``CausalModel.query`` on the rows in batches of ``--partition`` rows, in
   this process;
@@ -37,13 +38,15 @@ ROOT = os.path.dirname(HERE)
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=10**6)
+    parser.add_argument("--rows", default="alarm:1000000,link:200000",
+                        help="rows to score: N, or network:N,... ")
     parser.add_argument("--networks", default="alarm,link")
-    parser.add_argument("--partition", type=int, default=2**16,
-                        help="rows per partition (and per batch in one process)")
+    parser.add_argument("--partition", default="alarm:65536,link:16384",
+                        help="rows per partition (and per batch in one process): N, or "
+                        "network:N,...")
     parser.add_argument("--workers", default="1,2", help="LocalCluster sizes (scaling curve)")
     parser.add_argument("--agrum-rows", type=int, default=None,
-                        help="rows the pyAgrum loop runs (default: 2000 on alarm, 2 on link)")
+                        help="rows the pyAgrum loop runs (default: 2000 on alarm, 50 on link)")
     parser.add_argument("--agrum-timeout", type=float, default=300.0,
                         help="seconds after which the pyAgrum loop is stopped")
     parser.add_argument("--grid", default="12,12,3", help="W,H,K of the sliced grid")
@@ -153,31 +156,40 @@ def _trim():
     gc.collect()
 
 
+def per_network(value: str, name: str) -> int:
+    """``"N"`` or ``"net:N,net2:M"`` -> the number for ``name``."""
+    if ":" not in value:
+        return int(value)
+    return int(dict(item.split(":") for item in value.split(","))[name])
+
+
 def rows_per_second(args, lines):
     import numpy as np
 
     workers = [int(w) for w in args.workers.split(",")]
     lines += ["## Rows per second: one target's posterior for a table of evidence rows", "",
-              f"{args.rows:,} rows, partitions of {args.partition:,} rows, evidence on five "
-              "leaves; pyAgrum timed on a sample of rows and scaled. 'max diff' is against "
-              "the one-process answer.", "",
-              "| network | method | rows timed | seconds | rows / s | max diff |",
+              "Evidence on five leaves; pyAgrum timed on a sample of rows and scaled. "
+              "'max diff' is against the one-process answer.", "",
+              "| network | method | rows (partition) | seconds | rows / s | max diff |",
               "|---|---|---:|---:|---:|---:|"]
     curve = []
     for name in args.networks.split(","):
-        model, target, frame = scoring_task(name, args.rows)
-        seconds, reference = one_process(model, target, frame, args.partition)
-        lines.append(f"| {name} | one process | {args.rows:,} | {seconds:.2f} | "
-                     f"{args.rows / seconds:,.0f} | 0 |")
+        n_rows = per_network(args.rows, name)
+        partition = per_network(args.partition, name)
+        model, target, frame = scoring_task(name, n_rows)
+        seconds, reference = one_process(model, target, frame, partition)
+        lines.append(f"| {name} | one process | {n_rows:,} ({partition:,}) | {seconds:.2f} | "
+                     f"{n_rows / seconds:,.0f} | 0 |")
         print(lines[-1], flush=True)
         for w in workers:
-            s, got = on_cluster(model, target, frame, args.partition, w)
+            s, got = on_cluster(model, target, frame, partition, w)
             diff = float(np.abs(got - reference).max())
             lines.append(f"| {name} | LocalCluster, {w} worker{'s' * (w > 1)} | "
-                         f"{args.rows:,} | {s:.2f} | {args.rows / s:,.0f} | {diff:.1e} |")
-            curve.append((name, w, args.rows / s))
+                         f"{n_rows:,} ({partition:,}) | {s:.2f} | {n_rows / s:,.0f} | "
+                         f"{diff:.1e} |")
+            curve.append((name, w, n_rows / s))
             print(lines[-1], flush=True)
-        rows = args.agrum_rows or (2000 if name != "link" else 2)
+        rows = args.agrum_rows or (2000 if name != "link" else 50)
         timed = _in_child(pyagrum_loop, (name, model, target, frame, rows), args.agrum_timeout)
         if timed is None:
             lines.append(f"| {name} | pyAgrum warm loop | 0 of {rows:,} | over "
@@ -186,8 +198,8 @@ def rows_per_second(args, lines):
         else:
             s, got = timed
             diff = float(np.abs(got - reference[:rows]).max())
-            lines.append(f"| {name} | pyAgrum warm loop | {rows:,} (x {args.rows // rows:,}) "
-                         f"| {s * args.rows / rows:.4g} | {rows / s:,.3g} | {diff:.1e} |")
+            lines.append(f"| {name} | pyAgrum warm loop | {rows:,} (x {n_rows // rows:,}) "
+                         f"| {s * n_rows / rows:.4g} | {rows / s:,.3g} | {diff:.1e} |")
         print(lines[-1], flush=True)
     lines += ["", "Scaling curve (rows / s against workers; this machine has 2 cores, so "
               "the curve has two points):", "",

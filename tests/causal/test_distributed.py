@@ -71,13 +71,14 @@ def test_query_on_a_dask_frame_equals_one_process_for_1_2_and_4_partitions(clien
 
 
 def test_do_frames_evidence_frames_and_plain_values_combine_row_by_row(client):
+    # do in 3 partitions, evidence in 2: the evidence is repartitioned like the do frame.
     m = random_model(3)
     do_rows = evidence_frame(m, ["V1"], 120, seed=2)
     ev_rows = evidence_frame(m, ["V6"], 120, seed=3)
     expected = local(m, "query", ["V4", "V3"], do={"V1": do_rows["V1"].to_numpy()},
                      evidence={"V6": ev_rows["V6"].to_numpy(), "V7": 0})
     out = m.query(["V4", "V3"], do=dd.from_pandas(do_rows, npartitions=3),
-                  evidence={"V6": dd.from_pandas(ev_rows["V6"], npartitions=3), "V7": 0})
+                  evidence={"V6": dd.from_pandas(ev_rows["V6"], npartitions=2), "V7": 0})
     got = out.compute()
     assert got.columns[0] == f"P(V4={m.states['V4'][0]}, V3={m.states['V3'][0]})"
     np.testing.assert_allclose(got.to_numpy(), expected.reshape(120, -1), rtol=1e-12)
