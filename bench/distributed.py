@@ -1,13 +1,12 @@
 """Distributed benchmarks: rows per second scoring a table, and a sliced contraction run as
 dask tasks. Writes a markdown report (default ``bench/distributed_results.md``).
 
-    python bench/distributed.py          # alarm (10**6 rows), link (2 x 10**5), the grid
+    python bench/distributed.py          # alarm and link (10**6 rows each), the grid
     python bench/distributed.py --rows 100000 --networks alarm --no-grid
 
 **Rows per second.** The posterior of one target (the variable with the most ancestors)
 given evidence on five leaves, for ``--rows`` rows resampled from a pool of ancestral
-samples (so every row has positive probability; link's rows cost about 40 times alarm's,
-hence fewer of them by default). Methods:
+samples (so every row has positive probability). Methods:
 
 - *one process*: ``CausalModel.query`` on the rows in batches of ``--partition`` rows, in
   this process;
@@ -38,7 +37,7 @@ ROOT = os.path.dirname(HERE)
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", default="alarm:1000000,link:200000",
+    parser.add_argument("--rows", default="alarm:1000000,link:1000000",
                         help="rows to score: N, or network:N,... ")
     parser.add_argument("--networks", default="alarm,link")
     parser.add_argument("--partition", default="alarm:65536,link:16384",
@@ -49,7 +48,7 @@ def parse(argv=None):
                         help="rows the pyAgrum loop runs (default: 2000 on alarm, 50 on link)")
     parser.add_argument("--agrum-timeout", type=float, default=300.0,
                         help="seconds after which the pyAgrum loop is stopped")
-    parser.add_argument("--grid", default="12,12,3", help="W,H,K of the sliced grid")
+    parser.add_argument("--grid", default="13,13,3", help="W,H,K of the sliced grid")
     parser.add_argument("--slice-factor", type=int, default=16,
                         help="max_memory = the unsliced largest intermediate / this")
     parser.add_argument("--no-grid", action="store_true")
