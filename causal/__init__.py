@@ -14,6 +14,7 @@ from causal.admg import ADMG
 from causal.base import StructuralModel
 from causal.comb import Comb, check_comb_conditions, comb_disintegrate
 from causal.counterfactual import counterfactual, twin_diagram
+from causal.distributed import map_batches
 from causal.drawing import draw
 from causal.errors import (
                            BIFParseError,
@@ -72,6 +73,7 @@ __all__ = [
                            "from_bif",
                            "from_networkx",
                            "from_pgmpy",
+                           "map_batches",
                            "identify",
                            "log_likelihood",
                            "parse_graph",

@@ -173,22 +173,22 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
 
 
 def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
-             max_memory: int | None = None, like: Any = None) -> Any:
+             max_memory: int | None = None, like: Any = None, executor: Any = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
     range), which normalising makes the answer. The model's own tables are folded.
     ``like`` (a table of the model) keeps the model's backend when pruning left no box at
-    all."""
+    all; ``max_memory`` and ``executor`` as in :func:`markov.interpret`."""
     if compiled.fold:
         folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled,
                                  max_memory=max_memory)
         if folded is not None:
             return folded
+    options = {"max_memory": max_memory, "like": like, "executor": executor}
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,
-                                max_memory=max_memory, like=like).mantissa
-    return interpret(compiled.diagram, mapping, validate=False, prune=False,
-                     max_memory=max_memory, like=like).array
+                                **options).mantissa
+    return interpret(compiled.diagram, mapping, validate=False, prune=False, **options).array
 
 
 def _array(source, arrays, do_arrays, observed, fixed, states, backend):

@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from causal._values import indices, one_hot
+from causal.distributed import has_dask_rows
 from causal.errors import CausalError, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import lazy_module
@@ -144,7 +145,8 @@ def counterfactual(model: Any, targets: str | Iterable[str], do: Mapping[str, An
     or batches of them (a pandas DataFrame: one row per batch entry). Evidence of
     probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes
     the other policies). Mechanisms without explicit noise get the ``coupling`` noise: an
-    assumption, stated in the module's documentation.
+    assumption, stated in the module's documentation. Dask data in ``do`` or ``evidence``
+    gives a lazy dask result, one row per input row (:func:`causal.distributed.map_batches`).
 
     >>> from causal import CausalModel
     >>> m = CausalModel({"S": [], "C": ["S"]}, {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.2, 0.8]]})
@@ -157,6 +159,11 @@ def counterfactual(model: Any, targets: str | Iterable[str], do: Mapping[str, An
     ...
     causal.errors.UnknownVariable: factual names 'Q', which is not a variable of the model; its variables are ['S', 'C']
     """
+    if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
+        from causal.distributed import map_batches
+
+        return map_batches(model, "counterfactual", targets, do=do, evidence=evidence,
+                           coupling=coupling, on_zero=on_zero)
     targets = (targets,) if isinstance(targets, str) else tuple(targets)
     if len(set(targets)) != len(targets):
         raise CausalError(f"targets {list(targets)} name a variable twice")

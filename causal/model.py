@@ -27,6 +27,7 @@ from causal._query import (
 )
 from causal._values import check_batches, indices, one_hot, require_mapping
 from causal.base import StructuralModel
+from causal.distributed import has_dask_rows
 from causal.errors import (
     CausalError,
     InvalidCPT,
@@ -227,7 +228,8 @@ class CausalModel(StructuralModel):
     def query(self, targets: str | Sequence[str], do: Mapping[str, Any] | None = None,
               evidence: Mapping[str, Any] | Any = None, *, on_zero: str = "raise",
               likelihood: Mapping[str, Any] | None = None, soft: str = "pearl",
-              max_memory: int | None = None, progress: bool = False) -> Kernel:
+              max_memory: int | None = None, progress: bool = False,
+              executor: Any = None) -> Kernel:
         """The distribution ``P(targets | do(...), evidence)`` as a state with labels.
 
         Computed by surgery on the model's diagram (outputs: the targets and the evidence
@@ -239,7 +241,10 @@ class CausalModel(StructuralModel):
         batch shapes broadcast together into the result's leading batch axes. Float results
         are normalised over the targets (exact ones are exact already). Evidence of
         probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes the
-        other policies of :func:`markov.inference.normalize.normalize`).
+        other policies of :func:`markov.inference.normalize.normalize`). ``max_memory`` and
+        ``executor`` (a ``distributed.Client``: slices run as its tasks) are those of
+        :func:`markov.interpret`. Dask data in ``do`` or ``evidence`` gives a lazy dask
+        result, one row per input row (see :func:`causal.distributed.map_batches`).
 
         >>> m = CausalModel({"S": [], "C": ["S"]},
         ...                 {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]},
@@ -260,6 +265,11 @@ class CausalModel(StructuralModel):
         ``max_memory`` (bytes) bounds the largest intermediate (the plan is sliced to fit,
         or the query refused); ``progress=True`` shows the steps (:mod:`causal.progress`).
         """
+        if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
+            from causal.distributed import map_batches
+
+            return map_batches(self, "query", targets, do=do, evidence=evidence,
+                               on_zero=on_zero, max_memory=max_memory)
         from causal.progress import Steps
 
         steps = Steps(progress, ("compile", "bind", "contract", "normalise"), "query")
@@ -295,7 +305,7 @@ class CausalModel(StructuralModel):
                              self._states, self._backend)
         steps.advance("bind")
         array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory,
-                         like=next(iter(self._arrays.values()), None))
+                         like=next(iter(self._arrays.values()), None), executor=executor)
         steps.advance("contract")
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes

@@ -121,3 +121,8 @@ __all__ += [
 from markov.inference.marginals import all_marginals, wire_keys
 
 __all__ += ["all_marginals", "wire_keys"]
+
+# Past one machine: the slices of a sliced plan as dask tasks (dask imported when used).
+from markov.contraction.distributed import run_slices
+
+__all__ += ["run_slices"]

@@ -57,6 +57,9 @@ class Kernel:
     def __setattr__(self, key, value):
         raise AttributeError("kernels are immutable")
 
+    def __reduce__(self):  # pickling (dask workers, multiprocessing) without re-validating
+        return (_unpickle, (self.array, self.dom, self.cod, self.name, self.labels))
+
     @staticmethod
     def state(probs: Any, cod: Ty | str | Sequence[str], **kwargs) -> Kernel:
         """A state (a kernel with empty domain), i.e. a distribution on ``cod``.
@@ -298,3 +301,8 @@ def kernel_category(sizes: Mapping[str, int], like: Any = None) -> Category:
         copy=lambda ty, n: Kernel.copy(ty, sizes, n, like),
         discard=lambda ty: Kernel.discard(ty, sizes, like),
     )
+
+
+def _unpickle(array, dom, cod, name, labels) -> Kernel:
+    """A pickled kernel, rebuilt without validating it again (effects do not sum to 1)."""
+    return Kernel(array, dom=dom, cod=cod, name=name, labels=labels, validate=False)

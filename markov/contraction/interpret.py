@@ -39,7 +39,7 @@ _MISSING = object()
 def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None
               = None, validate: bool = True, max_memory: int | None = None,
               like: Any = None, rescale: bool | str = "auto", progress: bool = False,
-              prune: bool = True) -> Kernel:
+              prune: bool = True, executor: Any = None) -> Kernel:
     """The kernel a diagram denotes when each box is sent to a stochastic matrix.
 
     ``mapping`` sends each :class:`~diagrams.Box` (or its name) to a :class:`Kernel` or an
@@ -52,6 +52,8 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     shows a progress bar (tqdm when installed) over the slices or steps. Boxes that reach no
     output are pruned (discard is natural for stochastic boxes); ``prune=False`` keeps
     them, for diagrams with effects such as likelihoods, which do not sum to 1.
+    ``executor`` (a ``distributed.Client`` or a dask scheduler name) runs the slices of a
+    sliced plan as dask tasks (:func:`markov.contraction.distributed.run_slices`).
 
     A box mapped to a :class:`~markov.gaussian.GaussianKernel`, a
     :class:`~markov.gaussian.hybrid.HybridKernel` or a
@@ -78,7 +80,13 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     plan, arrays, backend, template, d = _bind(diagram, mapping, sizes=sizes,
                                                validate=validate, max_memory=max_memory,
                                                like=like, prune=prune)
-    array = plan(arrays, backend, template, rescale=rescale, progress=progress)
+    if executor is not None:
+        from markov.contraction.distributed import run_slices
+
+        array = run_slices(plan, arrays, backend, template, executor=executor,
+                           rescale=rescale)
+    else:
+        array = plan(arrays, backend, template, rescale=rescale, progress=progress)
     array = as_given(array, backend, template)
     return _kernel(array, d.dom, d.cod)
 
@@ -99,12 +107,13 @@ class Scaled(NamedTuple):
 def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
                      sizes: Mapping[str, int] | None = None, validate: bool = True,
                      max_memory: int | None = None, like: Any = None,
-                     progress: bool = False, prune: bool = True) -> Scaled:
+                     progress: bool = False, prune: bool = True,
+                     executor: Any = None) -> Scaled:
     """Interpret with a log-scale: for diagrams with effects (evidence, likelihoods) whose
     value is far below the dtype's range. The mantissa's largest entry is 1 per batch
     element (or it is all zeros, for evidence of probability zero); normalising it gives
     the conditional without ever dividing 0 by 0. Exact arrays have ``log_scale`` zero.
-    ``prune`` as in :func:`interpret`.
+    ``prune`` and ``executor`` as in :func:`interpret`.
 
     >>> from diagrams import Ty, Box, copy, identity
     >>> X, U = Ty("X"), Ty("U")          # U: a size-1 type carrying the evidence
@@ -117,7 +126,13 @@ def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
     plan, arrays, backend, template, _ = _bind(diagram, mapping, sizes=sizes,
                                                validate=validate, max_memory=max_memory,
                                                like=like, prune=prune)
-    mantissa, log = plan.scaled(arrays, backend, template, progress=progress)
+    if executor is not None:
+        from markov.contraction.distributed import run_slices
+
+        mantissa, log = run_slices(plan, arrays, backend, template, executor=executor,
+                                   scaled=True)
+    else:
+        mantissa, log = plan.scaled(arrays, backend, template, progress=progress)
     if backend != "torch" and template is not None:  # torch arrays run on numpy views
         mantissa, log = to_torch(mantissa, template), to_torch(log, template, True)
     return Scaled(mantissa, log)
