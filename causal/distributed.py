@@ -201,8 +201,8 @@ def _probe(model, method, targets, constants, names, options, max_memory):
     try:
         for n in _PROBES:
             batch = {role: dict(constants[role]) for role in ROLES}
-            for role, v in names:
-                batch[role][v] = np.zeros(n, dtype=np.intp)
+            for role, v in names:  # the first state, by name (the rule of causal.values)
+                batch[role][v] = np.full(n, model.states[v][0], dtype=object)
             result = _call(call, targets, batch, options)  # compiles this shape's plan
             tracemalloc.reset_peak()
             base = tracemalloc.get_traced_memory()[0]

@@ -525,7 +525,8 @@ class CausalModel(StructuralModel):
                   ) -> dict[str, Kernel]:
         """The posterior ``P(V | do(...), evidence)`` of every variable ``V`` (latent ones
         included), from one forward and one backward sweep of one contraction; ``evidence``,
-        ``do``, ``on_zero``, ``max_memory`` and ``progress`` as in :meth:`query`. See
+        ``do``, ``on_zero``, ``max_memory`` and ``progress`` as in :meth:`query` (dask rows
+        give a lazy table, one column per variable's state: :func:`causal.map_batches`). See
         :func:`causal.marginals.marginals`.
 
         >>> m = CausalModel({"S": [], "C": ["S"]},
@@ -534,6 +535,11 @@ class CausalModel(StructuralModel):
         >>> post["S"].batch_shape, post["S"].array.round(3).tolist()
         ((2,), [[0.75, 0.25], [0.125, 0.875]])
         """
+        if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
+            from causal.distributed import map_batches
+
+            return map_batches(self, "marginals", do=do, evidence=evidence,
+                               on_zero=on_zero, max_memory=max_memory)
         from causal.marginals import marginals
 
         return marginals(self, evidence, do, on_zero, max_memory=max_memory, progress=progress)

@@ -213,3 +213,23 @@ def test_query_runs_the_slices_of_a_sliced_plan_on_the_cluster(client):
     full = m.query("V8", evidence={"V5": 1}).array
     got = m.query("V8", evidence={"V5": 1}, max_memory=400, executor=client).array
     np.testing.assert_allclose(got, full, rtol=1e-12)
+
+
+def test_named_states_are_the_values_of_dask_rows():
+    m = CausalModel({"S": [], "C": ["S"]}, {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]},
+                    states={"S": ["no", "yes"], "C": ["low", "high"]})
+    rows = pd.DataFrame({"C": ["high", "low", "high"]})
+    out = map_batches(m, "query", "S", evidence=dd.from_pandas(rows, npartitions=2),
+                      client=False).compute(scheduler="sync")
+    assert list(out.columns) == ["P(S=no)", "P(S=yes)"]
+    np.testing.assert_allclose(out.to_numpy(), m.query("S", evidence=rows).array, atol=1e-15)
+
+
+def test_all_marginals_on_dask_rows_equal_one_process(client):
+    m = random_model(5)
+    rows = evidence_frame(m, ["V4", "V6"], 60)
+    out = m.marginals(evidence=dd.from_pandas(rows, npartitions=3)).compute()
+    expected = m.marginals(evidence=rows)
+    for v in m.variables:
+        got = out[[f"P({v}={s})" for s in m.states[v]]].to_numpy()
+        np.testing.assert_allclose(got, expected[v].array, rtol=1e-12, atol=1e-15)
