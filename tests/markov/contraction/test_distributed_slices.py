@@ -61,7 +61,7 @@ def test_distributed_slices_equal_the_unsliced_answer(client, rescale):
 def test_any_grouping_of_slices_and_any_tree_gives_the_same_sum(client, tasks, split_every):
     d, mapping = wide_middle(seed=5)
     full = interpret(d, mapping).array
-    P, arrays, backend, template, _ = _bind(d, mapping, None, False, BUDGET, None)
+    P, arrays, backend, template, _ = _bind(d, mapping, validate=False, max_memory=BUDGET)
     got = run_slices(P, arrays, backend, template, executor=client, tasks=tasks,
                      split_every=split_every)
     np.testing.assert_allclose(got, full, rtol=1e-12)
@@ -119,7 +119,7 @@ def test_torch_arrays_and_a_cpu_device_on_the_workers(client):
     got = interpret(d, tensors, max_memory=BUDGET, executor=client).array
     assert isinstance(got, torch.Tensor) and got.dtype == torch.float64
     np.testing.assert_allclose(got.numpy(), full, rtol=1e-12)
-    P, arrays, backend, template, _ = _bind(d, mapping, None, False, BUDGET, None)
+    P, arrays, backend, template, _ = _bind(d, mapping, validate=False, max_memory=BUDGET)
     on_device = run_slices(P, arrays, backend, template, executor="sync", device="cpu")
     np.testing.assert_allclose(on_device, full, rtol=1e-12)
 
@@ -135,7 +135,7 @@ def test_local_schedulers_and_unsliced_plans_need_no_cluster():
 
 def test_bad_executors_and_options_raise_markov_errors():
     d, mapping = wide_middle(seed=10)
-    P, arrays, backend, template, _ = _bind(d, mapping, None, False, BUDGET, None)
+    P, arrays, backend, template, _ = _bind(d, mapping, validate=False, max_memory=BUDGET)
     with pytest.raises(MarkovError, match="executor"):
         run_slices(P, arrays, backend, template, executor=42)
     with pytest.raises(MarkovError, match="rescale"):
