@@ -38,6 +38,7 @@ from diagrams import Box, Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import backend as B
+from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
 from markov.inference.normalize import normalize
 
@@ -308,7 +309,7 @@ class CausalModel(StructuralModel):
         array = broadcast_batch(array, batch, nb)
         if zero is not None and zero.any():
             array = zero_rows(array, zero, len(targets))
-        if observed or self._backend != "exact":
+        if observed or not T.exact_backend(self._backend):
             # Floats are renormalised too: real networks' tables sum to 1 only to ~1e-7.
             array = normalize(array, len(targets), on_zero=on_zero,
                               what=describe_evidence(observed, self._states),
