@@ -169,15 +169,16 @@ def joints(backward: Backward, values: Sequence, backend: str, rescale: bool) ->
     ...                             "numpy", False)]
     [[0.25, 0.75], [0.25, 0.375, 0.375]]
     """
+    ops = pairwise.ops_for(backend)
     n_values = len(backward.values)
     adjoint: list[Any] = [None] * n_values
     last = n_values - 1
-    adjoint[last] = _ones(backward.seed, values[last], backend)
+    adjoint[last] = ops.ones(backward.seed, values[last])
     for s in backward.steps:
         inputs = [adjoint[s.source]] + ([values[s.other]] if s.other >= 0 else [])
         r, _ = pairwise.execute(s.program, inputs, backend, rescale)
         if s.expand is not None:
-            r = _broadcast(r.reshape(s.expand[0]), s.expand[1], backend)
+            r = ops.broadcast(r.reshape(s.expand[0]), s.expand[1])
         adjoint[s.target] = r
     out = []
     for m in backward.marginals:
@@ -185,26 +186,6 @@ def joints(backward: Backward, values: Sequence, backend: str, rescale: bool) ->
                                 rescale)
         out.append(r)
     return out
-
-
-def _ones(shape, like, backend):
-    if backend == "torch":
-        import torch
-
-        return torch.ones(shape, dtype=like.dtype, device=like.device)
-    import numpy as np
-
-    if backend == "exact":
-        return np.ones(shape, dtype=int).astype(object)
-    return np.ones(shape)
-
-
-def _broadcast(array, shape, backend):
-    if backend == "torch":
-        return array.expand(*shape)
-    import numpy as np
-
-    return np.broadcast_to(array, shape)
 
 
 def _unit(ops, r, axes):

@@ -42,6 +42,7 @@ import numpy as np
 
 from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
+from markov.arrays.steps import cpu_views, to_torch
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
 from markov.contraction.paths import choose_slices, find_path
@@ -129,8 +130,7 @@ class Plan:
             return mantissa.reshape(self.output_shape)
         ops = pairwise.ops_for(backend)
         factor = ops.exp(log).reshape(log.shape + (1,) * (mantissa.ndim - log.ndim))
-        if backend == "torch":
-            factor = factor.to(mantissa.dtype)
+        factor = ops.cast(factor, mantissa)
         return (mantissa * factor).reshape(self.output_shape)
 
     def scaled(self, arrays: Sequence, backend: str, template: Any = None, *,
@@ -171,14 +171,14 @@ class Plan:
     def _run(self, arrays, backend, template, rescale, progress):
         if rescale not in RESCALE_MODES and rescale != "scaled":
             raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
-        if backend == "torch":
+        if not pairwise.ops_for(backend).host:
             views = numpy_views(self, arrays, template)
             if views is not None:
                 result, log = self._run(views, "numpy", None, rescale, progress)
                 return to_torch(result, template), (None if log is None else
                                                     to_torch(log, template, keep_dtype=True))
         operands = self._operands(arrays, backend, template)
-        floating = _floating(operands, backend, template)
+        floating = pairwise.ops_for(backend).floating(operands, template)
         if not floating:
             return self._slices(operands, backend, template, False, progress)[0], None
         if rescale is True:
@@ -186,7 +186,7 @@ class Plan:
         if rescale is False:
             return self._slices(operands, backend, template, False, progress)[0], None
         result, _ = self._slices(operands, backend, template, False, progress)
-        if _fits(result, len(self.program.batch_shape), backend):
+        if pairwise.ops_for(backend).fits(result, len(self.program.batch_shape)):
             if rescale == "scaled":
                 return _normalise_max(result, len(self.program.batch_shape), backend)
             return result, None
@@ -201,7 +201,7 @@ class Plan:
         ops = pairwise.ops_for(backend)
         full = tuple(self.sizes[c] if c in self.sliced else n for c, n in
                      zip(self._out_labels, program.out_shape))
-        buffer = _zeros(full, backend, template)
+        buffer = ops.zeros(full, template)
         n_batch = len(program.batch_shape)
         n_event = len(full) - n_batch
         like = template if template is not None else buffer
@@ -223,8 +223,8 @@ class Plan:
             new = ops.maximum(current, log)
             keep = ops.exp(current - new).reshape(current.shape + (1,) * n_event)
             add = ops.exp(log - new).reshape(log.shape + (1,) * n_event)
-            buffer[rows] *= _cast(keep, buffer, backend)
-            buffer[where] += result * _cast(add, buffer, backend)
+            buffer[rows] *= ops.cast(keep, buffer)
+            buffer[where] += result * ops.cast(add, buffer)
             log_buffer[rows] = new
         return buffer, log_buffer
 
@@ -412,16 +412,16 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _template(operands, backend):
-    return next((a for a in operands if B.is_torch(a)), None) if backend == "torch" else None
+    return pairwise.ops_for(backend).template(operands)
 
 
 def _floating(operands, backend, template) -> bool:
-    if backend == "exact":
-        return False
-    if backend == "torch":
-        like = template if template is not None else _template(operands, backend)
-        return like is not None and like.is_floating_point()
-    return True
+    return pairwise.ops_for(backend).floating(operands, template)
+
+
+def _fits(result, n_batch: int, backend: str) -> bool:
+    """Whether every batch element's largest entry is finite and at least sqrt(tiny)."""
+    return pairwise.ops_for(backend).fits(result, n_batch)
 
 
 def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
@@ -440,23 +440,7 @@ def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
     program = plan.program
     if template is None or program.flops > TORCH_CPU_THROUGH_NUMPY * max(len(program.steps), 1):
         return None
-    dtypes = _NUMPY_DTYPES()
-    if not template.is_cpu or template.dtype not in dtypes:
-        return None
-    views = []
-    for a in arrays:
-        if type(a) is np.ndarray:
-            if a.dtype == object:
-                return None
-            views.append(a)
-        elif a.is_cpu and not a.requires_grad and a.dtype in dtypes:
-            try:
-                views.append(a.numpy())
-            except (RuntimeError, TypeError):  # sparse, conjugate views, ...
-                return None
-        else:
-            return None
-    return views
+    return cpu_views(arrays, template)
 
 
 def as_given(array: Any, backend: str, template: Any) -> Any:
@@ -466,60 +450,7 @@ def as_given(array: Any, backend: str, template: Any) -> Any:
     >>> as_given(np.array([0.5]), "numpy", None)
     array([0.5])
     """
-    if backend != "torch" and template is not None:
-        return to_torch(array, template)
-    return array
-
-
-def to_torch(array: Any, template: Any, keep_dtype: bool = False) -> Any:
-    """A numpy result back as a tensor in the template's dtype (zero-copy when it has it;
-    ``keep_dtype`` keeps the array's own, as for log-scales).
-
-    >>> import torch
-    >>> to_torch(np.array([0.25, 0.75]), torch.ones(1, dtype=torch.float32))
-    tensor([0.2500, 0.7500])
-    """
-    import torch
-
-    array = np.asarray(array)
-    if not array.flags.writeable:  # from_numpy wants memory it may write
-        array = array.copy()
-    out = torch.from_numpy(array)
-    return out if keep_dtype or out.dtype == template.dtype else out.to(template.dtype)
-
-
-def _NUMPY_DTYPES():
-    import torch
-
-    return (torch.float64, torch.float32)
-
-
-def _guard(dtype) -> float:
-    """sqrt(tiny) of a floating dtype (numpy or torch): below it, an answer may have lost
-    mass to underflow (both libraries keep their finfo objects)."""
-    if isinstance(dtype, np.dtype):
-        return math.sqrt(float(np.finfo(dtype).tiny))
-    import torch
-
-    return math.sqrt(float(torch.finfo(dtype).tiny))
-
-
-def _fits(result, n_batch: int, backend: str) -> bool:
-    """Whether every batch element's largest entry is finite and at least sqrt(tiny)."""
-    if result is None:
-        return True
-    if backend == "torch":
-        r = result.detach()
-        if r.numel() == 0:
-            return True
-        m = r.reshape(*r.shape[:n_batch], -1).amax(-1) if n_batch else r.max()
-        return bool(((m >= _guard(r.dtype)) & (m < math.inf)).all())
-    if result.size == 0:
-        return True
-    if not n_batch:
-        return bool(_guard(result.dtype) <= result.max() < math.inf)
-    m = result.reshape(*result.shape[:n_batch], -1).max(-1)
-    return bool(m.min() >= _guard(result.dtype) and m.max() < math.inf)
+    return pairwise.ops_for(backend).as_given(array, template)
 
 
 def _normalise_max(result, n_batch, backend):
@@ -528,20 +459,6 @@ def _normalise_max(result, n_batch, backend):
     s, log = ops.scale(result, axes)
     log = log.reshape(result.shape[:n_batch])
     return result / s, log
-
-
-def _zeros(shape, backend, like):
-    if backend == "torch":
-        import torch
-
-        return torch.zeros(shape, dtype=like.dtype, device=like.device)
-    if backend == "exact":
-        return np.zeros(shape, dtype=int).astype(object)
-    return np.zeros(shape)
-
-
-def _cast(x, like, backend):
-    return x.to(like.dtype) if backend == "torch" else x
 
 
 def _index(ndim: int, axes, fixed: dict) -> tuple:

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from diagrams import Box, Diagram, Ty
 from markov.arrays import ops as A
+from markov.arrays.backend import KINDS
 from markov.kernel import Kernel
 
 #: Backends a law can run on (the Gaussian semantics adds its own).
-BACKENDS = ("numpy", "exact", "torch")
+BACKENDS = KINDS
 
 
 def types(names: Sequence[str] = ("X", "Y", "Z"), max_atoms: int = 2,
