@@ -53,8 +53,8 @@ class Compiled:
     fold: frozenset = frozenset()
 
 
-def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
-                  do: frozenset, fixed: frozenset, *, positive=None) -> Compiled:
+def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
+    targets, evidence, do, fixed = key  # (tuple, tuple, frozenset, frozenset)
     d = diagram_of(targets + evidence).pruned()
     if do:
         d = surgery(d, sorted(do)).pruned()
@@ -147,12 +147,13 @@ def _host(on: list[int], touching: dict, box_out: list) -> int | None:
     return min(producers or candidates)
 
 
-def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping,
+def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping, *,
          fixed: Mapping[str, int], states: Mapping, backend: str) -> tuple[dict, Any]:
     """The array of each box, and the mask of batch rows where a constant factor is zero
     (``None`` when there is none)."""
     def make(source):
-        return _array(source, arrays, do_arrays, observed, fixed, states, backend)
+        return _array(source, arrays, do_arrays, observed, fixed=fixed, states=states,
+                      backend=backend)
 
     mapping = {}
     for box in compiled.diagram.boxes:
@@ -191,7 +192,7 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
                      max_memory=max_memory, like=like).array
 
 
-def _array(source, arrays, do_arrays, observed, fixed, states, backend):
+def _array(source, arrays, do_arrays, observed, *, fixed, states, backend):
     kind, key, cuts = source
     if kind == "observe":
         return one_hot(observed[key], len(states[key]), backend)

@@ -83,8 +83,10 @@ def map_query(model: Any, targets: str | Sequence[str], evidence: Mapping[str, A
     sizes = {v: len(s) for v, s in model._states.items()}
     eliminate = [v for v in _scope(factors) if v not in targets]
     limit = float("inf") if max_memory is None else float(max_memory)
-    joint, table = _eliminate(factors, eliminate, list(targets), sizes, exact, limit)
-    total, _ = _eliminate(factors, eliminate + list(targets), [], sizes, exact, limit)
+    joint, table = _eliminate(factors, eliminate, list(targets), sizes, exact=exact,
+                              limit=limit)
+    total, _ = _eliminate(factors, eliminate + list(targets), [], sizes, exact=exact,
+                          limit=limit)
     if (joint == 0) if exact else not np.isfinite(joint):
         raise ZeroProbabilityEvidence(f"the evidence {evidence} has probability zero: there "
                                       "is no most probable explanation")
@@ -170,7 +172,7 @@ def _sum_out(array: Any, axis: int, exact: bool) -> Any:
 
 
 def _eliminate(factors: list, summed: list[str], maxed: list[str], sizes: Mapping[str, int],
-               exact: bool, limit: float) -> tuple[Any, list]:
+               *, exact: bool, limit: float) -> tuple[Any, list]:
     """Sum out ``summed`` then maximise ``maxed`` (each in smallest-factor-first order);
     return the remaining scalar and the argmax tables ``(variable, scope, table)``."""
     factors = list(factors)

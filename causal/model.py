@@ -293,8 +293,8 @@ class CausalModel(StructuralModel, ModelData):
         compiled = self._compile(targets, tuple(observed), frozenset(do_arrays),
                                  frozenset(fixed))
         steps.advance("compile")
-        mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed,
-                             self._states, self._backend)
+        mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed=fixed,
+                             states=self._states, backend=self._backend)
         steps.advance("bind")
         array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory,
                          like=next(iter(self._arrays.values()), None))
@@ -325,7 +325,7 @@ class CausalModel(StructuralModel, ModelData):
                  ) -> Compiled:
         key = (targets, evidence, do, fixed)
         return PLANS.about(self, ("query", key), lambda: compile_query(
-            self._diagram, self._states, *key, positive=self._positive))
+            self._diagram, self._states, key, positive=self._positive))
 
     def _positive(self, box: Box) -> bool:
         """Whether a mechanism's table has no zero (interventions are not the model's)."""

@@ -78,7 +78,7 @@ class Backward:
 
 
 def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
-                     path: Sequence[Sequence[int]], labels: str = "",
+                     path: Sequence[Sequence[int]], *, labels: str = "",
                      forward: Program | None = None) -> Backward:
     """Compile the forward program of the closed network ``terms -> batch`` along ``path``
     (or take ``forward``, compiled from the same arguments), its reverse walk, and the
@@ -99,7 +99,8 @@ def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
         pairs = [(step.x, step.y)] if step.kind == REDUCE else [(step.x, step.y),
                                                                 (step.y, step.x)]
         for target, other in pairs:
-            steps.append(_adjoint(target, r, other, values, adjoints, sizes, batch))
+            steps.append(_adjoint(target, r, other, values=values, adjoints=adjoints,
+                                  sizes=sizes, batch=batch))
     marginals = []
     for c in labels:
         holders = [j for j in range(n) if c in values[j]]
@@ -113,7 +114,7 @@ def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
                     batch, seed)
 
 
-def _adjoint(target, source, other, values, adjoints, sizes, batch) -> Adjoint:
+def _adjoint(target, source, other, *, values, adjoints, sizes, batch) -> Adjoint:
     terms = [adjoints[source]] + ([values[other]] if other >= 0 else [])
     present = set("".join(terms))
     want = adjoints[target]

@@ -21,7 +21,7 @@ oe = lazy_module("opt_einsum")
 
 
 def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
-                 sizes: tuple, max_memory: int | None = None, itemsize: int = 8) -> Plan:
+                 sizes: tuple, *, max_memory: int | None = None, itemsize: int = 8) -> Plan:
     """Compile (or fetch from the cache) the plan of a diagram's structure.
 
     ``structure`` is :attr:`diagrams.Diagram.structure` restricted to the boxes kept,

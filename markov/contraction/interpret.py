@@ -349,7 +349,8 @@ def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
             raise ShapeMismatch(f"the size of type {ty} is not fixed by any box; pass "
                                 f"sizes={{{ty!r}: n}}")
     plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
-                        tuple(type_size[ty] for ty in d.wires), max_memory, itemsize)
+                        tuple(type_size[ty] for ty in d.wires), max_memory=max_memory,
+                        itemsize=itemsize)
     # Large networks say what their plan costs (logger "markov.contraction").
     _log.log(logging.INFO if len(d.boxes) >= LOG_BOXES else logging.DEBUG,
              "compiled a plan for %d boxes: %.3g flops, largest intermediate %d entries, "
