@@ -208,8 +208,9 @@ def batch_row(model, target, ev, n_ev, engines, budget) -> dict:
     rows = np.arange(BATCH) % n_ev
     fixed = frozenset({ev}) if ev != target else frozenset()
     compiled = model._compile((target,), (ev,), frozenset(), fixed)
-    mapping, _ = bind(compiled, model._arrays, {}, {ev: rows}, {ev: rows} if fixed else {},
-                      model.states, model.backend)
+    mapping, _ = bind(compiled, model._arrays, {}, {ev: rows},
+                      fixed={ev: rows} if fixed else {}, states=model.states,
+                      backend=model.backend)
     bound = _bind(compiled.diagram, mapping, validate=False, prune=False)
     plan = bound.plan
     operands = plan._operands(bound.arrays, bound.backend, None)

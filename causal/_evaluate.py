@@ -10,7 +10,6 @@ exact object arrays) and torch arrays, with leading batch axes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -18,11 +17,9 @@ import opt_einsum
 
 from causal.errors import UnknownVariable
 from causal.estimand import Expr, Prob, Product, Quotient, Sum, _factors, _text
+from markov.arrays import ops as O
+from markov.arrays import tensor as T
 from markov.inference.normalize import POLICIES, normalize
-
-
-def is_torch(a: Any) -> bool:
-    return type(a).__module__.startswith("torch")
 
 
 def check_policy(on_zero: str) -> None:
@@ -36,8 +33,7 @@ class Evaluator:
     def __init__(self, joint: Any, variables: Sequence[str], n_batch: int,
                  on_zero: str = "uniform") -> None:
         check_policy(on_zero)
-        if not is_torch(joint):
-            joint = np.asarray(joint)
+        joint = T.keep_kind(joint)
         variables = list(variables)
         if len(set(variables)) != len(variables):
             raise ValueError(f"variables {variables} name an axis twice")
@@ -61,8 +57,7 @@ class Evaluator:
         target = self.batch + dom + cod
         array = align(array, labels, target)
         shape = tuple(self.joint.shape[:self.nb]) + tuple(self.sizes[v] for v in dom + cod)
-        array = array.expand(shape).clone() if is_torch(array) else \
-            np.array(np.broadcast_to(array, shape))
+        array = T.materialize(array, shape)
         # The result is stochastic already when every factor is; this only absorbs float
         # rounding. A row of total mass zero can only come from non-stochastic input.
         policy = "uniform" if self.on_zero == "prior" else self.on_zero
@@ -72,10 +67,10 @@ class Evaluator:
         """The joint's marginal on the variables ``vs``, axes ``[*batch, *vs]``."""
         if vs not in self.cache:
             drop = tuple(self.nb + i for i, v in enumerate(self.vars) if v not in vs)
-            m = total(self.joint, drop)
+            m = T.total(self.joint, drop)
             kept = [v for v in self.vars if v in vs]
             perm = tuple(range(self.nb)) + tuple(self.nb + kept.index(v) for v in vs)
-            self.cache[vs] = m.permute(*perm) if is_torch(m) else np.transpose(m, perm)
+            self.cache[vs] = O.transpose(m, perm)
         return self.cache[vs]
 
     def eval(self, e: Expr, env: dict) -> tuple[Any, tuple]:
@@ -93,7 +88,7 @@ class Evaluator:
             inner, terms, over = env, list(e.terms), set()
         if not terms:
             one = self.joint.sum() * 0 + 1
-            return (one if is_torch(one) else np.asarray(one)), ()
+            return T.keep_kind(one), ()
         parts = [self.eval(t, inner) for t in terms]
         labels = tuple(dict.fromkeys(v for _, ls in parts for v in ls if v not in over))
         ids = {v: i for i, v in enumerate(dict.fromkeys(v for _, ls in parts for v in ls))}
@@ -126,15 +121,15 @@ class Evaluator:
         labels = keep + tuple(extra)
         num = self.broadcast(align(num, ln, labels), labels, env)
         axes = tuple(range(len(keep), len(labels)))
-        marginal = total(num, axes)
+        marginal = T.total(num, axes)
         den = align(den, ld, keep)
-        if not same(marginal, den):
+        if not T.same(marginal, den):
             raise ValueError(f"the denominator of {_text(e)} is not the marginal of its "
                              "numerator: it is not a conditional")
         fallback = None
         if self.on_zero == "prior":
             given = [i for i, v in enumerate(keep) if v in produced(e.num)]
-            prior = total(num, tuple(given), keep=True)
+            prior = T.total(num, tuple(given), keep=True)
             fallback = normalize(prior, len(extra), "uniform")
         what = f"the denominator {_text(e.den)}"
         return normalize(num, len(extra), self.on_zero, fallback, what=what), labels
@@ -144,48 +139,29 @@ class Evaluator:
         sizes = {**{b: n for b, n in zip(self.batch, self.joint.shape[:self.nb])}}
         shape = tuple(sizes.get(v, self.sizes.get(env.get(v, v), 1)) for v in labels)
         shape = tuple(max(s, n) for s, n in zip(shape, a.shape))
-        return a.expand(shape) if is_torch(a) else np.broadcast_to(a, shape)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal (exact numbers), close (floats, NaN equal to NaN), or not checkable (symbols:
-    ``True``)."""
-    if is_torch(a) or is_torch(b):
-        import torch
-
-        a, b = torch.as_tensor(a), torch.as_tensor(b)
-        return bool(torch.allclose(a.double(), b.to(a.device).double(), atol=1e-9,
-                                  equal_nan=True))
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype == object or b.dtype == object:
-        if not all(isinstance(v, (Fraction, int)) for v in (*a.flat, *b.flat)):
-            return True
-        return bool(np.all(np.broadcast_to(a, np.broadcast_shapes(a.shape, b.shape))
-                           == b))
-    return bool(np.allclose(a, b, atol=1e-9, equal_nan=True))
+        return O.broadcast_to(a, shape)
 
 
 def check_joint(joint: Any, n_batch: int) -> None:
     """A joint must be non-negative and sum to 1 (per batch entry): exactly for exact
     numbers, within 1e-6 for floats; symbolic entries are not checked."""
     axes = tuple(range(n_batch, joint.ndim))
-    if is_torch(joint):
-        joint = joint.detach().cpu().double().numpy()
-    if joint.dtype == object:
-        if not all(isinstance(v, (Fraction, int)) for v in joint.flat):
+    joint = T.to_host_float(joint)
+    if T.is_exact(joint):
+        if not T.all_rational(joint):
             return
         negative = joint < 0
-        off = total(joint, axes) != 1
+        off = T.total(joint, axes) != 1
     else:
         if not np.isfinite(joint).all():
             raise ValueError("the observational joint has a non-finite entry")
         negative = joint < 0
-        off = np.abs(total(joint, axes) - 1) > 1e-6
+        off = np.abs(T.total(joint, axes) - 1) > 1e-6
     if np.any(negative):
         raise ValueError(f"the observational joint has a negative entry at "
                          f"{tuple(int(i) for i in np.argwhere(negative)[0])}")
     if np.any(off):
-        raise ValueError(f"the observational joint sums to {total(joint, axes)!r}, not 1")
+        raise ValueError(f"the observational joint sums to {T.total(joint, axes)!r}, not 1")
 
 
 def variables(e: Expr) -> set[str]:
@@ -210,20 +186,12 @@ def produced(e: Expr) -> frozenset[str]:
     return produced(e.term) - frozenset(e.over)
 
 
-def total(a: Any, axes: tuple, keep: bool = False) -> Any:
-    if not axes:
-        return a
-    if is_torch(a):
-        return a.sum(dim=axes, keepdim=keep)
-    return a.sum(axis=axes, keepdims=keep)
-
-
 def align(a: Any, labels: tuple, target: tuple) -> Any:
     """Transpose ``a`` (axes ``labels``) to the order of ``target``, with size-1 axes for
     the labels it lacks."""
     present = [v for v in target if v in labels]
     perm = [labels.index(v) for v in present]
-    a = a.permute(*perm) if is_torch(a) else np.transpose(a, perm)
+    a = O.transpose(a, perm)
     shape, it = [], iter(a.shape)
     for v in target:
         shape.append(next(it) if v in labels else 1)

@@ -30,7 +30,8 @@ from causal._values import one_hot
 from causal.requisite import requisite_diagram
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
-from markov.arrays import backend as B
+from markov.arrays import ops as O
+from markov.arrays import tensor as T
 from markov.contraction.folding import contract_folded
 from markov.contraction.interpret import interpret, interpret_scaled
 
@@ -52,8 +53,8 @@ class Compiled:
     fold: frozenset = frozenset()
 
 
-def compile_query(diagram_of, states: Mapping, targets: tuple, evidence: tuple,
-                  do: frozenset, fixed: frozenset, *, positive=None) -> Compiled:
+def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
+    targets, evidence, do, fixed = key  # (tuple, tuple, frozenset, frozenset)
     d = diagram_of(targets + evidence).pruned()
     if do:
         d = surgery(d, sorted(do)).pruned()
@@ -146,12 +147,13 @@ def _host(on: list[int], touching: dict, box_out: list) -> int | None:
     return min(producers or candidates)
 
 
-def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping,
+def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping, *,
          fixed: Mapping[str, int], states: Mapping, backend: str) -> tuple[dict, Any]:
     """The array of each box, and the mask of batch rows where a constant factor is zero
     (``None`` when there is none)."""
     def make(source):
-        return _array(source, arrays, do_arrays, observed, fixed, states, backend)
+        return _array(source, arrays, do_arrays, observed, fixed=fixed, states=states,
+                      backend=backend)
 
     mapping = {}
     for box in compiled.diagram.boxes:
@@ -166,8 +168,7 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     zero = None
     for source in compiled.constants:
         value = make(source)
-        is_zero = np.asarray((value == 0).cpu().numpy() if B.is_torch(value) else value == 0,
-                             dtype=bool)
+        is_zero = T.zero_mask(value)
         zero = is_zero if zero is None else zero | is_zero
     return mapping, zero
 
@@ -191,7 +192,7 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
     return interpret(compiled.diagram, mapping, validate=False, prune=False, **options).array
 
 
-def _array(source, arrays, do_arrays, observed, fixed, states, backend):
+def _array(source, arrays, do_arrays, observed, *, fixed, states, backend):
     kind, key, cuts = source
     if kind == "observe":
         return one_hot(observed[key], len(states[key]), backend)
@@ -211,7 +212,7 @@ def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
     rest = [p for p in range(n_event) if p not in cut]
     perm = list(range(n_batch)) + [n_batch + p for p in cut + rest]
     if perm != list(range(array.ndim)):
-        array = array.permute(*perm) if B.is_torch(array) else array.transpose(perm)
+        array = O.transpose(array, perm)
     values = [np.asarray(fixed[u]) for _, u in cuts]
     batch = tuple(array.shape[:n_batch])
     full = np.broadcast_shapes(batch, *(x.shape for x in values))
@@ -221,28 +222,14 @@ def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
         if n != 1:
             shape[len(full) - n_batch + j] = n
         grids.append(np.arange(n if n != 1 else 1).reshape(shape) * (n != 1))
-    index = [*grids, *values]
-    if B.is_torch(array):
-        import torch
-
-        index = [torch.as_tensor(i, device=array.device) for i in index]
-    return array[tuple(index)]
+    return T.gather(array, [*grids, *values])
 
 
 def _rescale(factor: Any, n_event: int) -> Any:
     """A likelihood divided by its largest entry (per batch row, where not zero): a positive
     constant per row, which normalisation cancels, and hundreds of observations stay within
     the floating range. Exact arrays are left alone."""
-    if not B.is_torch(factor) and factor.dtype == object:
-        return factor
-    axes = tuple(range(factor.ndim - n_event, factor.ndim))
-    if not axes:
-        return factor
-    if B.is_torch(factor):
-        top = factor.amax(dim=axes, keepdim=True)
-        return factor / top.masked_fill(top == 0, 1)
-    top = factor.max(axis=axes, keepdims=True)
-    return factor / np.where(top == 0, 1.0, top)
+    return T.scale_by_max(factor, n_event)
 
 
 def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
@@ -253,16 +240,11 @@ def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
     order = sorted(range(k), key=positions.__getitem__)
     if order != list(range(k)):
         perm = list(range(n_batch)) + [n_batch + i for i in order]
-        factor = factor.permute(*perm) if B.is_torch(factor) else factor.transpose(perm)
+        factor = O.transpose(factor, perm)
     shape = list(factor.shape[:n_batch]) + [1] * n_event
     for j, i in enumerate(order):  # the j-th axis now is the factor's axis i
         shape[n_batch + positions[i]] = factor.shape[n_batch + j]
-    factor = factor.reshape(shape)
-    if B.is_torch(array) and not B.is_torch(factor):
-        factor = B.convert(factor, "torch", array)
-    elif B.is_torch(factor) and not B.is_torch(array):
-        array = B.convert(array, "torch", factor)
-    return array * factor
+    return T.times(array, factor.reshape(shape))
 
 
 # ---- the answer ------------------------------------------------------------------------------
@@ -270,11 +252,7 @@ def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
 def zero_rows(array: Any, zero: np.ndarray, n_event: int) -> Any:
     """Set to zero the batch rows where a constant evidence factor is zero."""
     keep = (~zero).reshape(zero.shape + (1,) * n_event)
-    if B.is_torch(array):
-        import torch
-
-        return array * torch.as_tensor(keep, dtype=array.dtype, device=array.device)
-    return array * (keep.astype(int) if array.dtype == object else keep)
+    return T.mask_rows(array, keep)
 
 
 def broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
@@ -282,9 +260,7 @@ def broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
         return array
     event = tuple(array.shape[nb:])
     array = array.reshape((1,) * (len(batch) - nb) + tuple(array.shape))
-    if B.is_torch(array):
-        return array.expand(*batch, *event)
-    return np.broadcast_to(array, batch + event).copy()
+    return T.broadcast_owned(array, batch + event)
 
 
 def describe_evidence(observed: Mapping[str, np.ndarray], states: Mapping) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from causal.values import resolve
 from diagrams import Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel
-from markov.arrays import backend as B
+from markov.arrays import tensor as T
 from markov.inference.normalize import normalize
 
 nx = lazy_module("networkx")
@@ -220,9 +219,7 @@ def empirical(data: Any, variables: str | Sequence[str], *,
         codes.append(idx)
     counts = _count(codes, [len(names[v]) for v in variables])
     if exact:
-        total = len(data)
-        array = np.array([Fraction(int(c), total) for c in counts.ravel()],
-                         dtype=object).reshape(counts.shape)
+        array = T.rationals(counts, len(data))
     else:
         array = counts / len(data)
     return Kernel(array, cod=Ty(*variables), labels=names, name="empirical")
@@ -250,22 +247,19 @@ def fit(model: CausalModel, data: Any, pseudocount: float = 0.0) -> CausalModel:
     for v in model.observed:
         codes[v] = _codes(data, v, states[v])[0]
     kernels = dict(model.mechanisms)
-    exact = model.backend == "exact"
+    exact = T.exact_backend(model.backend)
     for v in model.observed:
         family = (*parents[v], v)
         if v in model.intervened or any(p in model.latent for p in family):
             continue
         counts = _count([codes[u] for u in family], [len(states[u]) for u in family])
         if exact:
-            prior = Fraction(pseudocount)
-            table = np.array([Fraction(int(c)) + prior for c in counts.ravel()],
-                             dtype=object).reshape(counts.shape)
+            table = T.rationals(counts, offset=pseudocount)
         else:
             table = counts + float(pseudocount)
         table = normalize(table, 1, on_zero="uniform")
         old = kernels[v]
-        if model.backend == "torch":
-            table = B.convert(table, "torch", old.array)
+        table = T.like(table, old.array)
         kernels[v] = Kernel(table, dom=old.dom, cod=old.cod, name=old.name, labels=old.labels)
     return model._with(kernels, parents, model.intervened)
 
@@ -278,10 +272,7 @@ def _float_cpts(model: CausalModel, target: str) -> dict[str, np.ndarray]:
         if kernel.batch_shape:
             raise CausalError(f"variable {v!r}: a batched CPT (batch shape "
                               f"{kernel.batch_shape}) cannot be written to {target}")
-        array = kernel.array
-        if B.is_torch(array):
-            array = array.detach().cpu().numpy()
-        out[v] = np.asarray(array, dtype=np.float64)
+        out[v] = np.asarray(T.to_host(kernel.array), dtype=np.float64)
     return out
 
 

@@ -137,7 +137,8 @@ def log_likelihood(model: Any, data: Any, per_row: bool = False) -> Any:
             observed = dict(zip(model.observed, map(int, row)))
             factors = _factors(model, set(model.observed), observed, exact=False)
             names = list(dict.fromkeys(u for scope, _ in factors for u in scope))
-            logs[j] = _eliminate(factors, names, [], sizes, False, float("inf"))[0]
+            logs[j] = _eliminate(factors, names, [], sizes, exact=False,
+                                 limit=float("inf"))[0]
         out = logs[np.ravel(inverse)]
     else:
         out = np.zeros(len(data))

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ import numpy as np
 from causal.errors import CausalError
 from diagrams._lazy import lazy_module
 from markov import ZeroProbabilityEvidence
-from markov.arrays import backend as B
+from markov.arrays import tensor as T
 
 nx = lazy_module("networkx")
 
@@ -79,13 +78,15 @@ def map_query(model: Any, targets: str | Sequence[str], evidence: Mapping[str, A
     for v in targets:
         if v in observed:
             raise CausalError(f"variable {v!r} is both a target and evidence")
-    exact = model.backend == "exact"
+    exact = T.exact_backend(model.backend)
     factors = _factors(model, set(targets) | set(observed), observed, exact)
     sizes = {v: len(s) for v, s in model._states.items()}
     eliminate = [v for v in _scope(factors) if v not in targets]
     limit = float("inf") if max_memory is None else float(max_memory)
-    joint, table = _eliminate(factors, eliminate, list(targets), sizes, exact, limit)
-    total, _ = _eliminate(factors, eliminate + list(targets), [], sizes, exact, limit)
+    joint, table = _eliminate(factors, eliminate, list(targets), sizes, exact=exact,
+                              limit=limit)
+    total, _ = _eliminate(factors, eliminate + list(targets), [], sizes, exact=exact,
+                          limit=limit)
     if (joint == 0) if exact else not np.isfinite(joint):
         raise ZeroProbabilityEvidence(f"the evidence {evidence} has probability zero: there "
                                       "is no most probable explanation")
@@ -127,9 +128,7 @@ def _factors(model: Any, keep: set, observed: Mapping[str, int], exact: bool) ->
         if model._kernels[v].batch_shape:
             raise CausalError(f"variable {v!r} has a batch of CPTs; map answers one model at "
                               "a time")
-        if B.is_torch(array):
-            array = array.detach().cpu().numpy()
-        array = np.asarray(array, dtype=object if exact else np.float64)
+        array = np.asarray(T.to_host(array), dtype=object if exact else np.float64)
         scope = [*model.parents[v], v]
         index = tuple(observed.get(u, slice(None)) for u in scope)
         array = array[index]
@@ -156,7 +155,7 @@ def _align(scope: list[str], array: Any, union: list[str]) -> Any:
 
 def _combine(group: list, exact: bool) -> tuple[list[str], Any]:
     union = list(dict.fromkeys(u for scope, _ in group for u in scope))
-    out: Any = Fraction(1) if exact else 0.0
+    out: Any = T.exact_one() if exact else 0.0
     for scope, array in group:
         aligned = _align(scope, array, union)
         out = out * aligned if exact else out + aligned
@@ -173,7 +172,7 @@ def _sum_out(array: Any, axis: int, exact: bool) -> Any:
 
 
 def _eliminate(factors: list, summed: list[str], maxed: list[str], sizes: Mapping[str, int],
-               exact: bool, limit: float) -> tuple[Any, list]:
+               *, exact: bool, limit: float) -> tuple[Any, list]:
     """Sum out ``summed`` then maximise ``maxed`` (each in smallest-factor-first order);
     return the remaining scalar and the argmax tables ``(variable, scope, table)``."""
     factors = list(factors)
@@ -201,7 +200,7 @@ def _eliminate(factors: list, summed: list[str], maxed: list[str], sizes: Mappin
                 table.append((x, rest, np.argmax(array, axis=axis)))
                 factors.append((rest, np.max(array, axis=axis)))
     _, value = _combine(factors, exact) if factors else ([], np.asarray(
-        Fraction(1) if exact else 0.0, dtype=object if exact else np.float64))
+        T.exact_one() if exact else 0.0, dtype=object if exact else np.float64))
     return value.reshape(()).item() if value.size == 1 else value, table
 
 

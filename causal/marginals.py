@@ -13,6 +13,7 @@ from typing import Any
 from causal._values import indices, one_hot, require_mapping
 from causal.progress import Steps
 from markov import Kernel
+from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
 from markov.inference.marginals import all_marginals
 from markov.inference.normalize import normalize
@@ -23,7 +24,7 @@ def _normalised(model: Any) -> dict:
     rows sum to 1 only to ~1e-7, and unlike a query, which prunes the mechanisms that reach
     neither a target nor the evidence, every mechanism is in this contraction."""
     return PLANS.about(model, "normalised tables", lambda: {
-        box: array if model.backend == "exact" else normalize(array, 1)
+        box: array if T.exact_backend(model.backend) else normalize(array, 1)
         for box, array in model._arrays.items()})
 
 

@@ -105,9 +105,10 @@ def draw_network(model: Any, path: Any = None, *, posteriors: bool | Mapping = F
     figure = Figure(figsize=figsize)
     ax = figure.add_axes((0, 0, 1, 1))
     for u, v in graph.edges:
-        _edge(ax, pos[u], pos[v], heights[u], heights[v], dashed=u in model.latent)
+        _edge(ax, pos[u], pos[v], heights=(heights[u], heights[v]), dashed=u in model.latent)
     for v, (x, y) in pos.items():
-        _node(ax, model, v, (x, y), (width, heights[v]), evidence, charts.get(v))
+        _node(ax, model, v, centre=(x, y), size=(width, heights[v]), evidence=evidence,
+              chart=charts.get(v))
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_aspect("equal")
@@ -134,7 +135,7 @@ def _style(model: Any, v: str, evidence: Mapping) -> dict:
     return EVIDENCE if v in evidence else PLAIN
 
 
-def _node(ax: Any, model: Any, v: str, centre: tuple, size: tuple, evidence: Mapping,
+def _node(ax: Any, model: Any, v: str, *, centre: tuple, size: tuple, evidence: Mapping,
           chart: Any) -> None:
     from matplotlib.patches import FancyBboxPatch, Rectangle
 
@@ -170,9 +171,10 @@ def _numbers(array: Any) -> list:
     return list(array.ravel())
 
 
-def _edge(ax: Any, a: tuple, b: tuple, ha: float, hb: float, dashed: bool) -> None:
+def _edge(ax: Any, a: tuple, b: tuple, *, heights: tuple[float, float], dashed: bool) -> None:
     from matplotlib.patches import FancyArrowPatch
 
+    ha, hb = heights
     start = (a[0], a[1] - ha / 2) if b[1] < a[1] else a
     end = (b[0], b[1] + hb / 2) if b[1] < a[1] else b
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, zorder=1,

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from causal.errors import CausalError
-from markov.arrays import backend as B
+from markov.arrays import tensor as T
+from markov.arrays.draws import Sampler, concat, sampler
 
 
 def sample(model: Any, n: int, do: Mapping[str, Any] | None = None, *, seed: int | None = None,
@@ -45,89 +46,37 @@ def sample(model: Any, n: int, do: Mapping[str, Any] | None = None, *, seed: int
         if kernel.batch_shape:
             raise CausalError(f"variable {v!r} has a batch of CPTs (batch shape "
                               f"{kernel.batch_shape}); sample one model at a time")
-    torch_like = next((k.array for k in kernels.values() if B.is_torch(k.array)), None)
-    draw = _torch_draw(torch_like, seed) if torch_like is not None else _numpy_draw(seed)
+    draws = sampler([k.array for k in kernels.values()], seed)
     widest = max((k.array.shape[-1] for k in kernels.values()), default=1)
     chunk = n if max_memory is None else max(1, int(max_memory) // (16 * widest))
     starts = range(0, n, chunk) if n else [0]
     parts = []
     for start in _progress(list(starts), progress and len(starts) > 1, "sampling"):
         rows = min(chunk, n - start)
-        parts.append(_draw_all(model, kernels, rows, draw, torch_like,
+        parts.append(_draw_all(model, kernels, rows, draws,
                                progress and len(starts) == 1))
-    codes = {v: _concat([p[v] for p in parts]) for v in model._order}
+    codes = {v: concat([p[v] for p in parts]) for v in model._order}
     keep = [v for v in model.variables if latent or v not in model.latent]
     states = model.states
     columns = {}
     for v in keep:
         c = codes[v]
-        c = c.cpu().numpy() if B.is_torch(c) else np.asarray(c)
+        c = T.to_host(c)
         columns[v] = pd.Categorical.from_codes(c.astype(np.int64), categories=list(states[v]))
     return pd.DataFrame(columns)
 
 
-def _draw_all(model: Any, kernels: Mapping, n: int, draw: Any, torch_like: Any,
-              progress: bool) -> dict:
+def _draw_all(model: Any, kernels: Mapping, n: int, draws: Sampler, progress: bool) -> dict:
     """One state per row for every variable, in a topological order."""
     codes: dict[str, Any] = {}
     for v in _progress(list(model._order), progress, "sampling"):
-        table = _float(kernels[v].array, torch_like)
+        table = draws.table(kernels[v].array)
         if model.parents[v]:
             rows = table[tuple(codes[p] for p in model.parents[v])]
-        elif torch_like is not None:
-            rows = table.expand(n, -1)
         else:
-            rows = np.broadcast_to(table, (n, table.shape[-1]))
-        codes[v] = draw(rows, n)
+            rows = draws.repeat(table, n)
+        codes[v] = draws.draw(rows, n)
     return codes
-
-
-def _concat(parts: list) -> Any:
-    if len(parts) == 1:
-        return parts[0]
-    if B.is_torch(parts[0]):
-        import torch
-
-        return torch.cat(parts)
-    return np.concatenate(parts)
-
-
-def _float(array: Any, torch_like: Any) -> Any:
-    if torch_like is not None:
-        import torch
-
-        array = B.convert(array, "torch", torch_like) if not B.is_torch(array) else array
-        return array.to(torch.float64)
-    return np.asarray(array, dtype=np.float64)
-
-
-def _numpy_draw(seed: int | None):
-    rng = np.random.default_rng(seed)
-
-    def draw(rows: np.ndarray, n: int) -> np.ndarray:
-        cdf = np.cumsum(rows, axis=-1)
-        u = rng.random(n) * cdf[..., -1]  # rows sum to 1 only up to rounding
-        return np.minimum((u[:, None] >= cdf).sum(axis=-1), rows.shape[-1] - 1)
-
-    return draw
-
-
-def _torch_draw(like: Any, seed: int | None):
-    import torch
-
-    generator = torch.Generator(device=like.device)
-    if seed is None:
-        generator.seed()
-    else:
-        generator.manual_seed(int(seed))
-
-    def draw(rows: Any, n: int) -> Any:
-        cdf = torch.cumsum(rows, dim=-1)
-        u = torch.rand(n, generator=generator, device=like.device, dtype=torch.float64)
-        u = u * cdf[..., -1]
-        return torch.clamp((u[:, None] >= cdf).sum(dim=-1), max=rows.shape[-1] - 1)
-
-    return draw
 
 
 def _progress(items: list, show: bool, what: str) -> Any:

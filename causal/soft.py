@@ -18,14 +18,13 @@ construction. The joint grows with the softly observed variables' state counts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from causal.errors import CausalError, InvalidValue
 from markov import Kernel
-from markov.arrays import backend as B
+from markov.arrays import tensor as T
 
 RULES = ("pearl", "jeffrey")
 
@@ -39,8 +38,9 @@ def is_soft(value: Any, n: int) -> bool:
     """
     if isinstance(value, Kernel) or hasattr(value, "to_numpy"):
         return False
-    if B.is_torch(value):
-        return bool(value.is_floating_point()) and value.ndim >= 1 and value.shape[-1] == n
+    tensor = T.tensor_vector(value, n)
+    if tensor is not None:
+        return tensor
     try:
         array = np.asarray(value)
     except (ValueError, TypeError):
@@ -49,9 +49,7 @@ def is_soft(value: Any, n: int) -> bool:
         return False
     if array.dtype.kind == "f":
         return True
-    return array.dtype.kind == "O" and all(
-        isinstance(x, (float, Fraction)) or type(x).__module__.startswith("sympy")
-        for x in array.flat)
+    return array.dtype.kind == "O" and T.is_number_vector(array)
 
 
 def split_evidence(model: Any, evidence: Mapping[str, Any], likelihood: Mapping[str, Any],
@@ -115,9 +113,7 @@ def _vector(v: str, value: Any, n: int, like: Any, rule: str) -> Any:
     """The soft observation as an array in the joint's backend, checked: one finite,
     non-negative entry per state (a distribution for Jeffrey's rule)."""
     shown = value
-    if B.is_torch(value):
-        value = value.detach().cpu().numpy()
-    array = np.asarray(value)
+    array = T.to_host(value)
     if array.ndim == 0 or array.shape[-1] != n:
         raise InvalidValue(f"variable {v!r}: a soft observation has one entry per state ({n}),"
                            f" got shape {array.shape}")
@@ -133,10 +129,4 @@ def _vector(v: str, value: Any, n: int, like: Any, rule: str) -> Any:
     if rule == "jeffrey" and not np.allclose(numbers.sum(axis=-1), 1.0):
         raise InvalidValue(f"variable {v!r}: Jeffrey's rule takes a new distribution of {v} "
                            f"(summing to 1), got {shown!r}")
-    if B.backend_of(like) == "exact" and array.dtype.kind != "O":
-        array = np.array([Fraction(x) for x in array.flat], dtype=object).reshape(array.shape)
-    elif B.backend_of(like) != "exact":
-        array = numbers
-    if B.is_torch(like):
-        array = B.convert(array, "torch", like)
-    return array
+    return T.in_kind_of(array, like)

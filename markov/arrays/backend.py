@@ -19,6 +19,9 @@ from markov.errors import InvalidArray, NotStochastic
 #: Default tolerance of the row-sum check for floating arrays.
 ATOL = 1e-6
 
+#: The kinds of finite arrays: float64 numpy, exact (object) numpy, torch.
+KINDS = ("numpy", "exact", "torch")
+
 
 def is_torch(array: Any) -> bool:
     """Whether ``array`` is a torch tensor, without importing torch.

@@ -78,7 +78,7 @@ class Backward:
 
 
 def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
-                     path: Sequence[Sequence[int]], labels: str = "",
+                     path: Sequence[Sequence[int]], *, labels: str = "",
                      forward: Program | None = None) -> Backward:
     """Compile the forward program of the closed network ``terms -> batch`` along ``path``
     (or take ``forward``, compiled from the same arguments), its reverse walk, and the
@@ -99,7 +99,8 @@ def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
         pairs = [(step.x, step.y)] if step.kind == REDUCE else [(step.x, step.y),
                                                                 (step.y, step.x)]
         for target, other in pairs:
-            steps.append(_adjoint(target, r, other, values, adjoints, sizes, batch))
+            steps.append(_adjoint(target, r, other, values=values, adjoints=adjoints,
+                                  sizes=sizes, batch=batch))
     marginals = []
     for c in labels:
         holders = [j for j in range(n) if c in values[j]]
@@ -113,7 +114,7 @@ def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
                     batch, seed)
 
 
-def _adjoint(target, source, other, values, adjoints, sizes, batch) -> Adjoint:
+def _adjoint(target, source, other, *, values, adjoints, sizes, batch) -> Adjoint:
     terms = [adjoints[source]] + ([values[other]] if other >= 0 else [])
     present = set("".join(terms))
     want = adjoints[target]
@@ -169,15 +170,16 @@ def joints(backward: Backward, values: Sequence, backend: str, rescale: bool) ->
     ...                             "numpy", False)]
     [[0.25, 0.75], [0.25, 0.375, 0.375]]
     """
+    ops = pairwise.ops_for(backend)
     n_values = len(backward.values)
     adjoint: list[Any] = [None] * n_values
     last = n_values - 1
-    adjoint[last] = _ones(backward.seed, values[last], backend)
+    adjoint[last] = ops.ones(backward.seed, values[last])
     for s in backward.steps:
         inputs = [adjoint[s.source]] + ([values[s.other]] if s.other >= 0 else [])
         r, _ = pairwise.execute(s.program, inputs, backend, rescale)
         if s.expand is not None:
-            r = _broadcast(r.reshape(s.expand[0]), s.expand[1], backend)
+            r = ops.broadcast(r.reshape(s.expand[0]), s.expand[1])
         adjoint[s.target] = r
     out = []
     for m in backward.marginals:
@@ -185,26 +187,6 @@ def joints(backward: Backward, values: Sequence, backend: str, rescale: bool) ->
                                 rescale)
         out.append(r)
     return out
-
-
-def _ones(shape, like, backend):
-    if backend == "torch":
-        import torch
-
-        return torch.ones(shape, dtype=like.dtype, device=like.device)
-    import numpy as np
-
-    if backend == "exact":
-        return np.ones(shape, dtype=int).astype(object)
-    return np.ones(shape)
-
-
-def _broadcast(array, shape, backend):
-    if backend == "torch":
-        return array.expand(*shape)
-    import numpy as np
-
-    return np.broadcast_to(array, shape)
 
 
 def _unit(ops, r, axes):

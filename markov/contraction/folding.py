@@ -146,7 +146,7 @@ def contract_folded(diagram: Any, mapping: Any, constant: frozenset, scaled: boo
     """
     bound = _bind(diagram, mapping, validate=False, prune=False, max_memory=max_memory)
     plan, backend = bound.plan, bound.backend
-    if plan.n_slices > 1 or backend == "torch" or bound.template is not None:
+    if plan.n_slices > 1 or not pairwise.ops_for(backend).host or bound.template is not None:
         return None
     operands = plan._operands(bound.arrays, backend, None)
     folding = PLANS.get(("folding", plan, constant),

@@ -27,7 +27,8 @@ import numpy as np
 
 from diagrams import Box, Diagram
 from markov.arrays import backend as B
-from markov.arrays import ops
+from markov.arrays import binding, ops
+from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
 from markov.contraction.plan import Plan, as_given, compile_plan, numpy_views, to_torch
 from markov.errors import InvalidArray, MarkovError, MissingBox, ShapeMismatch
@@ -133,7 +134,7 @@ def interpret_scaled(diagram: Diagram | Box, mapping: Mapping, *,
                                    scaled=True)
     else:
         mantissa, log = plan.scaled(arrays, backend, template, progress=progress)
-    if backend != "torch" and template is not None:  # torch arrays run on numpy views
+    if template is not None and ops_for(backend).host:  # tensors ran on numpy views
         mantissa, log = to_torch(mantissa, template), to_torch(log, template, True)
     return Scaled(mantissa, log)
 
@@ -255,7 +256,6 @@ def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] 
                            f"arrays, not be a {type(mapping).__name__}")
     meta = _meta(diagram, prune)
     arrays, shapes, unchecked = [], [], []
-    exact = torch = False
     get = mapping.get
     for box, name, n_dom, n_cod in meta.entries:
         value = get(box, _MISSING)
@@ -270,39 +270,23 @@ def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] 
             array = B.as_array(value, f"box {name}")
             if validate:
                 unchecked.append(len(arrays))
-        if type(array) is np.ndarray:
-            if array.dtype.hasobject:
-                exact = True
-        else:
-            torch = True
         arrays.append(array)
         shapes.append(array.shape)
-    if like is None and not torch and not exact and prune:
+    if like is None and prune and binding.all_plain(arrays):
         like = _pruned_like(diagram, mapping, len(meta.entries))
     if like is not None:
         like = like.array if isinstance(like, Kernel) else B.as_array(like)
-        torch = torch or B.is_torch(like)
-        exact = exact or (isinstance(like, np.ndarray) and like.dtype == object)
-    if torch:
-        template = next((a for a in arrays if B.is_torch(a)), None)
-        template = like if template is None else template
-        backend, itemsize = "torch", template.element_size()
-    else:
-        backend, template, itemsize = ("exact" if exact else "numpy"), None, 8
+    backend, template, itemsize, exact = binding.choose(arrays, like)
     key = ("shapes", meta, tuple(shapes), itemsize, max_memory,
            tuple(sorted(sizes.items())) if sizes else None)
     plan = PLANS.get(key, lambda: _compile(meta, arrays, sizes, max_memory, itemsize))
     if unchecked:
         _validate(meta, arrays, unchecked)
-    if torch:
+    if template is not None:
         views = None if exact else numpy_views(plan, arrays, template)
         if views is not None:
             return Bound(plan, views, "numpy", template, meta.diagram)
-        arrays = [a if B.is_torch(a) and a.dtype == template.dtype
-                  and a.device == template.device else B.convert(a, backend, template)
-                  for a in arrays]
-    elif exact:
-        arrays = [B.convert(a, backend) for a in arrays]
+    arrays = binding.bring(arrays, backend, template)
     return Bound(plan, arrays, backend, template, meta.diagram)
 
 
@@ -315,8 +299,7 @@ def _pruned_like(diagram: Diagram | Box, mapping: Mapping, kept: int) -> Any:
     for box in boxes:
         value = mapping.get(box, mapping.get(box.name))
         array = value.array if isinstance(value, Kernel) else value
-        if B.is_torch(array) or (value is not None and B.backend_of(B.as_array(
-                array, f"box {box.name}")) == "exact"):
+        if not binding.is_plain(array, f"box {box.name}"):
             return array
     return None
 
@@ -348,20 +331,7 @@ def _aligned(kernel: Kernel, box: Box) -> Any:
 
 
 def _validate(meta: _Meta, arrays: list, unchecked: list[int]) -> None:
-    torch_flags = []
-    for i in unchecked:
-        array = arrays[i]
-        _, name, _, n_cod = meta.entries[i]
-        if B.is_torch(array):
-            torch_flags.append((B.stochastic_flag(array, n_cod), i))
-        else:
-            B.check_stochastic(array, n_cod, name)
-    if torch_flags:
-        import torch
-
-        if bool(torch.stack([f for f, _ in torch_flags]).any()):  # one synchronisation
-            for _, i in torch_flags:
-                B.check_stochastic(arrays[i], meta.entries[i][3], meta.entries[i][1])
+    binding.check_all([(arrays[i], meta.entries[i][3], meta.entries[i][1]) for i in unchecked])
 
 
 def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
@@ -394,7 +364,8 @@ def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
             raise ShapeMismatch(f"the size of type {ty} is not fixed by any box; pass "
                                 f"sizes={{{ty!r}: n}}")
     plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
-                        tuple(type_size[ty] for ty in d.wires), max_memory, itemsize)
+                        tuple(type_size[ty] for ty in d.wires), max_memory=max_memory,
+                        itemsize=itemsize)
     # Large networks say what their plan costs (logger "markov.contraction").
     _log.log(logging.INFO if len(d.boxes) >= LOG_BOXES else logging.DEBUG,
              "compiled a plan for %d boxes: %.3g flops, largest intermediate %d entries, "

@@ -18,7 +18,6 @@ value ``mantissa * exp(log_scale)``. Scales are detached from autograd: the grad
 
 from __future__ import annotations
 
-import math
 import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from markov.arrays.steps import ops_for
 from markov.contraction.paths import label_uses
 
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
@@ -237,101 +237,6 @@ def _scale(result: str, sizes: dict, batch: str, batch_set: set) -> Scale:
 
 
 # ---- execution ------------------------------------------------------------------------------
-
-class _NumpyOps:
-    @staticmethod
-    def sum(a, axes):
-        # Object arrays summed over every axis give a bare Fraction: keep a 0-d array.
-        return np.asarray(a.sum(axis=axes), dtype=a.dtype)
-
-    @staticmethod
-    def permute(a, perm):
-        return a.transpose(perm)
-
-    @staticmethod
-    def einsum(eq, a):
-        return np.einsum(eq, a)
-
-    @staticmethod
-    def scale(r, axes):
-        s = r.max(axis=axes, keepdims=True) if axes else r
-        s = np.where((s > 0) & (s < np.inf), s, 1.0)
-        return s, np.log(s)
-
-    @staticmethod
-    def zeros_log(shape, like):
-        return np.zeros(shape)
-
-    @staticmethod
-    def empty_log(shape, like):
-        return np.full(shape, -np.inf)
-
-    @staticmethod
-    def exp(x):
-        return np.exp(x)
-
-    @staticmethod
-    def maximum(a, b):
-        return np.maximum(a, b)
-
-
-class _TorchOps:
-    @staticmethod
-    def sum(a, axes):
-        return a.sum(dim=axes)
-
-    @staticmethod
-    def permute(a, perm):
-        return a.permute(perm)
-
-    @staticmethod
-    def einsum(eq, a):
-        import torch
-
-        return torch.einsum(eq, a)
-
-    @staticmethod
-    def scale(r, axes):
-        import torch
-
-        r = r.detach()
-        s = r.amax(dim=axes, keepdim=True) if axes else r
-        s = torch.where((s > 0) & (s < math.inf), s, torch.ones_like(s))
-        return s, s.to(torch.promote_types(s.dtype, torch.float32)).log()
-
-    @staticmethod
-    def zeros_log(shape, like):
-        import torch
-
-        dtype = torch.promote_types(like.dtype, torch.float32)
-        return torch.zeros(shape, dtype=dtype, device=like.device)
-
-    @staticmethod
-    def empty_log(shape, like):
-        import torch
-
-        dtype = torch.promote_types(like.dtype, torch.float32)
-        return torch.full(shape, -math.inf, dtype=dtype, device=like.device)
-
-    @staticmethod
-    def exp(x):
-        return x.exp()
-
-    @staticmethod
-    def maximum(a, b):
-        import torch
-
-        return torch.maximum(a, b)
-
-
-def ops_for(backend: str) -> type:
-    """The array operations of a backend (numpy's serve the exact backend too).
-
-    >>> ops_for("exact").permute(np.ones((2, 3)), (1, 0)).shape
-    (3, 2)
-    """
-    return _TorchOps if backend == "torch" else _NumpyOps
-
 
 def prepare(program: Program, operands: Sequence, backend: str) -> list:
     """Take the diagonals of operands with repeated labels (``aab -> ab``).

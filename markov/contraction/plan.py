@@ -32,22 +32,16 @@ slicing can fit, :class:`~markov.errors.ContractionTooLarge` reports the estimat
 from __future__ import annotations
 
 import itertools
-import math
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
+from markov.arrays.steps import cpu_views, to_torch
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
-from markov.contraction.paths import choose_slices, find_path
-from markov.errors import ContractionTooLarge
-
-oe = lazy_module("opt_einsum")
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
 MAX_MEMORY = 8 * 2**30
@@ -129,8 +123,7 @@ class Plan:
             return mantissa.reshape(self.output_shape)
         ops = pairwise.ops_for(backend)
         factor = ops.exp(log).reshape(log.shape + (1,) * (mantissa.ndim - log.ndim))
-        if backend == "torch":
-            factor = factor.to(mantissa.dtype)
+        factor = ops.cast(factor, mantissa)
         return (mantissa * factor).reshape(self.output_shape)
 
     def scaled(self, arrays: Sequence, backend: str, template: Any = None, *,
@@ -171,14 +164,14 @@ class Plan:
     def _run(self, arrays, backend, template, rescale, progress):
         if rescale not in RESCALE_MODES and rescale != "scaled":
             raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
-        if backend == "torch":
+        if not pairwise.ops_for(backend).host:
             views = numpy_views(self, arrays, template)
             if views is not None:
                 result, log = self._run(views, "numpy", None, rescale, progress)
                 return to_torch(result, template), (None if log is None else
                                                     to_torch(log, template, keep_dtype=True))
         operands = self._operands(arrays, backend, template)
-        floating = _floating(operands, backend, template)
+        floating = pairwise.ops_for(backend).floating(operands, template)
         if not floating:
             return self._slices(operands, backend, template, False, progress)[0], None
         if rescale is True:
@@ -186,7 +179,7 @@ class Plan:
         if rescale is False:
             return self._slices(operands, backend, template, False, progress)[0], None
         result, _ = self._slices(operands, backend, template, False, progress)
-        if _fits(result, len(self.program.batch_shape), backend):
+        if pairwise.ops_for(backend).fits(result, len(self.program.batch_shape)):
             if rescale == "scaled":
                 return _normalise_max(result, len(self.program.batch_shape), backend)
             return result, None
@@ -201,7 +194,7 @@ class Plan:
         ops = pairwise.ops_for(backend)
         full = tuple(self.sizes[c] if c in self.sliced else n for c, n in
                      zip(self._out_labels, program.out_shape))
-        buffer = _zeros(full, backend, template)
+        buffer = ops.zeros(full, template)
         n_batch = len(program.batch_shape)
         n_event = len(full) - n_batch
         like = template if template is not None else buffer
@@ -223,8 +216,8 @@ class Plan:
             new = ops.maximum(current, log)
             keep = ops.exp(current - new).reshape(current.shape + (1,) * n_event)
             add = ops.exp(log - new).reshape(log.shape + (1,) * n_event)
-            buffer[rows] *= _cast(keep, buffer, backend)
-            buffer[where] += result * _cast(add, buffer, backend)
+            buffer[rows] *= ops.cast(keep, buffer)
+            buffer[where] += result * ops.cast(add, buffer)
             log_buffer[rows] = new
         return buffer, log_buffer
 
@@ -238,190 +231,19 @@ class Plan:
         return self.equation.split("->")[1]
 
 
-# ---- compiling ------------------------------------------------------------------------------
-
-def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
-                 sizes: tuple, max_memory: int | None = None, itemsize: int = 8) -> Plan:
-    """Compile (or fetch from the cache) the plan of a diagram's structure.
-
-    ``structure`` is :attr:`diagrams.Diagram.structure` restricted to the boxes kept,
-    ``event_shapes[j]`` the shape of box ``j`` over its wires, ``batch_shapes[j]`` its leading
-    batch shape and ``sizes[w]`` the size of wire ``w``. When the largest intermediate would
-    exceed ``max_memory`` bytes (default :data:`MAX_MEMORY`) the plan is sliced; raises
-    :class:`~markov.errors.ContractionTooLarge`, with the estimate, when slicing cannot fit.
-
-    >>> structure = (("X", "X"), ((), (0,)), ((0,), (1,)), (), (1,))  # p >> f
-    >>> P = compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100),
-    ...                  max_memory=800)
-    >>> P.largest_intermediate, P.slice_largest, P.n_slices
-    (10000, 100, 100)
-    >>> compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100), max_memory=80)
-    Traceback (most recent call last):
-    ...
-    markov.errors.ContractionTooLarge: the answer alone has 100 elements (800 bytes), ...
-    """
-    limit = MAX_MEMORY if max_memory is None else int(max_memory)
-    _refuse_large_answer(structure, batch_shapes, sizes, itemsize, limit)
-    plan = PLANS.get(("plan", structure, event_shapes, batch_shapes, sizes),
-                     lambda: _compile(structure, event_shapes, batch_shapes, sizes))
-    widest = max((len(step.labels) for step in plan.program.steps), default=0)
-    if widest > _MAX_AXES:  # slicing keeps the axes (as size 1), so it cannot help
-        raise _too_large(plan, itemsize, limit, f"one of its steps has {widest} axes, more "
-                         f"than the {_MAX_AXES} an array may have")
-    if plan.largest_intermediate * itemsize <= limit:
-        return plan
-    target = max(limit // itemsize, 1)
-    return PLANS.get(("sliced", plan, target, itemsize, limit),
-                     lambda: _sliced(plan, target, itemsize, limit))
-
-
-#: The most axes a numpy array (and so a step of the program) may have.
-_MAX_AXES = 64
-
-
-def _refuse_large_answer(structure: tuple, batch_shapes: tuple, sizes: tuple, itemsize: int,
-                         limit: int) -> None:
-    """Refuse, before any path search, a contraction whose answer alone cannot fit: no
-    slicing helps then. Python integers, so no size overflows."""
-    inputs, outputs = structure[3], structure[4]
-    batch = np.broadcast_shapes(*batch_shapes) if batch_shapes else ()
-    cells = math.prod(batch) * math.prod(sizes[w] for w in (*inputs, *outputs))
-    if cells * itemsize > limit:
-        raise ContractionTooLarge(
-            f"the answer alone has {_count(cells)} elements ({_bytes(cells * itemsize)}), over "
-            f"the limit of {_bytes(limit)}; refused before any path search. Ask for fewer "
-            "variables or a smaller batch, or raise max_memory")
-
-
-def _count(n: int) -> str:
-    """``n`` with thousands separators, or in scientific notation past 10**15 (an exact
-    integer of any size: no float overflow)."""
-    if n < 10**15:
-        return f"{n:,}"
-    digits = str(n)
-    return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
-
-
-def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTooLarge:
-    n = plan.largest_intermediate
-    return ContractionTooLarge(
-        f"the contraction's largest intermediate has {n:,} elements "
-        f"({_bytes(n * itemsize)}; {plan.flops:.3g} multiply-adds), over the limit of "
-        f"{_bytes(limit)}; {why}. Raise max_memory, ask for fewer variables or a smaller "
-        "batch, or condition on fewer variables")
-
-
-def _bytes(n: float) -> str:
-    if n >= 2**50:  # past a PiB, say it in powers of ten (exactly, for huge integers)
-        return f"{_count(int(n))} bytes"
-    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n >= size:
-            return f"{n / size:.3g} {unit}"
-    return f"{int(n)} bytes"
-
-
-def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
-    inputs, out = plan.equation.split("->")
-    written = [t for t in inputs.split(",") if t] if inputs else []
-    terms = ["".join(dict.fromkeys(t)) for t in written]  # after diagonals (prepare)
-    every = terms + [s.labels for s in plan.program.steps] + [out]
-    sizes = dict(plan.sizes)
-    sliced = choose_slices(every, out, sizes, target)
-    if sliced is None:
-        out_size = math.prod(sizes[c] for c in out)
-        why = (f"the answer alone has {out_size:,} elements" if out_size > target
-               else "no slicing of the contraction fits")
-        raise _too_large(plan, itemsize, limit, why)
-    small = {c: (1 if c in sliced else n) for c, n in sizes.items()}
-    # The written terms, repeats included, so that the sliced program takes diagonals too.
-    program = pairwise.compile_program(written, out, small, plan.path, _batch_labels(plan))
-    n_slices = math.prod(sizes[c] for c in sliced)
-    return replace(plan, program=program, sliced=sliced, n_slices=n_slices,
-                   slice_largest=program.largest,
-                   slice_axes=tuple(tuple((i, c) for i, c in enumerate(t) if c in sliced)
-                                    for t in terms),
-                   out_slice_axes=tuple((i, c) for i, c in enumerate(out) if c in sliced),
-                   flops=program.flops * n_slices)
-
-
-def _batch_labels(plan: Plan) -> str:
-    return plan.equation.split("->")[1][:len(plan.program.batch_shape)]
-
-
-def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
-             sizes: tuple) -> Plan:
-    wires, box_inputs, box_outputs, inputs, outputs = structure
-    batch = np.broadcast_shapes(*batch_shapes) if batch_shapes else ()
-    nb = len(batch)
-    symbol = oe.get_symbol
-    # Batch axes get the first labels, wires the next ones, fresh boundary copies the rest.
-    wire_label = [symbol(nb + w) for w in range(len(wires))]
-    label_size = {symbol(k): n for k, n in enumerate(batch)}
-    label_size.update({wire_label[w]: n for w, n in enumerate(sizes)})
-    next_label = nb + len(wires)
-    terms, shapes, squeeze = [], [], []
-    for j, (ins, outs) in enumerate(zip(box_inputs, box_outputs)):
-        b = batch_shapes[j]
-        offset = nb - len(b)
-        labels, kept, drop = [], [], []
-        for k, n in enumerate(b):
-            if n == 1:
-                drop.append(k)
-            else:
-                labels.append(symbol(offset + k))
-                kept.append(n)
-        labels += [wire_label[w] for w in (*ins, *outs)]
-        terms.append("".join(labels))
-        shapes.append((*kept, *event_shapes[j]))
-        squeeze.append(tuple(drop))
-    batch_out = "".join(symbol(k) for k, n in enumerate(batch) if n != 1)
-    out_labels = list(batch_out)
-    extras, seen = [], set()
-    for w in (*inputs, *outputs):
-        if w in seen:
-            fresh = symbol(next_label)
-            next_label += 1
-            label_size[fresh] = sizes[w]
-            terms.append(wire_label[w] + fresh)
-            shapes.append((sizes[w], sizes[w]))
-            extras.append(("eye", sizes[w]))
-            out_labels.append(fresh)
-        else:
-            seen.add(w)
-            out_labels.append(wire_label[w])
-    present = set("".join(terms))
-    for w in inputs:
-        if wire_label[w] not in present:
-            terms.append(wire_label[w])
-            shapes.append((sizes[w],))
-            extras.append(("ones", sizes[w]))
-            present.add(wire_label[w])
-    out = "".join(out_labels)
-    equation = ",".join(terms) + "->" + out
-    output_shape = (*batch, *(sizes[w] for w in (*inputs, *outputs)))
-    unique = ["".join(dict.fromkeys(t)) for t in terms]
-    start = time.perf_counter()
-    path, method = find_path(unique, out, label_size)
-    seconds = time.perf_counter() - start
-    program = pairwise.compile_program(terms, out, label_size, path, batch_out)
-    return Plan(equation, tuple(shapes), path, program.flops, program.largest, output_shape,
-                tuple(squeeze), tuple(extras), program, method,
-                slice_largest=program.largest, sizes=label_size, search_seconds=seconds)
-
-
 # ---- helpers ----------------------------------------------------------------------------------
 
 def _template(operands, backend):
-    return next((a for a in operands if B.is_torch(a)), None) if backend == "torch" else None
+    return pairwise.ops_for(backend).template(operands)
 
 
 def _floating(operands, backend, template) -> bool:
-    if backend == "exact":
-        return False
-    if backend == "torch":
-        like = template if template is not None else _template(operands, backend)
-        return like is not None and like.is_floating_point()
-    return True
+    return pairwise.ops_for(backend).floating(operands, template)
+
+
+def _fits(result, n_batch: int, backend: str) -> bool:
+    """Whether every batch element's largest entry is finite and at least sqrt(tiny)."""
+    return pairwise.ops_for(backend).fits(result, n_batch)
 
 
 def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
@@ -440,23 +262,7 @@ def numpy_views(plan: Plan, arrays: Sequence, template: Any) -> list | None:
     program = plan.program
     if template is None or program.flops > TORCH_CPU_THROUGH_NUMPY * max(len(program.steps), 1):
         return None
-    dtypes = _NUMPY_DTYPES()
-    if not template.is_cpu or template.dtype not in dtypes:
-        return None
-    views = []
-    for a in arrays:
-        if type(a) is np.ndarray:
-            if a.dtype == object:
-                return None
-            views.append(a)
-        elif a.is_cpu and not a.requires_grad and a.dtype in dtypes:
-            try:
-                views.append(a.numpy())
-            except (RuntimeError, TypeError):  # sparse, conjugate views, ...
-                return None
-        else:
-            return None
-    return views
+    return cpu_views(arrays, template)
 
 
 def as_given(array: Any, backend: str, template: Any) -> Any:
@@ -466,60 +272,7 @@ def as_given(array: Any, backend: str, template: Any) -> Any:
     >>> as_given(np.array([0.5]), "numpy", None)
     array([0.5])
     """
-    if backend != "torch" and template is not None:
-        return to_torch(array, template)
-    return array
-
-
-def to_torch(array: Any, template: Any, keep_dtype: bool = False) -> Any:
-    """A numpy result back as a tensor in the template's dtype (zero-copy when it has it;
-    ``keep_dtype`` keeps the array's own, as for log-scales).
-
-    >>> import torch
-    >>> to_torch(np.array([0.25, 0.75]), torch.ones(1, dtype=torch.float32))
-    tensor([0.2500, 0.7500])
-    """
-    import torch
-
-    array = np.asarray(array)
-    if not array.flags.writeable:  # from_numpy wants memory it may write
-        array = array.copy()
-    out = torch.from_numpy(array)
-    return out if keep_dtype or out.dtype == template.dtype else out.to(template.dtype)
-
-
-def _NUMPY_DTYPES():
-    import torch
-
-    return (torch.float64, torch.float32)
-
-
-def _guard(dtype) -> float:
-    """sqrt(tiny) of a floating dtype (numpy or torch): below it, an answer may have lost
-    mass to underflow (both libraries keep their finfo objects)."""
-    if isinstance(dtype, np.dtype):
-        return math.sqrt(float(np.finfo(dtype).tiny))
-    import torch
-
-    return math.sqrt(float(torch.finfo(dtype).tiny))
-
-
-def _fits(result, n_batch: int, backend: str) -> bool:
-    """Whether every batch element's largest entry is finite and at least sqrt(tiny)."""
-    if result is None:
-        return True
-    if backend == "torch":
-        r = result.detach()
-        if r.numel() == 0:
-            return True
-        m = r.reshape(*r.shape[:n_batch], -1).amax(-1) if n_batch else r.max()
-        return bool(((m >= _guard(r.dtype)) & (m < math.inf)).all())
-    if result.size == 0:
-        return True
-    if not n_batch:
-        return bool(_guard(result.dtype) <= result.max() < math.inf)
-    m = result.reshape(*result.shape[:n_batch], -1).max(-1)
-    return bool(m.min() >= _guard(result.dtype) and m.max() < math.inf)
+    return pairwise.ops_for(backend).as_given(array, template)
 
 
 def _normalise_max(result, n_batch, backend):
@@ -528,20 +281,6 @@ def _normalise_max(result, n_batch, backend):
     s, log = ops.scale(result, axes)
     log = log.reshape(result.shape[:n_batch])
     return result / s, log
-
-
-def _zeros(shape, backend, like):
-    if backend == "torch":
-        import torch
-
-        return torch.zeros(shape, dtype=like.dtype, device=like.device)
-    if backend == "exact":
-        return np.zeros(shape, dtype=int).astype(object)
-    return np.zeros(shape)
-
-
-def _cast(x, like, backend):
-    return x.to(like.dtype) if backend == "torch" else x
 
 
 def _index(ndim: int, axes, fixed: dict) -> tuple:
@@ -573,3 +312,7 @@ def _plain_progress(iterable, what, total):
             print(f"{what}: {i}/{total}", file=sys.stderr)
         yield item
     print(f"{what}: {total}/{total}", file=sys.stderr)
+
+
+# compile_plan lives in markov.contraction.compile (it builds Plans); importable from here too.
+from markov.contraction.compile import compile_plan  # noqa: F401

@@ -37,6 +37,7 @@ import numpy as np
 from diagrams import Box, Ty, as_ty
 from markov.arrays import gaussian as G
 from markov.errors import UnknownAtom
+from markov.gaussian.constructors import GaussianConstructors
 from markov.gaussian.dims import (  # _check_dims, _coordinates: historical import site
     _check_dims,  # noqa: F401
     _check_values,
@@ -54,7 +55,7 @@ COVARIANCE_ATOL = 1e-8
 CONDITION_TOL = 1e-9
 
 
-class GaussianKernel:
+class GaussianKernel(GaussianConstructors):
     """A (batch of) linear-Gaussian kernels ``x |-> matrix @ x + mean + N(0, covariance)``.
 
     ``dims`` gives the dimension of atoms the arrays do not determine (a type with several
@@ -89,91 +90,6 @@ class GaussianKernel:
 
     def __setattr__(self, key, value):
         raise AttributeError("Gaussian kernels are immutable")
-
-    # ---- constructors ------------------------------------------------------------------
-
-    @staticmethod
-    def state(mean: Any, covariance: Any = None, *, cod: Ty | str | Sequence[str],
-              dims: Mapping[str, int] | None = None, name: str | None = None,
-              validate: bool = True) -> GaussianKernel:
-        """The Gaussian distribution ``N(mean, covariance)`` on ``cod`` (a kernel with empty
-        domain); ``covariance=None`` is the point mass at ``mean``.
-
-        >>> p = GaussianKernel.state([0.0, 1.0], [[1.0, 0.0], [0.0, 2.0]], cod=("X", "Y"))
-        >>> p.dims, p.is_state
-        ({'X': 1, 'Y': 1}, True)
-        """
-        return GaussianKernel(None, mean, covariance, Ty(), cod, dims=dims, name=name,
-                              validate=validate)
-
-    @staticmethod
-    def deterministic(matrix: Any, mean: Any = None, *, dom: Ty | str | Sequence[str],
-                      cod: Ty | str | Sequence[str], dims: Mapping[str, int] | None = None,
-                      name: str | None = None) -> GaussianKernel:
-        """The deterministic affine map ``x |-> matrix @ x + mean`` (zero covariance).
-
-        >>> f = GaussianKernel.deterministic([[2.0]], [1.0], dom="X", cod="Y")
-        >>> f.is_deterministic()
-        True
-        """
-        return GaussianKernel(matrix, mean, None, dom, cod, dims=dims, name=name)
-
-    @staticmethod
-    def identity(ty: Ty | str | Sequence[str], dims: Mapping[str, int],
-                 like: Any = None) -> GaussianKernel:
-        """The identity on ``ty`` (dimensions from ``dims``; torch when ``like`` is a tensor
-        or a torch-backed kernel).
-
-        >>> GaussianKernel.identity("X", {"X": 2}).matrix.tolist()
-        [[1.0, 0.0], [0.0, 1.0]]
-        """
-        return _wire(as_ty(ty), list(range(len(as_ty(ty)))), dims, like)
-
-    @staticmethod
-    def copy(ty: Ty | str | Sequence[str], dims: Mapping[str, int], n: int = 2,
-             like: Any = None) -> GaussianKernel:
-        """The ``n``-fold copy ``ty -> ty @ ... @ ty``, ``x |-> (x, ..., x)``.
-
-        >>> GaussianKernel.copy("X", {"X": 1}, 3).matrix.tolist()
-        [[1.0], [1.0], [1.0]]
-        """
-        ty = as_ty(ty)
-        if n < 0:
-            raise ValueError(f"copy takes n >= 0, got {n}")
-        return _wire(ty, list(range(len(ty))) * n, dims, like)
-
-    @staticmethod
-    def discard(ty: Ty | str | Sequence[str], dims: Mapping[str, int],
-                like: Any = None) -> GaussianKernel:
-        """The discard ``ty -> Ty()``, the unique map to ``R^0``.
-
-        >>> GaussianKernel.discard("X", {"X": 2}).matrix.shape
-        (0, 2)
-        """
-        return _wire(as_ty(ty), [], dims, like)
-
-    @staticmethod
-    def swap(a: Ty | str | Sequence[str], b: Ty | str | Sequence[str],
-             dims: Mapping[str, int], like: Any = None) -> GaussianKernel:
-        """The symmetry ``a @ b -> b @ a``.
-
-        >>> GaussianKernel.swap("X", "Y", {"X": 1, "Y": 1}).matrix.tolist()
-        [[0.0, 1.0], [1.0, 0.0]]
-        """
-        a, b = as_ty(a), as_ty(b)
-        k, n = len(a), len(a) + len(b)
-        return _wire(a @ b, [*range(k, n), *range(k)], dims, like)
-
-    @staticmethod
-    def permutation(ty: Ty | str | Sequence[str], order: Sequence[int],
-                    dims: Mapping[str, int], like: Any = None) -> GaussianKernel:
-        """The wiring whose ``i``-th output atom is input atom ``order[i]`` (repeats copy,
-        omissions discard).
-
-        >>> GaussianKernel.permutation(("X", "Y"), [1, 1], {"X": 1, "Y": 1}).cod
-        Ty('Y', 'Y')
-        """
-        return _wire(as_ty(ty), list(order), dims, like)
 
     # ---- shapes ------------------------------------------------------------------------
 
@@ -462,12 +378,6 @@ class GaussianKernel:
 
 def _describe(kernel: GaussianKernel) -> str:
     return kernel.name or f"the Gaussian kernel {kernel.dom} -> {kernel.cod}"
-
-
-def _wire(ty: Ty, order: list[int], dims: Mapping[str, int], like: Any) -> GaussianKernel:
-    from markov.gaussian.category import wiring
-
-    return wiring(ty, order, dims, like)
 
 
 # Re-exported from its own module (its historical home is here).

@@ -156,4 +156,5 @@ def _compile_backward(plan: Plan, n_wires: int):
     batch = plan.equation.split("->")[1]
     nb = len(plan.output_shape)
     labels = "".join(oe.get_symbol(nb + w) for w in range(n_wires))
-    return compile_backward(terms, batch, plan.sizes, plan.path, labels, plan.program)
+    return compile_backward(terms, batch, plan.sizes, plan.path, labels=labels,
+                            forward=plan.program)

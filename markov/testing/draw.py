@@ -17,15 +17,16 @@ from hypothesis import strategies as st
 
 from diagrams import Ty
 from markov.arrays import ops as A
+from markov.arrays.backend import KINDS
 from markov.gaussian.kernel import GaussianKernel
 from markov.kernel import Kernel
 from markov.testing.gaussian_strategies import gaussian_dims, gaussian_kernels
 from markov.testing.strategies import kernels, sizes
 
 #: Every semantics the catalogue runs on: the finite backends and the Gaussian semantics.
-ALL_BACKENDS = ("numpy", "exact", "torch", "gaussian")
+ALL_BACKENDS = (*KINDS, "gaussian")
 #: The finite backends (stochastic matrices).
-FINITE_BACKENDS = ("numpy", "exact", "torch")
+FINITE_BACKENDS = KINDS
 
 NAMES = ("X", "Y", "Z")
 

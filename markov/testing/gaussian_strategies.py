@@ -48,7 +48,7 @@ def _integers(draw, shape: tuple, low: int = -2, high: int = 2) -> np.ndarray:
 
 
 @st.composite
-def _kernel_parts(draw, dom: Ty, cod: Ty, dims: Mapping[str, int], noise: str,
+def _kernel_parts(draw, dom: Ty, cod: Ty, dims: Mapping[str, int], *, noise: str,
                   batch_shape: tuple) -> tuple[GaussianKernel, np.ndarray]:
     n_dom = sum(dims[a] for a in dom.names)
     n_cod = sum(dims[a] for a in cod.names)
@@ -79,8 +79,8 @@ def gaussian_kernels(dom: Ty | str | Sequence[str], cod: Ty | str | Sequence[str
     >>> k.matrix.shape, k.is_deterministic()
     ((2, 1), True)
     """
-    return _kernel_parts(as_ty(dom), as_ty(cod), dict(dims), noise,
-                         tuple(batch_shape)).map(lambda parts: parts[0])
+    return _kernel_parts(as_ty(dom), as_ty(cod), dict(dims), noise=noise,
+                         batch_shape=tuple(batch_shape)).map(lambda parts: parts[0])
 
 
 @st.composite
@@ -94,8 +94,8 @@ def gaussian_states_with_point(draw, cod: Ty | str | Sequence[str], dims: Mappin
     >>> x.shape
     (2,)
     """
-    state, factor = draw(_kernel_parts(Ty(), as_ty(cod), dict(dims), noise,
-                                       tuple(batch_shape)))
+    state, factor = draw(_kernel_parts(Ty(), as_ty(cod), dict(dims), noise=noise,
+                                       batch_shape=tuple(batch_shape)))
     z = _integers(draw, tuple(batch_shape) + (factor.shape[-1],))
     return state, state.mean + (factor @ z[..., None])[..., 0]
 

@@ -69,7 +69,7 @@ def hybrid_kinds(names: Sequence[str] = ("X", "Y", "Z"), max_size: int = 2
 
 @st.composite
 def hybrid_kernels(draw, dom: Ty | str | Sequence[str], cod: Ty | str | Sequence[str],
-                   kinds: Mapping[str, tuple[str, int]], noise: str = "any",
+                   kinds: Mapping[str, tuple[str, int]], *, noise: str = "any",
                    batch_shape: tuple[int, ...] = ()) -> HybridKernel:
     """Random CG kernels ``dom -> cod``: small-integer weights over the discrete outputs
     (one-hot rows for ``noise="none"``, positive ones for ``"full"``) and, for each discrete

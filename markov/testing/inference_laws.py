@@ -87,8 +87,8 @@ def _observation(backend: str):
     @st.composite
     def draw(draw_):
         dims = draw_(gaussian_dims())
-        p, p_factor = draw_(_kernel_parts(Ty(), X, dims, "any", ()))
-        f, f_factor = draw_(_kernel_parts(X, Y, dims, "any", ()))
+        p, p_factor = draw_(_kernel_parts(Ty(), X, dims, noise="any", batch_shape=()))
+        f, f_factor = draw_(_kernel_parts(X, Y, dims, noise="any", batch_shape=()))
         x = p.mean + p_factor @ _integers(draw_, (p_factor.shape[-1],))
         y = f.matrix @ x + f.mean + f_factor @ _integers(draw_, (f_factor.shape[-1],))
         return {"p": p, "f": f, "y": y}

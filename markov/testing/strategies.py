@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from diagrams import Box, Diagram, Ty
 from markov.arrays import ops as A
+from markov.arrays.backend import KINDS
 from markov.kernel import Kernel
 
 #: Backends a law can run on (the Gaussian semantics adds its own).
-BACKENDS = ("numpy", "exact", "torch")
+BACKENDS = KINDS
 
 
 def types(names: Sequence[str] = ("X", "Y", "Z"), max_atoms: int = 2,
@@ -56,8 +57,8 @@ def _rows(draw, n_rows: int, n: int, zeros: bool, deterministic: bool):
 
 
 @st.composite
-def kernels(draw, dom: Ty, cod: Ty, sizes: Mapping[str, int], backend: str = "numpy",
-            batch_shape: tuple[int, ...] = (), *, zeros: bool = False,
+def kernels(draw, dom: Ty, cod: Ty, sizes: Mapping[str, int], backend: str = "numpy", *,
+            batch_shape: tuple[int, ...] = (), zeros: bool = False,
             deterministic: bool = False, name: str | None = None) -> Kernel:
     """Random stochastic kernels ``dom -> cod`` with axes ``[*batch, *dom, *cod]``: rational
     entries with small denominators, exact Fractions on the ``"exact"`` backend. ``zeros``
@@ -87,7 +88,7 @@ def states(cod: Ty, sizes: Mapping[str, int], backend: str = "numpy", **kwargs
 
 
 @st.composite
-def diagrams(draw, names: Sequence[str] = ("X", "Y"), max_boxes: int = 4,
+def diagrams(draw, names: Sequence[str] = ("X", "Y"), max_boxes: int = 4, *,
              max_width: int = 2, dom: Ty | None = None, cod_atoms: int | None = None
              ) -> Diagram:
     """Random well-typed diagrams: boxes added one at a time on wires already there (reusing
@@ -122,7 +123,7 @@ def diagrams(draw, names: Sequence[str] = ("X", "Y"), max_boxes: int = 4,
 
 @st.composite
 def interpretations(draw, diagram: Diagram, sizes: Mapping[str, int],
-                    backend: str = "numpy", zeros: bool = False,
+                    backend: str = "numpy", *, zeros: bool = False,
                     batch_shape: tuple[int, ...] = ()) -> dict[Box, Kernel]:
     """A random kernel for every box of ``diagram``.
 
@@ -131,5 +132,6 @@ def interpretations(draw, diagram: Diagram, sizes: Mapping[str, int],
     >>> list(m.values())[0].array.shape
     (2, 2)
     """
-    return {box: draw(kernels(box.dom, box.cod, sizes, backend, batch_shape, zeros=zeros))
+    return {box: draw(kernels(box.dom, box.cod, sizes, backend, batch_shape=batch_shape,
+                              zeros=zeros))
             for box in set(diagram.boxes)}

@@ -25,9 +25,14 @@ FORBIDDEN = [
 # Code (not docstrings or comments) that names an array kind: only markov/arrays may.
 BACKEND_WORDS = re.compile(r"\btorch\b|\bFraction\b|is_torch|dtype == object|"
                            r"\"exact\"|'exact'")
-CLEAN = ["markov/inference", "markov/gaussian", "markov/kernel.py", "causal/base.py",
-         "causal/gaussian.py", "causal/comb.py", "causal/counterfactual.py",
-         "causal/_values.py"]
+# Issue 15's dask modules were merged into main beside this change and still name torch and
+# the exact backend; they are the one exception until their checks move to markov/arrays.
+PENDING = {"causal/distributed.py", "markov/contraction/distributed.py"}
+# Everything outside markov/arrays: one grep finds every backend check, inside the array layer.
+CLEAN = sorted(str(p.relative_to(ROOT)) for where in ("markov", "causal")
+               for p in (ROOT / where).rglob("*.py")
+               if not p.relative_to(ROOT).as_posix().startswith("markov/arrays/")
+               and p.relative_to(ROOT).as_posix() not in PENDING)
 
 
 def _files(where: str) -> list[Path]:
@@ -65,9 +70,58 @@ def _code_lines(path: Path):
             yield number, line.split("#")[0]
 
 
+def test_the_clean_list_covers_markov_and_causal():
+    assert "causal/model.py" in CLEAN and "markov/contraction/plan.py" in CLEAN
+    assert not any(w.startswith("markov/arrays") for w in CLEAN)
+
+
 @pytest.mark.parametrize("where", CLEAN)
 def test_backend_knowledge_lives_in_the_array_layer(where):
     for path in _files(where):
         hits = [f"{path.relative_to(ROOT)}:{n}: {code.strip()}"
                 for n, code in _code_lines(path) if BACKEND_WORDS.search(code)]
         assert not hits, "\n".join(hits)
+
+
+# Functions allowed more than five positional parameters, each with its reason.
+POSITIONAL_ALLOWED = {
+    # The public constructor takes the six parts of the open hypergraph in their documented
+    # order, and users (and 40-odd call sites here) pass them positionally; making the last
+    # ones keyword-only would break that published signature.
+    "diagrams/diagram.py:Diagram.__init__",
+    # Issue 15 (dask), merged into main beside this change: to be regrouped there.
+    "causal/distributed.py:_probe",
+    "causal/distributed.py:_map_arrays",
+    "causal/distributed.py:_Job.__init__",
+}
+
+
+def _functions(path: Path):
+    tree = ast.parse(path.read_text())
+    for parent in ast.walk(tree):
+        for node in ast.iter_child_nodes(parent):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                owner = f"{parent.name}." if isinstance(parent, ast.ClassDef) else ""
+                yield owner + node.name, node
+
+
+@pytest.mark.parametrize("package", ["diagrams", "markov", "causal"])
+def test_no_function_takes_more_than_five_positional_arguments(package):
+    found = []
+    for path in _files(package):
+        for name, node in _functions(path):
+            names = [a.arg for a in node.args.posonlyargs + node.args.args]
+            if names and names[0] in ("self", "cls"):
+                names = names[1:]
+            where = f"{path.relative_to(ROOT).as_posix()}:{name}"
+            if len(names) > 5 and where not in POSITIONAL_ALLOWED:
+                found.append(f"{where} ({len(names)}: {', '.join(names)})")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("package", ["diagrams", "markov", "causal"])
+def test_modules_stay_small(package):
+    # "about 400 lines": one concept per module
+    big = [f"{p.relative_to(ROOT)}: {n}" for p in _files(package)
+           if (n := len(p.read_text().splitlines())) > 410]
+    assert not big, "\n".join(big)

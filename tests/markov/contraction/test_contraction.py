@@ -12,10 +12,10 @@ import pytest
 from diagrams import Box, Diagram, Ty, copy, identity, swap
 from markov import ContractionTooLarge, Kernel, interpret, plan
 from markov.contraction import pairwise
-from markov.contraction.plan import compile_plan
 from markov.contraction.paths import choose_slices, elimination_path, find_path, path_cost
+from markov.contraction.plan import compile_plan
 
-contraction = sys.modules["markov.contraction.plan"]
+contraction = sys.modules["markov.contraction.compile"]  # where plans are compiled
 paths = sys.modules["markov.contraction.paths"]
 X, Y, Z, W = Ty("X"), Ty("Y"), Ty("Z"), Ty("W")
 
