@@ -32,6 +32,9 @@ from typing import Any
 import numpy as np
 
 from causal.errors import InvalidValue
+from markov.arrays.placement import to_device
+from markov.arrays.steps import ops_for
+from markov.arrays.tensor import to_host
 
 __all__ = ["map_batches"]
 
@@ -64,7 +67,7 @@ class _Job:
 
     __slots__ = ("model", "method", "targets", "constants", "options", "columns", "rows")
 
-    def __init__(self, model, method, targets, constants, options, columns, rows):
+    def __init__(self, model, method, targets, *, constants, options, columns, rows):
         self.model, self.method, self.targets = model, method, targets
         self.constants, self.options = constants, options
         self.columns, self.rows = columns, rows
@@ -123,16 +126,18 @@ def map_batches(model: Any, method: str, targets: str | Sequence[str] | None = N
         targets = (targets,)
     names = [(role, name) for role, name, _ in arrays] or \
         [(role, str(c)) for role, frame in frames for c in frame.columns]
-    rows, columns, dtype = _probe(model, method, targets, constants, names, options,
-                                  max_memory)
-    job = _Job(model, method, targets, constants, options, columns, rows)
+    rows, columns, dtype = _probe(model, method, targets, constants=constants, names=names,
+                                  options=options, max_memory=max_memory)
+    job = _Job(model, method, targets, constants=constants, options=options, columns=columns,
+               rows=rows)
     client = _client(client)
     # With a cluster the job goes to every worker once; dask's local schedulers share it.
     shared = client.scatter([job], broadcast=True, hash=False)[0] if client is not None \
         else job
     if frames:
         return _map_frames(frames, shared, columns, dtype, device)
-    return _map_arrays(arrays, shared, rows, len(columns), dtype, device)
+    return _map_arrays(arrays, shared, rows=rows, n_columns=len(columns), dtype=dtype,
+                       device=device)
 
 
 # ---- the client side ------------------------------------------------------------------------
@@ -182,14 +187,15 @@ def _client(client):
         return None
 
 
-def _probe(model, method, targets, constants, names, options, max_memory):
+def _probe(model, method, targets, *, constants, names, options, max_memory):
     """Rows per contraction under ``max_memory``, the result's columns and dtype: the method
     runs on two dummy batches (every batched value its first outcome), warm, under
     tracemalloc."""
     from markov.contraction.plan import MAX_MEMORY
 
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
-    probe_model = _converted(model, None) if model.backend == "torch" else model
+    # tracemalloc sees host memory only: measure on host copies of device tables
+    probe_model = model if ops_for(model.backend).host else _converted(model, None)
     call = getattr(probe_model, method)
     options = dict(options)
     if "on_zero" in inspect.signature(call).parameters:
@@ -253,7 +259,7 @@ def _aligned(frame, first):
                        "known divisions to align their rows")
 
 
-def _map_arrays(arrays, shared, rows, n_columns, dtype, device):
+def _map_arrays(arrays, shared, *, rows, n_columns, dtype, device):
     import dask.array as da
 
     data = [a for _, _, a in arrays]
@@ -325,17 +331,16 @@ def _table(result, n: int) -> np.ndarray:
 
 
 def _numpy(array: Any) -> np.ndarray:
-    if hasattr(array, "detach"):  # torch
-        return array.detach().cpu().numpy()
-    return np.asarray(array)
+    return to_host(array)
 
 
 @lru_cache(maxsize=4)
 def _on_device(job: _Job, device: str) -> _Job:
     """The job with its model's tables on a torch device, made once per worker (the job
     object a worker holds is the same for all its partitions)."""
-    return _Job(_converted(job.model, device), job.method, job.targets, job.constants,
-                job.options, job.columns, job.rows)
+    return _Job(_converted(job.model, device), job.method, job.targets,
+                constants=job.constants, options=job.options, columns=job.columns,
+                rows=job.rows)
 
 
 def _converted(model: Any, device: str | None) -> Any:
@@ -343,16 +348,7 @@ def _converted(model: Any, device: str | None) -> Any:
     tensors on ``device``."""
     from markov import Kernel
 
-    def convert(array):
-        if device is None:
-            return _numpy(array).astype(float)
-        import torch
-
-        if isinstance(array, torch.Tensor):
-            return array.to(device)
-        return torch.as_tensor(np.asarray(array, dtype=float), device=device)
-
-    cpts = {v: Kernel(convert(k.array), dom=k.dom, cod=k.cod, validate=False,
+    cpts = {v: Kernel(to_device(k.array, device), dom=k.dom, cod=k.cod, validate=False,
                       labels=k.labels)
             for v, k in model.mechanisms.items()}
     return type(model)(model.parents, cpts, states=model.states, latent=model.latent,

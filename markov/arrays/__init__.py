@@ -9,6 +9,8 @@ these modules and never ask which kind of array they hold.
 - :mod:`markov.arrays.binding`: the backend a contraction runs in, and its arrays brought there;
 - :mod:`markov.arrays.tensor` and :mod:`markov.arrays.draws`: what :mod:`causal` needs
   (gathers, masks, host copies, exact tables; categorical draws);
+- :mod:`markov.arrays.placement`: what the dask runners need (arrays moved to a device and
+  back, output buffers, partial sums on a common log-scale);
 - :mod:`markov.arrays.gaussian` and :mod:`markov.arrays.hybrid`: the linear algebra of the
   Gaussian and conditional-Gaussian semantics.
 """

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from markov.contraction import pairwise
-from markov.contraction.plan import Plan, _fits, to_torch
+from markov.arrays import placement
+from markov.contraction.plan import Plan, _fits
 from markov.errors import MarkovError
 
 __all__ = ["run_slices"]
@@ -79,14 +80,15 @@ def run_slices(plan: Plan, arrays: list, backend: str, template: Any = None, *,
                           f"got {type(executor).__name__}")
     if rescale not in ("auto", True, False):
         raise MarkovError(f"rescale must be 'auto', True or False, got {rescale!r}")
-    if device is not None and backend == "exact":
-        raise MarkovError("exact arrays cannot move to a torch device; drop device=")
+    if device is not None:
+        placement.check_movable(backend)
     if plan.n_slices == 1:
         if scaled:
             return plan.scaled(arrays, backend, template)
         return plan(arrays, backend, template, rescale=rescale)
     operands = plan._operands(arrays, backend, template)
-    floating = backend == "numpy" or (backend == "torch" and operands[0].is_floating_point())
+    ops = pairwise.ops_for(backend)
+    floating = ops.floating(operands, None)
     n_tasks = tasks or _default_tasks(executor, plan.n_slices)
     run = _Runner(_Payload(plan, operands, backend), executor, n_tasks, split_every, device)
     n_batch = len(plan.program.batch_shape)
@@ -98,10 +100,9 @@ def run_slices(plan: Plan, arrays: list, backend: str, template: Any = None, *,
         mantissa, log = run(False), None
         if not _fits(mantissa, n_batch, backend):
             mantissa, log = run(True)
-    if backend == "torch":
-        mantissa = _like(mantissa, template)
-        log = None if log is None else _like(log, template, keep_dtype=True)
-    ops = pairwise.ops_for(backend)
+    if not ops.host:  # results come back in the template's kind
+        mantissa = placement.like_template(mantissa, template)
+        log = None if log is None else placement.like_template(log, template, keep_dtype=True)
     if scaled:
         if not floating:
             return mantissa.reshape(plan.output_shape), np.zeros(plan.program.batch_shape)
@@ -113,9 +114,8 @@ def run_slices(plan: Plan, arrays: list, backend: str, template: Any = None, *,
                                   + n_batch]
         return (mantissa / s).reshape(plan.output_shape), log.reshape(batch)
     if log is not None:
-        factor = ops.exp(log).reshape(log.shape + (1,) * (mantissa.ndim - log.ndim))
-        if backend == "torch":
-            factor = factor.to(mantissa.dtype)
+        factor = ops.cast(ops.exp(log), mantissa)
+        factor = factor.reshape(log.shape + (1,) * (mantissa.ndim - log.ndim))
         mantissa = mantissa * factor
     return mantissa.reshape(plan.output_shape)
 
@@ -167,7 +167,7 @@ class _Runner:
 def _partial(payload: _Payload, start: int, stop: int, rescale: bool, device):
     """The sum of slices ``start`` to ``stop`` (in C order over the sliced labels), as
     ``(buffer, log_buffer)``; ``log_buffer`` is None without rescaling."""
-    was_torch = payload.backend == "torch"
+    given = payload.backend
     if device is not None:
         payload = _on_device(payload, device)
     plan, operands, backend = payload.plan, payload.operands, payload.backend
@@ -178,7 +178,7 @@ def _partial(payload: _Payload, start: int, stop: int, rescale: bool, device):
     full = tuple(plan.sizes[c] if c in plan.sliced else n
                  for c, n in zip(out_labels, program.out_shape))
     like = next((a for a in operands if not isinstance(a, np.ndarray)), None)
-    buffer = _zeros(full, backend, operands, like)
+    buffer = placement.zeros_for(full, backend, operands, like)
     n_batch, n_event = len(program.batch_shape), len(full) - len(program.batch_shape)
     log_buffer = ops.empty_log(full[:n_batch], like if like is not None else buffer) \
         if rescale else None
@@ -194,13 +194,13 @@ def _partial(payload: _Payload, start: int, stop: int, rescale: bool, device):
         rows = where[:n_batch]
         current = log_buffer[rows]
         new = ops.maximum(current, log)
-        keep = _cast(ops.exp(current - new), buffer).reshape(current.shape + (1,) * n_event)
-        add = _cast(ops.exp(log - new), buffer).reshape(log.shape + (1,) * n_event)
+        keep = ops.cast(ops.exp(current - new), buffer).reshape(current.shape + (1,) * n_event)
+        add = ops.cast(ops.exp(log - new), buffer).reshape(log.shape + (1,) * n_event)
         buffer[rows] *= keep
         buffer[where] += result * add
         log_buffer[rows] = new
-    if device is not None:  # partial sums travel on the CPU, as numpy unless torch was given
-        buffer, log_buffer = (_host(x, was_torch) for x in (buffer, log_buffer))
+    if device is not None:  # partial sums travel on the CPU, in the kind of array given
+        buffer, log_buffer = (placement.off_device(x, given) for x in (buffer, log_buffer))
     return buffer, log_buffer
 
 
@@ -208,58 +208,22 @@ def _combine(*partials):
     """The sum of partial results ``(buffer, log_buffer)``: on a common log-scale (the
     largest per batch row) where they were rescaled."""
     buffer, log = partials[0]
-    buffer = buffer.clone() if hasattr(buffer, "clone") else buffer.copy()
+    buffer = placement.copy(buffer)
     for other, other_log in partials[1:]:
         if log is None:
             buffer += other
             continue
-        new = _torch_max(log, other_log) if hasattr(log, "clone") else \
-            np.maximum(log, other_log)
-        buffer = buffer * _factor(log, new, buffer) + other * _factor(other_log, new, buffer)
-        log = new
+        buffer, log = placement.add_on_log_scale(buffer, log, other, other_log)
     return buffer, log
-
-
-def _factor(log, new, like):
-    """``exp(log - new)`` broadcast over the event axes, 0 where both are -inf."""
-    if hasattr(log, "clone"):
-        import torch
-
-        f = torch.where(torch.isinf(new), torch.zeros_like(log), (log - new).exp())
-        f = f.to(like.dtype)
-    else:
-        with np.errstate(invalid="ignore"):
-            f = np.where(np.isinf(new), 0.0, np.exp(log - new))
-    return f.reshape(tuple(f.shape) + (1,) * (like.ndim - f.ndim))
-
-
-def _torch_max(a, b):
-    import torch
-
-    return torch.maximum(a, b)
 
 
 # ---- helpers ----------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
 def _on_device(payload: _Payload, device: str) -> _Payload:
-    """The payload's operands on a torch device, made once per worker."""
-    import torch
-
-    operands = [a.to(device) if isinstance(a, torch.Tensor) else
-                torch.as_tensor(np.asarray(a, dtype=float), device=device)
-                for a in payload.operands]
-    return _Payload(payload.plan, operands, "torch")
-
-
-def _zeros(shape, backend, operands, like):
-    if like is not None:  # torch
-        import torch
-
-        return torch.zeros(shape, dtype=like.dtype, device=like.device)
-    if backend == "exact":
-        return np.zeros(shape, dtype=int).astype(object)
-    return np.zeros(shape, dtype=np.result_type(*(a.dtype for a in operands), np.float64))
+    """The payload's operands on ``device``, made once per worker."""
+    operands, backend = placement.on_device(payload.operands, device)
+    return _Payload(payload.plan, operands, backend)
 
 
 def _index(ndim: int, axes, fixed: dict) -> tuple:
@@ -268,22 +232,3 @@ def _index(ndim: int, axes, fixed: dict) -> tuple:
         v = int(fixed[label])
         index[axis] = slice(v, v + 1)
     return tuple(index)
-
-
-def _cast(x, like):
-    return x.to(like.dtype) if hasattr(x, "to") else x
-
-
-def _host(x, keep_torch: bool):
-    if x is None:
-        return None
-    x = x.detach().cpu()
-    return x if keep_torch else x.numpy()
-
-
-def _like(x, template, keep_dtype: bool = False):
-    if isinstance(x, np.ndarray):
-        return to_torch(x, template, keep_dtype)
-    x = x.to(template.device)
-    return x if keep_dtype else x.to(template.dtype)
-

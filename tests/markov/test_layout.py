@@ -25,14 +25,10 @@ FORBIDDEN = [
 # Code (not docstrings or comments) that names an array kind: only markov/arrays may.
 BACKEND_WORDS = re.compile(r"\btorch\b|\bFraction\b|is_torch|dtype == object|"
                            r"\"exact\"|'exact'")
-# Issue 15's dask modules were merged into main beside this change and still name torch and
-# the exact backend; they are the one exception until their checks move to markov/arrays.
-PENDING = {"causal/distributed.py", "markov/contraction/distributed.py"}
 # Everything outside markov/arrays: one grep finds every backend check, inside the array layer.
 CLEAN = sorted(str(p.relative_to(ROOT)) for where in ("markov", "causal")
                for p in (ROOT / where).rglob("*.py")
-               if not p.relative_to(ROOT).as_posix().startswith("markov/arrays/")
-               and p.relative_to(ROOT).as_posix() not in PENDING)
+               if not p.relative_to(ROOT).as_posix().startswith("markov/arrays/"))
 
 
 def _files(where: str) -> list[Path]:
@@ -72,6 +68,7 @@ def _code_lines(path: Path):
 
 def test_the_clean_list_covers_markov_and_causal():
     assert "causal/model.py" in CLEAN and "markov/contraction/plan.py" in CLEAN
+    assert "causal/distributed.py" in CLEAN and "markov/contraction/distributed.py" in CLEAN
     assert not any(w.startswith("markov/arrays") for w in CLEAN)
 
 
@@ -89,10 +86,6 @@ POSITIONAL_ALLOWED = {
     # order, and users (and 40-odd call sites here) pass them positionally; making the last
     # ones keyword-only would break that published signature.
     "diagrams/diagram.py:Diagram.__init__",
-    # Issue 15 (dask), merged into main beside this change: to be regrouped there.
-    "causal/distributed.py:_probe",
-    "causal/distributed.py:_map_arrays",
-    "causal/distributed.py:_Job.__init__",
 }
 
 
