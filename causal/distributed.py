@@ -65,7 +65,7 @@ class _Job:
     """What every partition needs, shipped to each worker once: the model, the method's
     name, the targets, the values shared by all rows and the method's other options."""
 
-    __slots__ = ("model", "method", "targets", "constants", "options", "columns", "rows")
+    __slots__ = ("columns", "constants", "method", "model", "options", "rows", "targets")
 
     def __init__(self, model, method, targets, *, constants, options, columns, rows):
         self.model, self.method, self.targets = model, method, targets

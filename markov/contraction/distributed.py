@@ -19,13 +19,14 @@ dask is imported only when this runs.
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from markov.contraction import pairwise
 from markov.arrays import placement
+from markov.contraction import pairwise
 from markov.contraction.plan import Plan, _fits
 from markov.errors import MarkovError
 
@@ -38,7 +39,7 @@ TASKS_PER_WORKER = 4
 class _Payload:
     """The plan and its prepared operands, held once per worker."""
 
-    __slots__ = ("plan", "operands", "backend")
+    __slots__ = ("backend", "operands", "plan")
 
     def __init__(self, plan, operands, backend):
         self.plan, self.operands, self.backend = plan, operands, backend
@@ -150,7 +151,7 @@ class _Runner:
         bounds = np.linspace(0, self.n_slices, self.n_tasks + 1).round().astype(int)
         level = [dask.delayed(_partial, pure=True)(self.shared, int(a), int(b), rescale,
                                                    self.device)
-                 for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+                 for a, b in itertools.pairwise(bounds) if b > a]
         while len(level) > 1:
             level = [dask.delayed(_combine, pure=True)(*level[i:i + self.split_every])
                      for i in range(0, len(level), self.split_every)]
