@@ -173,7 +173,7 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     return mapping, zero
 
 
-def contract(compiled: Compiled, mapping: Mapping, scaled: bool,
+def contract(compiled: Compiled, mapping: Mapping, scaled: bool, *,
              max_memory: int | None = None, like: Any = None, executor: Any = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
