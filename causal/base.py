@@ -34,6 +34,30 @@ from diagrams._lazy import lazy_module
 nx = lazy_module("networkx")
 
 
+def check_references(kernels: Mapping[str, Any], latent: frozenset,
+                     intervened: frozenset) -> None:
+    """Every parent (an atom of a mechanism's domain), latent and intervened variable names a
+    mechanism of ``kernels``; else :class:`~causal.errors.UnknownVariable` naming it.
+
+    >>> from markov import Kernel
+    >>> check_references({"Y": Kernel([[1.0, 0.0]] * 2, dom="X", cod="Y")}, frozenset(),
+    ...                  frozenset())
+    Traceback (most recent call last):
+    ...
+    causal.errors.UnknownVariable: variable 'Y' has parent 'X', which is not a variable of the model
+    """
+    for v, k in kernels.items():
+        for p in k.dom.names:
+            if p not in kernels:
+                raise UnknownVariable(f"variable {v!r} has parent {p!r}, which is not a "
+                                      "variable of the model")
+    for group, names in (("latent", latent), ("intervened", intervened)):
+        for v in names:
+            if v not in kernels:
+                raise UnknownVariable(f"{group} names {v!r}, which is not a variable of "
+                                      f"the model; its variables are {list(kernels)}")
+
+
 class StructuralModel:
     """The shared skeleton of causal models (see the module docstring); not instantiated
     itself. Mechanisms are kernels ``parents -> V`` of the subclass's semantics.

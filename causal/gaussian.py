@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from causal.base import StructuralModel
+from causal._chain import chain_diagram
+from causal.base import StructuralModel, check_references
 from causal.errors import (
     CausalError,
     InvalidCPT,
@@ -33,7 +34,7 @@ from causal.errors import (
     UnknownVariable,
 )
 from causal.surgery import do_box, surgery
-from diagrams import Box, Diagram, Ty
+from diagrams import Box, Ty
 from diagrams._lazy import lazy_module
 from markov.arrays import gaussian as G
 from markov.gaussian.condition import CONDITION_TOL, conditional, observe
@@ -74,17 +75,8 @@ class LinearGaussianModel(StructuralModel):
                  intervened: Iterable[str] = ()):
         variables = tuple(str(v) for v in mechanisms)
         kernels = {str(v): _mechanism(str(v), m) for v, m in mechanisms.items()}
-        for v, k in kernels.items():
-            for p in k.dom.names:
-                if p not in kernels:
-                    raise UnknownVariable(f"variable {v!r} has parent {p!r}, which is not a "
-                                          "variable of the model")
         latent, intervened = frozenset(latent), frozenset(intervened)
-        for group, names in (("latent", latent), ("intervened", intervened)):
-            for v in names:
-                if v not in kernels:
-                    raise UnknownVariable(f"{group} names {v!r}, which is not a variable of "
-                                          f"the model; its variables are {list(variables)}")
+        check_references(kernels, latent, intervened)
         dims: dict[str, int] = {}
         for v in variables:
             for atom, d in kernels[v].dims.items():
@@ -309,41 +301,9 @@ def _boundary(factors: list[GaussianKernel], free: frozenset, env: dict
 def _chain(factors: list[GaussianKernel], inputs: Sequence[str], outputs: Sequence[str],
            joint: GaussianKernel) -> GaussianKernel:
     """Compose the factors as a diagram with the given input and output indices."""
-    wires: list[str] = list(inputs)
-    source = {a: i for i, a in enumerate(inputs)}
-    boxes, box_in, box_out, mapping = [], [], [], {}
-    pending = list(range(len(factors)))
-    while pending:
-        ready = [j for j in pending if all(a in source for a in factors[j].dom.names)]
-        if not ready:
-            missing = sorted({a.split("#")[0] for j in pending for a in factors[j].dom.names
-                              if a not in source})
-            raise CausalError(f"the estimand is not a chain of conditionals on a Gaussian "
-                              f"joint: {missing} are conditioned on but never produced")
-        for j in ready:
-            f = factors[j]
-            for a in f.cod.names:
-                if a in source:
-                    raise CausalError(f"the estimand produces {a.split('#')[0]!r} twice; it "
-                                      "is not a chain of conditionals")
-            box = Box(f"factor{j}", f.dom, f.cod)
-            box_in.append(tuple(source[a] for a in f.dom.names))
-            outs = []
-            for a in f.cod.names:
-                source[a] = len(wires)
-                outs.append(len(wires))
-                wires.append(a)
-            box_out.append(tuple(outs))
-            boxes.append(box)
-            mapping[box] = f
-            pending.remove(j)
-    for a in outputs:
-        if a not in source:
-            raise CausalError(f"the estimand does not produce {a!r}")
+    diagram, mapping = chain_diagram(factors, inputs, outputs)
     dims = {a: d for f in factors for a, d in f.dims.items()}
     dims.update({a: joint.dims[a] for a in inputs if a not in dims and a in joint.dims})
-    diagram = Diagram(wires, boxes, box_in, box_out, range(len(inputs)),
-                      [source[a] for a in outputs])
     return interpret_gaussian(diagram, mapping, dims=dims, like=joint)
 
 

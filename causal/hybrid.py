@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from causal.base import StructuralModel
-from causal.errors import InvalidCPT, InvalidValue, UnknownVariable
+from causal.base import StructuralModel, check_references
+from causal.errors import InvalidCPT, InvalidValue
 from causal.gaussian import _mechanism
 from causal.surgery import do_box, surgery
 from diagrams import Box, Ty
@@ -74,17 +74,8 @@ class HybridModel(StructuralModel):
                  name: str = "", intervened: Iterable[str] = ()):
         variables = tuple(str(v) for v in mechanisms)
         kernels = {str(v): _hybrid_mechanism(str(v), m) for v, m in mechanisms.items()}
-        for v, k in kernels.items():
-            for p in k.dom.names:
-                if p not in kernels:
-                    raise UnknownVariable(f"variable {v!r} has parent {p!r}, which is not a "
-                                          "variable of the model")
         latent, intervened = frozenset(latent), frozenset(intervened)
-        for group, names in (("latent", latent), ("intervened", intervened)):
-            for v in names:
-                if v not in kernels:
-                    raise UnknownVariable(f"{group} names {v!r}, which is not a variable of "
-                                          f"the model; its variables are {list(variables)}")
+        check_references(kernels, latent, intervened)
         sizes = {v: k.sizes[v] for v, k in kernels.items() if v in k.sizes}
         dims = {v: k.dims[v] for v, k in kernels.items() if v in k.dims}
         for v, k in kernels.items():

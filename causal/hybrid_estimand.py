@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from causal._chain import chain_diagram
 from causal.errors import CausalError, InvalidValue, UnknownVariable
-from diagrams import Box, Diagram, Ty
+from diagrams import Box, Ty
 from markov.errors import NotConditionalGaussian
 from markov.gaussian.hybrid import HybridKernel, _raw
 from markov.gaussian.hybrid_inference import conditional
@@ -147,31 +148,7 @@ def _rename(k: HybridKernel, dom: list[str], cod: list[str]) -> HybridKernel:
 def _chain(factors: list[HybridKernel], inputs: Sequence[str], outputs: Sequence[str],
            joint: HybridKernel) -> HybridKernel:
     """Compose the factors as a diagram with the given input and output indices."""
-    wires: list[str] = list(inputs)
-    source = {a: i for i, a in enumerate(inputs)}
-    boxes, box_in, box_out, mapping = [], [], [], {}
-    pending = list(range(len(factors)))
-    while pending:
-        ready = [j for j in pending if all(a in source for a in factors[j].dom.names)]
-        if not ready:
-            raise CausalError("the estimand is not a chain of conditionals on the joint")
-        for j in ready:
-            f = factors[j]
-            if any(a in source for a in f.cod.names):
-                raise CausalError("the estimand produces a variable twice; it is not a chain "
-                                  "of conditionals")
-            box = Box(f"factor{j}", f.dom, f.cod)
-            box_in.append(tuple(source[a] for a in f.dom.names))
-            box_out.append(tuple(range(len(wires), len(wires) + len(f.cod))))
-            for a in f.cod.names:
-                source[a] = len(wires)
-                wires.append(a)
-            boxes.append(box)
-            mapping[box] = f
-            pending.remove(j)
-    for a in outputs:
-        if a not in source:
-            raise CausalError(f"the estimand does not produce {a!r}")
+    diagram, mapping = chain_diagram(factors, inputs, outputs)
     sizes = {a: s for f in factors for a, s in f.sizes.items()}
     dims = {a: d for f in factors for a, d in f.dims.items()}
     for a in inputs:
@@ -179,8 +156,6 @@ def _chain(factors: list[HybridKernel], inputs: Sequence[str], outputs: Sequence
             sizes[a] = joint.sizes[a]
         if a in joint.dims and a not in dims:
             dims[a] = joint.dims[a]
-    diagram = Diagram(wires, boxes, box_in, box_out, range(len(inputs)),
-                      [source[a] for a in outputs])
     return interpret_hybrid(diagram, mapping, sizes=sizes, dims=dims)
 
 

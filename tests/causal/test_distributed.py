@@ -22,17 +22,6 @@ from causal import CausalModel, InvalidValue, UnknownVariable
 from causal.distributed import map_batches
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                       scheduler_port=0, silence_logs=40)
-    client = distributed.Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
-
-
 def random_model(seed=0, n=8, sizes=(2, 3)) -> CausalModel:
     """A random network V0 -> ... with up to two parents per variable."""
     rng = np.random.default_rng(seed)

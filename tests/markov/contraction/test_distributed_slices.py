@@ -18,17 +18,6 @@ from markov.contraction.interpret import _bind
 X, Y = Ty("X"), Ty("Y")
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                       scheduler_port=0, silence_logs=40)
-    client = distributed.Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
-
-
 def stochastic(rng, *shape):
     a = rng.random(shape) + 0.05
     return a / a.sum(-1, keepdims=True)
