@@ -150,19 +150,7 @@ class LinearGaussianModel(StructuralModel):
         for v, value in do.items():
             self._names([v], "do")
             d = self._dims[v]
-            if isinstance(value, GaussianKernel):
-                if not value.is_state or value.cod != Ty(v) or value.cod_dims != (d,):
-                    raise InvalidValue(f"variable {v!r}: a soft intervention is a Gaussian "
-                                       f"state on {v} of dimension {d}, got {value!r}")
-                state = value
-            else:
-                point = G.as_float(value, G.template_of([value]))
-                if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
-                    point = point[..., None]
-                if point.shape[-1] != d:
-                    raise InvalidValue(f"variable {v!r} is {d}-dimensional; do() got a value "
-                                       f"of shape {tuple(point.shape)}")
-                state = GaussianKernel.state(point, None, cod=Ty(v), dims={v: d})
+            state = intervention_state(v, value, d)
             out[v] = GaussianKernel(state.matrix, state.mean, state.covariance, Ty(), Ty(v),
                                     dims={v: d}, name=do_box(v).name, validate=False)
         return out
@@ -296,6 +284,33 @@ def _boundary(factors: list[GaussianKernel], free: frozenset, env: dict
     inputs = sorted(needed - set(produced))
     outputs = sorted(a for a in set(produced) if a in free_idx)
     return inputs, outputs
+
+
+def intervention_state(v: str, value: Any, d: int) -> GaussianKernel:
+    """The Gaussian state ``do(v = value)`` puts on a ``d``-dimensional variable: a point mass
+    at a value (batched), or a given Gaussian state on ``v`` (a soft intervention).
+
+    >>> intervention_state("X", 2.0, 1).mean.tolist()
+    [2.0]
+    >>> intervention_state("X", [1.0, 2.0], 1).batch_shape     # a batch of two values
+    (2,)
+    >>> intervention_state("X", [1.0, 2.0, 3.0], 2)
+    Traceback (most recent call last):
+    ...
+    causal.errors.InvalidValue: variable 'X' is 2-dimensional; do() got a value of shape (3,)
+    """
+    if isinstance(value, GaussianKernel):
+        if not value.is_state or value.cod != Ty(v) or value.cod_dims != (d,):
+            raise InvalidValue(f"variable {v!r}: a soft intervention is a Gaussian "
+                               f"state on {v} of dimension {d}, got {value!r}")
+        return value
+    point = G.as_float(value, G.template_of([value]))
+    if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
+        point = point[..., None]
+    if point.shape[-1] != d:
+        raise InvalidValue(f"variable {v!r} is {d}-dimensional; do() got a value "
+                           f"of shape {tuple(point.shape)}")
+    return GaussianKernel.state(point, None, cod=Ty(v), dims={v: d})
 
 
 def _chain(factors: list[GaussianKernel], inputs: Sequence[str], outputs: Sequence[str],

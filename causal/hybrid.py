@@ -35,10 +35,9 @@ import numpy as np
 
 from causal.base import StructuralModel, check_references
 from causal.errors import InvalidCPT, InvalidValue
-from causal.gaussian import _mechanism
+from causal.gaussian import _mechanism, intervention_state
 from causal.surgery import do_box, surgery
 from diagrams import Box, Ty
-from markov.arrays import gaussian as G
 from markov.errors import MarkovError
 from markov.gaussian.hybrid import HybridKernel
 from markov.gaussian.hybrid_inference import observe
@@ -192,22 +191,7 @@ class HybridModel(StructuralModel):
                 out[v] = HybridKernel.embed(Kernel(state.array, cod=Ty(v), name=name,
                                                    validate=False))
             else:
-                d = self._dims[v]
-                if isinstance(value, GaussianKernel):
-                    if not value.is_state or value.cod != Ty(v) or value.cod_dims != (d,):
-                        raise InvalidValue(f"variable {v!r}: a soft intervention is a "
-                                           f"Gaussian state on {v} of dimension {d}, got "
-                                           f"{value!r}")
-                    state = value
-                else:
-                    point = G.as_float(value, G.template_of([value]))
-                    if point.ndim == 0 or (d == 1 and point.shape[-1] != 1):
-                        point = point[..., None]
-                    if point.shape[-1] != d:
-                        raise InvalidValue(f"variable {v!r} is {d}-dimensional; do() got a "
-                                           f"value of shape {tuple(point.shape)}")
-                    state = GaussianKernel.state(point, None, cod=Ty(v), dims={v: d})
-                out[v] = HybridKernel.embed(state)
+                out[v] = HybridKernel.embed(intervention_state(v, value, self._dims[v]))
         return out
 
 
