@@ -27,7 +27,7 @@ import numpy as np
 
 from markov.arrays import placement
 from markov.contraction import pairwise
-from markov.contraction.plan import Plan, _fits
+from markov.contraction.plan import Plan, _fits, _index, accumulate
 from markov.errors import MarkovError
 
 __all__ = ["run_slices"]
@@ -180,7 +180,7 @@ def _partial(payload: _Payload, start: int, stop: int, rescale: bool, device):
                  for c, n in zip(out_labels, program.out_shape))
     like = next((a for a in operands if not isinstance(a, np.ndarray)), None)
     buffer = placement.zeros_for(full, backend, operands, like)
-    n_batch, n_event = len(program.batch_shape), len(full) - len(program.batch_shape)
+    n_batch = len(program.batch_shape)
     log_buffer = ops.empty_log(full[:n_batch], like if like is not None else buffer) \
         if rescale else None
     for flat in range(start, stop):
@@ -189,17 +189,7 @@ def _partial(payload: _Payload, start: int, stop: int, rescale: bool, device):
                   for a, axes in zip(operands, plan.slice_axes)]
         result, log = pairwise.execute(program, pieces, backend, rescale)
         where = _index(len(full), plan.out_slice_axes, fixed)
-        if not rescale:
-            buffer[where] += result
-            continue
-        rows = where[:n_batch]
-        current = log_buffer[rows]
-        new = ops.maximum(current, log)
-        keep = ops.cast(ops.exp(current - new), buffer).reshape(current.shape + (1,) * n_event)
-        add = ops.cast(ops.exp(log - new), buffer).reshape(log.shape + (1,) * n_event)
-        buffer[rows] *= keep
-        buffer[where] += result * add
-        log_buffer[rows] = new
+        accumulate(ops, (buffer, log_buffer), where, result, log)
     if device is not None:  # partial sums travel on the CPU, in the kind of array given
         buffer, log_buffer = (placement.off_device(x, given) for x in (buffer, log_buffer))
     return buffer, log_buffer
@@ -227,9 +217,3 @@ def _on_device(payload: _Payload, device: str) -> _Payload:
     return _Payload(payload.plan, operands, backend)
 
 
-def _index(ndim: int, axes, fixed: dict) -> tuple:
-    index = [slice(None)] * ndim
-    for axis, label in axes:
-        v = int(fixed[label])
-        index[axis] = slice(v, v + 1)
-    return tuple(index)

@@ -196,7 +196,6 @@ class Plan:
                      zip(self._out_labels, program.out_shape))
         buffer = ops.zeros(full, template)
         n_batch = len(program.batch_shape)
-        n_event = len(full) - n_batch
         like = template if template is not None else buffer
         log_buffer = ops.empty_log(full[:n_batch], like) if rescale else None
         ranges = [range(self.sizes[c]) for c in self.sliced]
@@ -208,17 +207,7 @@ class Plan:
             result, log = pairwise.execute(program, pieces, backend, rescale)
             result = self._finish(result, backend, template)
             where = _index(len(full), self.out_slice_axes, fixed)
-            if not rescale:
-                buffer[where] += result
-                continue
-            rows = where[:n_batch]
-            current = log_buffer[rows]
-            new = ops.maximum(current, log)
-            keep = ops.exp(current - new).reshape(current.shape + (1,) * n_event)
-            add = ops.exp(log - new).reshape(log.shape + (1,) * n_event)
-            buffer[rows] *= ops.cast(keep, buffer)
-            buffer[where] += result * ops.cast(add, buffer)
-            log_buffer[rows] = new
+            accumulate(ops, (buffer, log_buffer), where, result, log)
         return buffer, log_buffer
 
     def _finish(self, result, backend, template):
@@ -283,10 +272,37 @@ def _normalise_max(result, n_batch, backend):
     return result / s, log
 
 
+def accumulate(ops: Any, buffers: tuple, where: tuple, result: Any, log: Any) -> None:
+    """Add one slice's ``result`` into ``buffers = (buffer, log_buffer)`` at ``where``; with
+    log-scales (``log_buffer`` not None) the rows move to the larger scale first, so nothing
+    overflows or underflows (used by sliced plans here and in their distributed runs).
+
+    >>> from markov.arrays.steps import ops_for
+    >>> buffer = np.zeros((2,))
+    >>> accumulate(ops_for("numpy"), (buffer, None), (slice(0, 1),), np.ones(1), None)
+    >>> buffer.tolist()
+    [1.0, 0.0]
+    """
+    buffer, log_buffer = buffers
+    if log_buffer is None:
+        buffer[where] += result
+        return
+    n_batch = log_buffer.ndim
+    n_event = buffer.ndim - n_batch
+    rows = where[:n_batch]
+    current = log_buffer[rows]
+    new = ops.maximum(current, log)
+    keep = ops.exp(current - new).reshape(current.shape + (1,) * n_event)
+    add = ops.exp(log - new).reshape(log.shape + (1,) * n_event)
+    buffer[rows] *= ops.cast(keep, buffer)
+    buffer[where] += result * ops.cast(add, buffer)
+    log_buffer[rows] = new
+
+
 def _index(ndim: int, axes, fixed: dict) -> tuple:
     index = [slice(None)] * ndim
     for axis, label in axes:
-        v = fixed[label]
+        v = int(fixed[label])
         index[axis] = slice(v, v + 1)
     return tuple(index)
 
