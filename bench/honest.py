@@ -131,7 +131,8 @@ def cold(name: str) -> tuple[float, float]:
     """Seconds of a fresh process: import, load, first posterior (ours, pyAgrum)."""
     ours = ("import time; t = time.perf_counter(); import causal;"
             f"m = causal.CausalModel.from_bif({path_of(name)!r});"
-            "v = m.variables[-1]; m.query(m.variables[0], evidence={v: 0}, on_zero='uniform');"
+            "v = m.variables[-1];"
+            "m.query(m.variables[0], evidence={v: m.states[v][0]}, on_zero='uniform');"
             "print(time.perf_counter() - t)")
     theirs = ("import time, gzip, os, tempfile; t = time.perf_counter(); import pyagrum as gum;"
               f"src = gzip.open({path_of(name)!r}).read();"
@@ -157,21 +158,24 @@ def row(name: str, budget: float) -> dict:
     model = CausalModel.from_bif(path_of(name))
     target, ev, do = choose(model)
     n_ev, n_do = len(model.states[ev]), len(model.states[do])
+    ev_states, do_states = model.states[ev], model.states[do]  # values are state names
     result = {"network": name, "n": len(model.variables)}
     bn = agrum_bn(model)
     counter = {"i": 0}
 
     def ours_post():
         counter["i"] += 1
-        return model.query(target, evidence={ev: counter["i"] % n_ev}, on_zero="uniform")
+        return model.query(target, evidence={ev: ev_states[counter["i"] % n_ev]},
+                           on_zero="uniform")
 
     def ours_do():
         counter["i"] += 1
-        return model.query(target, do={do: counter["i"] % n_do})
+        return model.query(target, do={do: do_states[counter["i"] % n_do]})
 
     def ours_all():
         counter["i"] += 1
-        return model.marginals(evidence={ev: counter["i"] % n_ev}, on_zero="uniform")
+        return model.marginals(evidence={ev: ev_states[counter["i"] % n_ev]},
+                           on_zero="uniform")
 
     post = agrum_engines(bn, [target], {ev: 0})
     cut = agrum_engines(agrum_bn(model, cut=do), [target], {do: 0})
@@ -205,11 +209,12 @@ def batch_row(model, target, ev, n_ev, engines, budget) -> dict:
     from causal._query import bind
     from markov.contraction.interpret import _bind
 
-    rows = np.arange(BATCH) % n_ev
+    idx = np.arange(BATCH) % n_ev
+    rows = np.asarray(model.states[ev], dtype=object)[idx]  # values are state names
     fixed = frozenset({ev}) if ev != target else frozenset()
     compiled = model._compile((target,), (ev,), frozenset(), fixed)
-    mapping, _ = bind(compiled, model._arrays, {}, {ev: rows},
-                      fixed={ev: rows} if fixed else {}, states=model.states,
+    mapping, _ = bind(compiled, model._arrays, {}, {ev: idx},
+                      fixed={ev: idx} if fixed else {}, states=model.states,
                       backend=model.backend)
     bound = _bind(compiled.diagram, mapping, validate=False, prune=False)
     plan = bound.plan

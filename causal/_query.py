@@ -32,7 +32,9 @@ from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from markov.arrays import ops as O
 from markov.arrays import tensor as T
+from markov.contraction.cache import PLANS
 from markov.contraction.folding import contract_folded
+from markov.contraction.runner import compile_runner
 from markov.contraction.interpret import interpret, interpret_scaled
 
 
@@ -51,6 +53,8 @@ class Compiled:
     #: positions of the boxes whose arrays are the model's own tables, the same on every
     #: call: the contraction folds them (see markov.contraction.folding)
     fold: frozenset = frozenset()
+    #: the other positions: the boxes whose arrays are made on every call
+    changing: tuple = ()
 
 
 def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
@@ -109,7 +113,8 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
         recipe[effect] = (source, ())
     diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs), recipe)
     fold = frozenset(j for j, box in enumerate(diagram.boxes) if _is_table(recipe[box]))
-    return Compiled(diagram, recipe, tuple(constants), fold)
+    changing = tuple(j for j in range(len(diagram.boxes)) if j not in fold)
+    return Compiled(diagram, recipe, tuple(constants), fold, changing)
 
 
 def _is_table(entry: tuple) -> bool:
@@ -148,15 +153,17 @@ def _host(on: list[int], touching: dict, box_out: list) -> int | None:
 
 
 def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping, *,
-         fixed: Mapping[str, int], states: Mapping, backend: str) -> tuple[dict, Any]:
-    """The array of each box, and the mask of batch rows where a constant factor is zero
-    (``None`` when there is none)."""
+         fixed: Mapping[str, int], states: Mapping, backend: str,
+         changing: bool = False) -> tuple[dict, Any]:
+    """The array of each box (of the ``changing`` ones only, if asked), and the mask of
+    batch rows where a constant factor is zero (``None`` when there is none)."""
     def make(source):
         return _array(source, arrays, do_arrays, observed, fixed=fixed, states=states,
                       backend=backend)
 
     mapping = {}
-    for box in compiled.diagram.boxes:
+    boxes = compiled.diagram.boxes
+    for box in ([boxes[j] for j in compiled.changing] if changing else boxes):
         source, folds = compiled.recipe[box]
         array = make(source)
         for factor, positions in folds:
@@ -171,6 +178,28 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
         is_zero = T.zero_mask(value)
         zero = is_zero if zero is None else zero | is_zero
     return mapping, zero
+
+
+def run(compiled: Compiled, changing: Mapping, tables: Mapping, *,
+        max_memory: int | None = None) -> Any:
+    """The query's contraction by its :class:`~markov.contraction.runner.Runner`, given
+    the arrays of the ``changing`` boxes only (the others are the model's ``tables``, folded
+    once per pattern and shapes), unnormalised; None where the runner does not apply
+    (torch, a sliced plan) or the result needs rescaling: the caller then contracts in
+    full."""
+    arrays = list(changing.values())
+    key = ("runner", tuple((a.shape, a.dtype) for a in arrays), max_memory)
+
+    def build():
+        mapping = dict(changing)
+        for j in compiled.fold:
+            box = compiled.diagram.boxes[j]
+            mapping[box] = tables[compiled.recipe[box][0][1]]
+        return compile_runner(compiled.diagram, mapping, compiled.changing,
+                              max_memory=max_memory)
+
+    runner = PLANS.about(compiled, key, build)
+    return None if runner is None else runner(arrays)
 
 
 def contract(compiled: Compiled, mapping: Mapping, scaled: bool, *,
@@ -208,12 +237,18 @@ def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
     axes go, the batch shapes of the values and of the array broadcast into the leading batch
     axes of the result."""
     n_batch = array.ndim - n_event
+    values = [fixed[u] for _, u in cuts]
+    if not n_batch and all(np.ndim(x) == 0 for x in values):  # one value each: a view
+        index = [slice(None)] * n_event
+        for (axis, _), x in zip(cuts, values):
+            index[n_event + axis] = int(x)
+        return array[tuple(index)]
     cut = [n_event + axis for axis, _ in cuts]
     rest = [p for p in range(n_event) if p not in cut]
     perm = list(range(n_batch)) + [n_batch + p for p in cut + rest]
     if perm != list(range(array.ndim)):
         array = O.transpose(array, perm)
-    values = [np.asarray(fixed[u]) for _, u in cuts]
+    values = [np.asarray(x) for x in values]
     batch = tuple(array.shape[:n_batch])
     full = np.broadcast_shapes(batch, *(x.shape for x in values))
     grids = []

@@ -23,6 +23,7 @@ from causal._query import (
     contract,
     describe_evidence,
     query_name,
+    run,
     zero_rows,
 )
 from causal._values import check_batches, indices, one_hot, require_mapping
@@ -303,11 +304,16 @@ class CausalModel(StructuralModel, ModelData):
         compiled = self._compile(targets, tuple(observed), frozenset(do_arrays),
                                  frozenset(fixed))
         steps.advance("compile")
-        mapping, zero = bind(compiled, self._arrays, do_arrays, observed, fixed=fixed,
-                             states=self._states, backend=self._backend)
+        arrays = {"do_arrays": do_arrays, "observed": observed, "fixed": fixed,
+                  "states": self._states, "backend": self._backend}
+        changing, zero = bind(compiled, self._arrays, changing=True, **arrays)
         steps.advance("bind")
-        array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory,
-                         like=next(iter(self._arrays.values()), None), executor=executor)
+        array = None if executor is not None or not compiled.fold else run(
+            compiled, changing, self._arrays, max_memory=max_memory)
+        if array is None:  # torch, sliced, on dask, or in need of rescaling: in full
+            mapping, _ = bind(compiled, self._arrays, **arrays)
+            array = contract(compiled, mapping, scaled=bool(observed), max_memory=max_memory,
+                             like=next(iter(self._arrays.values()), None), executor=executor)
         steps.advance("contract")
         nb = array.ndim - len(targets)
         # Pruning may drop an intervention that does not reach the targets: its batch axes

@@ -33,6 +33,8 @@ def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value
     ...
     causal.errors.InvalidValue: variable 'S' has no outcome 1 (do value); its outcomes are ('no', 'yes'). Values are state names: an integer is an index only for a variable whose states have no names
     """
+    if type(value) in (str, int) and str(value) in states:  # one value: the common case
+        return np.asarray(list(states).index(str(value)), dtype=np.intp)
     states = tuple(str(s) for s in states)
     array = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value)
     if array.dtype.kind == "f":

@@ -15,13 +15,15 @@ from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
 from markov.contraction.paths import choose_slices, find_path
 from markov.contraction.plan import MAX_MEMORY, Plan
+from markov.contraction.staging import staged_program
 from markov.errors import ContractionTooLarge
 
 oe = lazy_module("opt_einsum")
 
 
 def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
-                 sizes: tuple, *, max_memory: int | None = None, itemsize: int = 8) -> Plan:
+                 sizes: tuple, *, max_memory: int | None = None, itemsize: int = 8,
+                 constant: frozenset = frozenset()) -> Plan:
     """Compile (or fetch from the cache) the plan of a diagram's structure.
 
     ``structure`` is :attr:`diagrams.Diagram.structure` restricted to the boxes kept,
@@ -29,6 +31,8 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     batch shape and ``sizes[w]`` the size of wire ``w``. When the largest intermediate would
     exceed ``max_memory`` bytes (default :data:`MAX_MEMORY`) the plan is sliced; raises
     :class:`~markov.errors.ContractionTooLarge`, with the estimate, when slicing cannot fit.
+    ``constant`` lists the boxes whose arrays never change between calls: the path then
+    contracts them first where that saves work per call (:mod:`markov.contraction.staging`).
 
     >>> structure = (("X", "X"), ((), (0,)), ((0,), (1,)), (), (1,))  # p >> f
     >>> P = compile_plan(structure, ((100,), (100, 100)), ((), ()), (100, 100),
@@ -42,8 +46,8 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     """
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
     _refuse_large_answer(structure, batch_shapes, sizes, itemsize, limit)
-    plan = PLANS.get(("plan", structure, event_shapes, batch_shapes, sizes),
-                     lambda: _compile(structure, event_shapes, batch_shapes, sizes))
+    plan = PLANS.get(("plan", structure, event_shapes, batch_shapes, sizes, constant),
+                     lambda: _compile(structure, event_shapes, batch_shapes, sizes, constant))
     widest = max((len(step.labels) for step in plan.program.steps), default=0)
     if widest > _MAX_AXES:  # slicing keeps the axes (as size 1), so it cannot help
         raise _too_large(plan, itemsize, limit, f"one of its steps has {widest} axes, more "
@@ -129,7 +133,7 @@ def _batch_labels(plan: Plan) -> str:
 
 
 def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
-             sizes: tuple) -> Plan:
+             sizes: tuple, constant: frozenset = frozenset()) -> Plan:
     wires, box_inputs, box_outputs, inputs, outputs = structure
     batch = np.broadcast_shapes(*batch_shapes) if batch_shapes else ()
     nb = len(batch)
@@ -182,8 +186,12 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     unique = ["".join(dict.fromkeys(t)) for t in terms]
     start = time.perf_counter()
     path, method = find_path(unique, out, label_size)
-    seconds = time.perf_counter() - start
     program = pairwise.compile_program(terms, out, label_size, path, batch_out)
+    staged = staged_program(program, terms, unique, out, label_size, constant=constant,
+                            batch=batch_out) if constant else None
+    if staged is not None:
+        (path, program), method = staged, "constants-first"
+    seconds = time.perf_counter() - start
     return Plan(equation, tuple(shapes), path, program.flops, program.largest, output_shape,
                 tuple(squeeze), tuple(extras), program, method,
                 slice_largest=program.largest, sizes=label_size, search_seconds=seconds)

@@ -144,7 +144,8 @@ def contract_folded(diagram: Any, mapping: Any, constant: frozenset, scaled: boo
     >>> contract_folded(p >> f, arrays, frozenset({0, 1})).tolist()
     [0.75, 0.25]
     """
-    bound = _bind(diagram, mapping, validate=False, prune=False, max_memory=max_memory)
+    bound = _bind(diagram, mapping, validate=False, prune=False, max_memory=max_memory,
+                  constant=constant)
     plan, backend = bound.plan, bound.backend
     if plan.n_slices > 1 or not pairwise.ops_for(backend).host or bound.template is not None:
         return None

@@ -250,7 +250,7 @@ class Bound(NamedTuple):
 
 def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] | None = None,
           validate: bool = True, max_memory: int | None = None, like: Any = None,
-          prune: bool = True) -> Bound:
+          prune: bool = True, constant: frozenset = frozenset()) -> Bound:
     if not isinstance(mapping, Mapping):
         raise InvalidArray(f"the mapping must send boxes (or their names) to kernels or "
                            f"arrays, not be a {type(mapping).__name__}")
@@ -278,8 +278,9 @@ def _bind(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, int] 
         like = like.array if isinstance(like, Kernel) else B.as_array(like)
     backend, template, itemsize, exact = binding.choose(arrays, like)
     key = ("shapes", meta, tuple(shapes), itemsize, max_memory,
-           tuple(sorted(sizes.items())) if sizes else None)
-    plan = PLANS.get(key, lambda: _compile(meta, arrays, sizes, max_memory, itemsize))
+           tuple(sorted(sizes.items())) if sizes else None, constant)
+    plan = PLANS.get(key, lambda: _compile(meta, arrays, sizes, max_memory,
+                                           (itemsize, constant)))
     if unchecked:
         _validate(meta, arrays, unchecked)
     if template is not None:
@@ -334,7 +335,8 @@ def _validate(meta: _Meta, arrays: list, unchecked: list[int]) -> None:
     binding.check_all([(arrays[i], meta.entries[i][3], meta.entries[i][1]) for i in unchecked])
 
 
-def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
+def _compile(meta: _Meta, arrays: list, sizes, max_memory, item: tuple) -> Plan:
+    itemsize, constant = item
     d = meta.diagram
     type_size: dict[str, int] = dict(sizes or {})
     where: dict[str, str] = {name: "the sizes argument" for name in type_size}
@@ -365,7 +367,7 @@ def _compile(meta: _Meta, arrays: list, sizes, max_memory, itemsize) -> Plan:
                                 f"sizes={{{ty!r}: n}}")
     plan = compile_plan(d.structure, tuple(event_shapes), tuple(batch_shapes),
                         tuple(type_size[ty] for ty in d.wires), max_memory=max_memory,
-                        itemsize=itemsize)
+                        itemsize=itemsize, constant=constant)
     # Large networks say what their plan costs (logger "markov.contraction").
     _log.log(logging.INFO if len(d.boxes) >= LOG_BOXES else logging.DEBUG,
              "compiled a plan for %d boxes: %.3g flops, largest intermediate %d entries, "

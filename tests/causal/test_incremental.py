@@ -25,10 +25,9 @@ def test_folded_subtrees_are_computed_once_over_many_evidence_values(name):
     target, observed = m.variables[0], m.variables[-1]
     for i in range(12):
         m.query(target, evidence={observed: m.states[observed][i % len(m.states[observed])]})
-    folded = PLANS.entries("folded")
-    foldings = PLANS.entries("folding")
-    assert len(foldings) == 1 and foldings[0].folded  # something was folded
-    assert len(folded) == 1 and folded[0].runs == 1    # ... and computed once, not 12 times
+    runners = PLANS.entries("runner")
+    assert len(runners) == 1 and runners[0].folding.folded  # something was folded
+    assert runners[0].runs == 1                             # ... and computed once, not 12 times
 
 
 def test_folded_subtrees_are_computed_once_over_many_interventions():
@@ -37,7 +36,7 @@ def test_folded_subtrees_are_computed_once_over_many_interventions():
     target, y = m.variables[0], m.variables[len(m.variables) // 2]
     for i in range(8):
         m.query(target, do={y: m.states[y][i % len(m.states[y])]})
-    assert [s.runs for s in PLANS.entries("folded")] == [1]
+    assert [s.runs for s in PLANS.entries("runner")] == [1]
 
 
 @pytest.mark.parametrize("name", ["asia", "alarm", "insurance"])
