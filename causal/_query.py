@@ -154,9 +154,11 @@ def _host(on: list[int], touching: dict, box_out: list) -> int | None:
 
 def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping, *,
          fixed: Mapping[str, int], states: Mapping, backend: str,
-         changing: bool = False) -> tuple[dict, Any]:
+         changing: bool = False, scale: bool = True) -> tuple[dict, Any]:
     """The array of each box (of the ``changing`` ones only, if asked), and the mask of
-    batch rows where a constant factor is zero (``None`` when there is none)."""
+    batch rows where a constant factor is zero (``None`` when there is none). ``scale``
+    divides each likelihood factor by its largest entry, against underflow (a caller that
+    checks its answer for underflow may skip that)."""
     def make(source):
         return _array(source, arrays, do_arrays, observed, fixed=fixed, states=states,
                       backend=backend)
@@ -167,9 +169,10 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
         source, folds = compiled.recipe[box]
         array = make(source)
         for factor, positions in folds:
-            array = _multiply(array, _rescale(make(factor), len(positions)), positions,
-                              len(box.dom) + len(box.cod))
-        if not box.cod:
+            factor = make(factor)
+            array = _multiply(array, _rescale(factor, len(positions)) if scale else factor,
+                              positions, len(box.dom) + len(box.cod))
+        if scale and not box.cod:
             array = _rescale(array, len(box.dom))
         mapping[box] = array
     zero = None

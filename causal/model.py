@@ -15,6 +15,7 @@ import numpy as np
 
 from causal._construct import mechanisms as _mechanisms
 from causal._construct import topological_order as _topological_order
+from causal._fast import fast_query
 from causal._query import (
     Compiled,
     bind,
@@ -273,6 +274,11 @@ class CausalModel(StructuralModel, ModelData):
 
             return map_batches(self, "query", targets, do=do, evidence=evidence,
                                on_zero=on_zero, max_memory=max_memory)
+        if not (likelihood or progress or soft != "pearl" or max_memory is not None
+                or executor is not None):
+            answer = fast_query(self, targets, do, evidence)  # one value each, again
+            if answer is not None:
+                return answer
         from causal.progress import Steps
 
         steps = Steps(progress, ("compile", "bind", "contract", "normalise"), "query")

@@ -39,7 +39,8 @@ class Runner:
     ([1.0, 0.0], [0.5, 0.5], 1)
     """
 
-    __slots__ = ("backend", "changing", "constants", "folding", "kept", "plan", "runs")
+    __slots__ = ("_inputs", "_steps", "backend", "changing", "constants", "folding", "kept",
+                 "plan", "runs")
 
     def __init__(self, plan: Any, backend: str, changing: tuple[int, ...], constants: list):
         self.plan, self.backend, self.changing = plan, backend, changing
@@ -49,6 +50,10 @@ class Runner:
         self.folding = compile_folding(program, constant)
         self.kept: dict[int, Any] = {}
         self.runs = 0
+        # what a call does, spelled out once: prepare the changing inputs, run the steps
+        self._inputs = [(p, plan.squeeze[p], program.diagonals[p]) for p in changing]
+        n = program.n_inputs
+        self._steps = [(n + i, program.steps[i]) for i in self.folding.steps]
 
     def fold(self, operands: Sequence) -> None:
         """Run the folded steps on the full, prepared ``operands`` and keep the values the
@@ -79,17 +84,14 @@ class Runner:
         values: list[Any] = [None] * (program.n_inputs + len(program.steps))
         for j, v in self.kept.items():
             values[j] = v
-        for position, array in zip(self.changing, arrays):
-            axis = plan.squeeze[position]
+        for (position, axis, diagonal), array in zip(self._inputs, arrays):
             if axis:
                 array = array.squeeze(axis)
-            diagonal = program.diagonals[position]
             values[position] = array if diagonal is None else ops.einsum(diagonal, array)
-        n = program.n_inputs
-        for i in self.folding.steps:
-            step = program.steps[i]
-            b = None if step.kind == REDUCE else values[step.y]
-            values[n + i] = pairwise.run_step(ops, step, values[step.x], b)
+        run_step = pairwise.run_step
+        for j, step in self._steps:
+            values[j] = run_step(ops, step, values[step.x],
+                                 None if step.kind == REDUCE else values[step.y])
         result = values[-1] if program.steps else values[0]
         if result is None:
             return None

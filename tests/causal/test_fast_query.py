@@ -1,0 +1,127 @@
+"""The short way of a repeated query (causal._fast): one state per observed or intervened
+variable gives the answer of the general path (forced here by ``max_memory``), exactly on
+Fraction models, and everything it does not cover goes the general way, errors included."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from causal import CausalModel
+from causal.errors import InvalidValue, UnknownVariable
+from markov import ZeroProbabilityEvidence
+from markov.contraction.cache import PLANS
+
+GENERAL = {"max_memory": 2**40}  # any max_memory takes the general path
+
+
+def chain(exact: bool = False) -> CausalModel:
+    f = (lambda x: Fraction(str(x))) if exact else float
+    tables = {"A": [f(0.3), f(0.7)],
+              "B": [[f(0.9), f(0.1)], [f(0.2), f(0.8)]],
+              "C": [[f(0.6), f(0.4)], [f(0.5), f(0.5)]],
+              "D": [[f(1.0), f(0.0)], [f(0.25), f(0.75)]]}
+    return CausalModel({"A": [], "B": ["A"], "C": ["B"], "D": ["C"]}, tables,
+                       states={v: ["no", "yes"] for v in "ABCD"})
+
+
+@st.composite
+def networks(draw):
+    """A random network of up to six binary or ternary variables, up to two parents each."""
+    n = draw(st.integers(2, 6))
+    names = [f"V{i}" for i in range(n)]
+    sizes = [draw(st.integers(2, 3)) for _ in names]
+    parents, tables = {}, {}
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    for i, v in enumerate(names):
+        ps = sorted(set(draw(st.lists(st.sampled_from(names[:i]), max_size=2)))) if i else []
+        parents[v] = ps
+        shape = tuple(sizes[names.index(p)] for p in ps) + (sizes[i],)
+        tables[v] = rng.dirichlet(np.ones(sizes[i]), size=shape[:-1])
+    states = {v: [f"s{k}" for k in range(sizes[i])] for i, v in enumerate(names)}
+    return CausalModel(parents, tables, states=states)
+
+
+@given(networks(), st.data())
+def test_the_short_way_equals_the_general_path(model, data):
+    names = list(model.variables)
+    target = data.draw(st.sampled_from(names))
+    others = [v for v in names if v != target]
+    observed = data.draw(st.lists(st.sampled_from(others), unique=True, max_size=2))
+    rest = [v for v in others if v not in observed]
+    intervened = data.draw(st.lists(st.sampled_from(rest), unique=True, max_size=1)) \
+        if rest else []
+    for _ in range(3):
+        evidence = {v: data.draw(st.sampled_from(model.states[v])) for v in observed}
+        do = {v: data.draw(st.sampled_from(model.states[v])) for v in intervened}
+        try:
+            general = model.query(target, do=do, evidence=evidence, **GENERAL)
+        except ZeroProbabilityEvidence:
+            with pytest.raises(ZeroProbabilityEvidence):
+                model.query(target, do=do, evidence=evidence)
+            continue
+        fast = model.query(target, do=do, evidence=evidence)
+        assert np.allclose(fast.array, general.array, rtol=1e-12, atol=1e-15)
+        assert fast.labels == general.labels and fast.cod == general.cod
+        assert fast.name == general.name
+
+
+def test_exact_models_take_the_short_way_exactly():
+    m = chain(exact=True)
+    for value in ("no", "yes"):
+        fast = m.query("A", evidence={"C": value})
+        assert fast.array.tolist() == m.query("A", evidence={"C": value}, **GENERAL).array.tolist()
+        assert all(isinstance(x, Fraction) for x in fast.array.tolist())
+    assert m.query("D", do={"B": "yes"}).array.tolist() == \
+        m.query("D", do={"B": "yes"}, **GENERAL).array.tolist()
+
+
+def test_the_short_way_is_taken_and_folds_once():
+    PLANS.clear()
+    m = chain()
+    for i in range(6):
+        m.query("A", evidence={"D": ("no", "yes")[i % 2]})
+    assert len(PLANS.entries("fast")) == 1
+    assert [r.runs for r in PLANS.entries("runner")] == [1]
+
+
+def test_what_it_does_not_cover_goes_the_general_way():
+    m = chain()
+    with pytest.raises(InvalidValue, match="'D' has no outcome 'maybe'"):
+        m.query("A", evidence={"D": "maybe"})
+    with pytest.raises(InvalidValue, match="'D' has no outcome 1"):
+        m.query("A", evidence={"D": 1})          # an int names no state of named states
+    with pytest.raises(InvalidValue):
+        m.query("A", evidence={"D": True})
+    with pytest.raises(UnknownVariable, match="'Z'"):
+        m.query("A", evidence={"Z": "no"})
+    batch = m.query("A", evidence={"D": ["no", "yes"]})
+    assert batch.batch_shape == (2,)
+    soft = m.query("A", evidence={"D": [0.5, 0.5]})
+    assert np.allclose(soft.array, m.query("A").array)
+
+
+def test_zero_probability_evidence_follows_the_policy():
+    m = CausalModel({"A": [], "B": ["A"]}, {"A": [1.0, 0.0], "B": [[1.0, 0.0], [0.5, 0.5]]},
+                    states={"A": ["no", "yes"], "B": ["no", "yes"]})
+    with pytest.raises(ZeroProbabilityEvidence):
+        m.query("A", evidence={"B": "yes"})
+    assert m.query("A", evidence={"B": "yes"}, on_zero="uniform").array.tolist() == [0.5, 0.5]
+
+
+def test_unnamed_states_take_integers():
+    m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[0.9, 0.1], [0.2, 0.8]]})
+    assert np.allclose(m.query("A", evidence={"B": 1}).array,
+                       m.query("A", evidence={"B": "1"}, **GENERAL).array)
+    assert np.allclose(m.query("B", do={"A": np.int64(0)}).array, [0.9, 0.1])
+
+
+def test_an_answer_is_the_callers_to_change():
+    m = chain()
+    first = m.query("B", do={"A": "yes"})
+    first.array[...] = 0.0
+    assert np.allclose(m.query("B", do={"A": "yes"}).array, [0.2, 0.8])
