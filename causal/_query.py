@@ -13,9 +13,10 @@ evidence:
 - every other evidence variable gets an *indicator* factor on its wire.
 
 Factors do not sum to 1: they are effects (boxes with no output), which pruning (naturality
-of discard, true of stochastic boxes only) would drop. So each is multiplied into a box that
-already touches its wires where there is one, the others stay effects, and the diagram is
-contracted by the compiled plan directly, not pruned again. Its outputs are the targets.
+of discard, true of stochastic boxes only) would drop, so the diagram is contracted by the
+compiled plan directly, not pruned again. Each factor is an effect of its own: the model's
+tables stay as they are, the same arrays on every call, and a repeated query folds them once
+(:mod:`markov.contraction.runner`). Its outputs are the targets.
 """
 
 from __future__ import annotations
@@ -40,12 +41,11 @@ from markov.contraction.interpret import interpret, interpret_scaled
 
 @dataclass(frozen=True)
 class Compiled:
-    """A query's diagram and, for each box, how to make its array: ``(source, folds)``. A
-    source is ``("box", box, cuts)`` (the table of a model box, or the intervention on its
-    variable, indexed at the fixed values: ``cuts`` pairs a negative axis with a variable)
-    or ``("observe", variable, ())`` (an indicator); ``folds`` lists the factors multiplied
-    in, each with the positions of its axes among the box's. ``constants`` are factors on no
-    wire."""
+    """A query's diagram and, for each box, how to make its array: its source, either
+    ``("box", box, cuts)`` (the table of a model box, or the intervention on its variable,
+    indexed at the fixed values: ``cuts`` pairs a negative axis with a variable; a likelihood
+    factor when the box's own variable is cut) or ``("observe", variable, ())`` (an
+    indicator). ``constants`` are factors on no wire."""
 
     diagram: Diagram
     recipe: dict
@@ -88,49 +88,33 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
     for v, w in zip(evidence, d.outputs[len(targets):]):
         if v not in fixed:
             factors.append((("observe", v, ()), [new[w]]))
-    folds: list[list] = [[] for _ in boxes]
-    touching: dict[int, list[int]] = {}
-    for j, (ins, outs) in enumerate(zip(box_in, box_out)):
-        for w in (*ins, *outs):
-            touching.setdefault(w, []).append(j)
-    effects = []
-    for source, on in factors:
-        host = _host(on, touching, box_out)
-        if host is None:
-            effects.append((source, on))
-        else:
-            ports = list(box_in[host]) + list(box_out[host])
-            folds[host].append((source, tuple(ports.index(w) for w in on)))
-    recipe = {}
-    for box, source, fold in zip(boxes, sources, folds):
-        recipe[box] = (source, tuple(fold))
-    for source, on in effects:
+    recipe = dict(zip(boxes, sources))
+    for source, on in factors:  # each an effect of its own: the tables stay the model's
         name = source[1].name if source[0] == "box" else f"observe({source[1]})"
         effect = Box(name, Ty(*(wires[w] for w in on)), Ty())
         boxes.append(effect)
         box_in.append(list(on))
         box_out.append([])
-        recipe[effect] = (source, ())
-    diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs), recipe)
+        recipe[effect] = source
+    diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs))
     fold = frozenset(j for j, box in enumerate(diagram.boxes) if _is_table(recipe[box]))
     changing = tuple(j for j in range(len(diagram.boxes)) if j not in fold)
     return Compiled(diagram, recipe, tuple(constants), fold, changing)
 
 
-def _is_table(entry: tuple) -> bool:
-    """Whether a box's array is a model table as it is (no cut, no factor, no do)."""
-    (kind, key, cuts), folds = entry
-    return (kind == "box" and not cuts and not folds and bool(key.cod)
-            and key != do_box(key.cod.names[0]))
+def _is_table(source: tuple) -> bool:
+    """Whether a box's array is a model table as it is (no cut, no do)."""
+    kind, key, cuts = source
+    return kind == "box" and not cuts and bool(key.cod) and key != do_box(key.cod.names[0])
 
 
-def _prune(d: Diagram, recipe: dict) -> Diagram:
-    """Drop the stochastic boxes (no factor multiplied in) whose outputs nothing uses."""
+def _prune(d: Diagram) -> Diagram:
+    """Drop the stochastic boxes whose outputs nothing uses."""
     uses = list(d.uses)
     drop = set()
     for j in reversed(range(len(d.boxes))):
         box = d.boxes[j]
-        if box.cod and not recipe[box][1] and all(uses[w] == 0 for w in d.box_outputs[j]):
+        if box.cod and all(uses[w] == 0 for w in d.box_outputs[j]):
             drop.add(j)
             for w in d.box_inputs[j]:
                 uses[w] -= 1
@@ -139,17 +123,6 @@ def _prune(d: Diagram, recipe: dict) -> Diagram:
     keep = [j for j in range(len(d.boxes)) if j not in drop]
     return Diagram(d.wires, [d.boxes[j] for j in keep], [d.box_inputs[j] for j in keep],
                    [d.box_outputs[j] for j in keep], d.inputs, d.outputs)
-
-
-def _host(on: list[int], touching: dict, box_out: list) -> int | None:
-    """A box touching every wire of ``on``: the producer of one of them if it can."""
-    candidates = set(touching.get(on[0], ()))
-    for w in on[1:]:
-        candidates &= set(touching.get(w, ()))
-    if not candidates:
-        return None
-    producers = [j for j in candidates if set(box_out[j]) & set(on)]
-    return min(producers or candidates)
 
 
 def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapping, *,
@@ -166,12 +139,7 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     mapping = {}
     boxes = compiled.diagram.boxes
     for box in ([boxes[j] for j in compiled.changing] if changing else boxes):
-        source, folds = compiled.recipe[box]
-        array = make(source)
-        for factor, positions in folds:
-            factor = make(factor)
-            array = _multiply(array, _rescale(factor, len(positions)) if scale else factor,
-                              positions, len(box.dom) + len(box.cod))
+        array = make(compiled.recipe[box])
         if scale and not box.cod:
             array = _rescale(array, len(box.dom))
         mapping[box] = array
@@ -197,7 +165,7 @@ def run(compiled: Compiled, changing: Mapping, tables: Mapping, *,
         mapping = dict(changing)
         for j in compiled.fold:
             box = compiled.diagram.boxes[j]
-            mapping[box] = tables[compiled.recipe[box][0][1]]
+            mapping[box] = tables[compiled.recipe[box][1]]
         return compile_runner(compiled.diagram, mapping, compiled.changing,
                               max_memory=max_memory)
 
@@ -268,21 +236,6 @@ def _rescale(factor: Any, n_event: int) -> Any:
     constant per row, which normalisation cancels, and hundreds of observations stay within
     the floating range. Exact arrays are left alone."""
     return T.scale_by_max(factor, n_event)
-
-
-def _multiply(array: Any, factor: Any, positions: tuple, n_event: int) -> Any:
-    """``array * factor`` where the factor's event axes sit at ``positions`` among the
-    ``n_event`` event axes of ``array`` (batch axes broadcast)."""
-    k = len(positions)
-    n_batch = factor.ndim - k
-    order = sorted(range(k), key=positions.__getitem__)
-    if order != list(range(k)):
-        perm = list(range(n_batch)) + [n_batch + i for i in order]
-        factor = O.transpose(factor, perm)
-    shape = list(factor.shape[:n_batch]) + [1] * n_event
-    for j, i in enumerate(order):  # the j-th axis now is the factor's axis i
-        shape[n_batch + positions[i]] = factor.shape[n_batch + j]
-    return T.times(array, factor.reshape(shape))
 
 
 # ---- the answer ------------------------------------------------------------------------------

@@ -44,6 +44,12 @@ def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value
     if array.dtype.kind == "b" or array.dtype.kind not in "iuUSO":
         _bad(variable, states, array.flat[0] if array.size else value, role)
     lookup = {name: i for i, name in enumerate(states)}
+    if array.dtype.kind in "OU":  # names (a pandas column): one lookup each
+        try:
+            codes = np.fromiter(map(lookup.get, array.flat), dtype=np.intp, count=array.size)
+            return codes.reshape(array.shape)
+        except TypeError:  # a value that names no state (None): the careful way says which
+            pass
     uniques, inverse = _unique(array)
     codes = np.empty(len(uniques), dtype=np.intp)
     for j, x in enumerate(uniques):

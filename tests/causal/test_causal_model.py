@@ -400,15 +400,16 @@ def test_observed_variables_leave_the_contraction_as_variable_elimination_does()
     c = m._compile(("Cancer",), ("Tar",), frozenset({"Smoking"}), frozenset({"Smoking", "Tar"}))
     assert set(c.diagram.wires) == {"U", "Cancer"} and len(c.constants) == 1
     assert Box("Cancer", Ty("U"), Ty("Cancer")) in c.diagram.boxes
-    # Likelihood factors are multiplied into a box on their wires: P(Tar = t | Smoking) into
-    # Smoking's mechanism, P(Cancer = c | U) into U's.
+    # Likelihood factors are effects of their own, P(Tar = t | Smoking) on Smoking and
+    # P(Cancer = c | U) on U, so that the tables stay the model's and fold.
     c = m._compile(("Smoking",), ("Tar", "Cancer"), frozenset(), frozenset({"Tar", "Cancer"}))
     assert c.diagram.cod == Ty("Smoking") and set(c.diagram.wires) == {"U", "Smoking"}
-    folded = {box.name: [f[0][1].name for f in c.recipe[box][1]] for box in c.diagram.boxes}
-    assert folded == {"U": ["Cancer"], "Smoking": ["Tar"]}
-    # Evidence on a target stays a wire, with an indicator multiplied into its mechanism.
+    assert {Box("Tar", Ty("Smoking"), Ty()), Box("Cancer", Ty("U"), Ty())} \
+        <= set(c.diagram.boxes)
+    assert {c.diagram.boxes[j].name for j in c.fold} == {"U", "Smoking"}
+    # Evidence on a target stays a wire, with an indicator effect on it.
     c = m._compile(("Tar",), ("Tar",), frozenset(), frozenset())
-    assert [f[0] for f in c.recipe[c.diagram.boxes[-1]][1]] == [("observe", "Tar", ())]
+    assert c.recipe[c.diagram.boxes[-1]] == ("observe", "Tar", ())
 
 
 def test_a_likelihood_no_box_can_take_stays_an_effect():
@@ -518,12 +519,15 @@ def test_a_target_may_also_be_evidence():
     assert m.query("Tar", evidence={"Tar": "yes", "Cancer": "no"}).array.tolist() == [0.0, 1.0]
 
 
-def test_a_factor_is_multiplied_into_its_host_axis_by_axis():
-    from causal._query import _multiply
-
-    host = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)  # axes (A, B, C)
-    factor = np.arange(4 * 2, dtype=float).reshape(4, 2) + 1  # axes (C, A)
-    expected = host * factor.T[:, None, :]
-    np.testing.assert_array_equal(_multiply(host, factor, (2, 0), 3), expected)
-    batched = np.stack([factor, 2 * factor])  # a batch of two factors
-    np.testing.assert_array_equal(_multiply(host, batched, (2, 0), 3)[1], 2 * expected)
+def test_a_likelihood_factor_on_several_parents_keeps_its_axes_apart():
+    rng = np.random.default_rng(3)
+    tables = {"A": rng.dirichlet(np.ones(2)), "B": rng.dirichlet(np.ones(3)),
+              "C": rng.dirichlet(np.ones(4), size=(2, 3))}
+    m = CausalModel({"A": [], "B": [], "C": ["A", "B"]}, tables)
+    joint = np.einsum("a,b,abc->abc", tables["A"], tables["B"], tables["C"])
+    for c in range(4):
+        expected = joint[:, :, c].T / joint[:, :, c].sum()   # axes (B, A)
+        np.testing.assert_allclose(m.query(["B", "A"], evidence={"C": c}).array, expected,
+                                   rtol=1e-12)
+    batch = m.query(["B", "A"], evidence={"C": [0, 3]}).array
+    np.testing.assert_allclose(batch[1], joint[:, :, 3].T / joint[:, :, 3].sum(), rtol=1e-12)
