@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from causal._query import Compiled, bind, query_name, run
+from causal._query import Compiled, bind, query_name, runner_for
 from causal._values import one_hot
 from causal.errors import CausalError
 from diagrams import Ty
@@ -46,6 +46,8 @@ class Prepared:
     labels: dict
     name: str
     normalise: bool
+    #: the runner, once known (the shapes of a pattern's arrays never change here)
+    runner: list
 
 
 def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
@@ -93,13 +95,21 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
                           scale=False)  # the runner checks its answer for underflow
     if zero is not None and zero.any():
         return None
-    array = run(compiled, changing, model._arrays)
+    if not prepared.runner:
+        prepared.runner.append(runner_for(compiled, changing, model._arrays))
+    runner = prepared.runner[0]
+    array = None if runner is None else runner(list(changing.values()))
     if array is None or array.ndim != len(targets):
         return None
     if prepared.normalise:
-        total = A.sum_keep(array, len(targets))
-        if A.first_index(A.is_zero(total)) is not None:
-            return None
+        if array.dtype.kind == "f":  # floats: one sum, one comparison
+            total = array.sum()
+            if not total > 0:
+                return None
+        else:
+            total = A.sum_keep(array, len(targets))
+            if A.first_index(A.is_zero(total)) is not None:
+                return None
         array = array / total
     return trusted_kernel(array, cod=prepared.cod, name=prepared.name, labels=prepared.labels)
 
@@ -118,15 +128,13 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     states = model._states
     fixed = frozenset(v for v in (*evidence, *do) if v not in targets)
     compiled = model._compile(targets, evidence, frozenset(do), fixed)
-    if not compiled.fold:
-        return None
     lookups = {v: _lookup(states[v]) for v in (*evidence, *do)}
     masses = {v: [one_hot(np.asarray(i), len(states[v]), model._backend)
                   for i in range(len(states[v]))] for v in do}
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, Ty(*targets),
                     {v: states[v] for v in targets}, name,
-                    bool(evidence) or not T.exact_backend(model._backend))
+                    bool(evidence) or not T.exact_backend(model._backend), [])
 
 
 def _lookup(states: tuple) -> dict:

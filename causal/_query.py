@@ -55,6 +55,8 @@ class Compiled:
     fold: frozenset = frozenset()
     #: the other positions: the boxes whose arrays are made on every call
     changing: tuple = ()
+    #: the recipe of each box, in the diagram's order
+    sources: tuple = ()
 
 
 def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
@@ -99,7 +101,8 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
     diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs))
     fold = frozenset(j for j, box in enumerate(diagram.boxes) if _is_table(recipe[box]))
     changing = tuple(j for j in range(len(diagram.boxes)) if j not in fold)
-    return Compiled(diagram, recipe, tuple(constants), fold, changing)
+    return Compiled(diagram, recipe, tuple(constants), fold, changing,
+                    tuple(recipe[box] for box in diagram.boxes))
 
 
 def _is_table(source: tuple) -> bool:
@@ -138,8 +141,9 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
 
     mapping = {}
     boxes = compiled.diagram.boxes
-    for box in ([boxes[j] for j in compiled.changing] if changing else boxes):
-        array = make(compiled.recipe[box])
+    for j in (compiled.changing if changing else range(len(boxes))):
+        box = boxes[j]
+        array = make(compiled.sources[j])
         if scale and not box.cod:
             array = _rescale(array, len(box.dom))
         mapping[box] = array
@@ -151,26 +155,31 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
     return mapping, zero
 
 
-def run(compiled: Compiled, changing: Mapping, tables: Mapping, *,
-        max_memory: int | None = None) -> Any:
-    """The query's contraction by its :class:`~markov.contraction.runner.Runner`, given
-    the arrays of the ``changing`` boxes only (the others are the model's ``tables``, folded
-    once per pattern and shapes), unnormalised; None where the runner does not apply
-    (torch, a sliced plan) or the result needs rescaling: the caller then contracts in
-    full."""
-    arrays = list(changing.values())
-    key = ("runner", tuple((a.shape, a.dtype) for a in arrays), max_memory)
+def runner_for(compiled: Compiled, changing: Mapping, tables: Mapping, *,
+               max_memory: int | None = None) -> Any:
+    """The query's :class:`~markov.contraction.runner.Runner` for arrays of the shapes of
+    ``changing`` (the arrays of the changing boxes; the others are the model's ``tables``,
+    folded once per pattern and shapes), or None where it does not apply (torch, a sliced
+    plan)."""
+    key = ("runner", tuple((a.shape, a.dtype) for a in changing.values()), max_memory)
 
     def build():
         mapping = dict(changing)
         for j in compiled.fold:
-            box = compiled.diagram.boxes[j]
-            mapping[box] = tables[compiled.recipe[box][1]]
+            mapping[compiled.diagram.boxes[j]] = tables[compiled.sources[j][1]]
         return compile_runner(compiled.diagram, mapping, compiled.changing,
                               max_memory=max_memory)
 
-    runner = PLANS.about(compiled, key, build)
-    return None if runner is None else runner(arrays)
+    return PLANS.about(compiled, key, build)
+
+
+def run(compiled: Compiled, changing: Mapping, tables: Mapping, *,
+        max_memory: int | None = None) -> Any:
+    """The query's contraction (unnormalised) by its runner (:func:`runner_for`); None
+    where the runner does not apply or the result needs rescaling: the caller then
+    contracts in full."""
+    runner = runner_for(compiled, changing, tables, max_memory=max_memory)
+    return None if runner is None else runner(list(changing.values()))
 
 
 def contract(compiled: Compiled, mapping: Mapping, scaled: bool, *,

@@ -34,9 +34,10 @@ STAGED_LARGEST = 2**22
 
 
 def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
-                constant: Collection[int]) -> tuple[tuple, str]:
+                constant: Collection[int], *, merge: bool = False) -> tuple[tuple, str]:
     """A path (opt_einsum's list format) for ``terms -> out`` (labels unique per term) that
-    contracts each component of the ``constant`` operands to its interface first.
+    contracts each component of the ``constant`` operands to its interface first (and, with
+    ``merge``, all of those into one tensor).
 
     >>> sizes = {c: 2 for c in "abcd"}
     >>> staged_path(["a", "ab", "bc", "cd"], "d", sizes, {1, 2, 3})  # "a" changes
@@ -78,11 +79,7 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
         if len(members) == 1:
             ssa.append((members[0],))
         else:
-            sub, _ = find_path([terms[i] for i in members], kept, sizes)
-            local = list(members)  # sub-problem SSA id -> global SSA id
-            for step in oe.paths.linear_to_ssa(sub):
-                ssa.append(tuple(local[k] for k in step))
-                local.append(n + len(ssa) - 1)
+            _extend(ssa, members, find_path([terms[i] for i in members], kept, sizes)[0], n)
         stage_two.append(n + len(ssa) - 1)
         stage_terms.append(kept)
     # A constant tensor over a subset of another's labels multiplies into it (no growth).
@@ -95,16 +92,25 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
             stage_two[host], stage_terms[a] = n + len(ssa) - 1, None
     stage_two = [i for i, t in zip(stage_two, stage_terms) if t is not None]
     stage_terms = [t for t in stage_terms if t is not None]
+    if merge and len(stage_terms) > 1:  # every constant into one tensor: one product a call
+        union = "".join(sorted(set("".join(stage_terms))))
+        _extend(ssa, stage_two, find_path(stage_terms, union, sizes)[0], n)
+        stage_two, stage_terms = [n + len(ssa) - 1], [union]
     for i in changing:
         stage_two.append(i)
         stage_terms.append(terms[i])
     if len(stage_terms) > 1:
-        rest, _ = find_path(stage_terms, out, sizes)
-        local = list(stage_two)
-        for step in oe.paths.linear_to_ssa(rest):
-            ssa.append(tuple(local[k] for k in step))
-            local.append(n + len(ssa) - 1)
+        _extend(ssa, stage_two, find_path(stage_terms, out, sizes)[0], n)
     return tuple(tuple(c) for c in oe.paths.ssa_to_linear(ssa)), "constants-first"
+
+
+def _extend(ssa: list, operands: list[int], path: Sequence, n: int) -> None:
+    """Append to the SSA path ``ssa`` (over ``n`` inputs) a sub-path over the SSA ids
+    ``operands`` (given in opt_einsum's list format)."""
+    local = list(operands)
+    for step in oe.paths.linear_to_ssa(path):
+        ssa.append(tuple(local[k] for k in step))
+        local.append(n + len(ssa) - 1)
 
 
 def runtime_flops(program: pairwise.Program, constant: Collection[int]) -> int:
@@ -116,15 +122,20 @@ def runtime_flops(program: pairwise.Program, constant: Collection[int]) -> int:
     >>> runtime_flops(p, {1, 2}), p.flops
     (4, 12)
     """
+    return sum(_step_flops(step) for step in _changing(program, constant))
+
+
+def _changing(program: pairwise.Program, constant: Collection[int]) -> list:
+    """The steps of ``program`` that read a changing operand."""
     is_constant = [i in constant for i in range(program.n_inputs)]
-    total = 0
+    out = []
     for step in program.steps:
         operands = (step.x,) if step.kind == pairwise.REDUCE else (step.x, step.y)
         fixed = all(is_constant[j] for j in operands)
         is_constant.append(fixed)
         if not fixed:
-            total += _step_flops(step)
-    return total
+            out.append(step)
+    return out
 
 
 def _step_flops(step: pairwise.Step) -> int:
@@ -137,8 +148,9 @@ def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequen
                    out: str, sizes: dict[str, int], *, constant: Collection[int],
                    batch: str = "") -> tuple[tuple, pairwise.Program] | None:
     """The constants-first path and its program, where it does less work per call than
-    ``plain`` (compiled from the same ``terms``) under the same folding and its largest
-    intermediate stays within :data:`STAGED_LARGEST` (or ``plain``'s); else None.
+    ``plain`` (compiled from the same ``terms``) under the same folding (multiply-adds, and
+    :data:`STEP_COST` a step) and its largest intermediate stays within
+    :data:`STAGED_LARGEST` (or ``plain``'s); else None.
 
     >>> sizes = {c: 4 for c in "abcde"}
     >>> terms = ["a", "ab", "bc", "cd", "de"]
@@ -149,10 +161,30 @@ def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequen
     """
     if not constant or len(constant) == len(terms):
         return None
-    path, _ = staged_path(unique, out, sizes, constant)
-    program = pairwise.compile_program(terms, out, sizes, path, batch)
-    if program.largest > max(plain.largest, STAGED_LARGEST):
-        return None
-    if runtime_flops(program, constant) >= runtime_flops(plain, constant):
-        return None
-    return path, program
+    best, best_cost = None, call_cost(plain, constant)
+    limit = max(plain.largest, STAGED_LARGEST)
+    for merge in (False, True):
+        path, _ = staged_path(unique, out, sizes, constant, merge=merge)
+        program = pairwise.compile_program(terms, out, sizes, path, batch)
+        cost = call_cost(program, constant)
+        if program.largest <= limit and cost < best_cost:
+            best, best_cost = (path, program), cost
+    return best
+
+
+#: What one step of a call costs besides its multiply-adds (a few microseconds of numpy
+#: calls), in multiply-adds: small contractions are won by taking fewer steps.
+STEP_COST = 2**13
+
+
+def call_cost(program: pairwise.Program, constant: Collection[int]) -> int:
+    """What a call of ``program`` costs when the steps on ``constant`` inputs alone are
+    folded: the other steps' multiply-adds plus :data:`STEP_COST` each.
+
+    >>> p = pairwise.compile_program(["a", "ab", "bc"], "c", {c: 2 for c in "abc"},
+    ...                              [(1, 2), (0, 1)])
+    >>> call_cost(p, {1, 2}) == 4 + STEP_COST
+    True
+    """
+    steps = _changing(program, constant)
+    return sum(_step_flops(step) for step in steps) + STEP_COST * len(steps)
