@@ -22,6 +22,7 @@ from markov.arrays.construct import (  # noqa: F401  (re-exported: one namespace
     scalar_one,
     template_array,
 )
+from markov.arrays.reduce import reduce_trailing
 
 
 def transpose(array: Any, perm: Sequence[int]) -> Any:
@@ -197,7 +198,7 @@ def sum_keep(array: Any, n: int) -> Any:
     axes = tuple(range(array.ndim - n, array.ndim))
     if B.is_torch(array):
         return array.sum(dim=axes, keepdim=True)
-    return array.sum(axis=axes, keepdims=True)
+    return reduce_trailing(np.add, np.asarray(array), n, keepdims=True)
 
 
 def where(mask: Any, a: Any, b: Any) -> Any:

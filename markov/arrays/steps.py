@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from markov.arrays import backend as B
+from markov.arrays.reduce import reduce_trailing
 
 
 def _guard(dtype: Any) -> float:
@@ -48,7 +49,10 @@ class NumpyOps:
 
     @staticmethod
     def scale(r, axes):
-        s = r.max(axis=axes, keepdims=True) if axes else r
+        if axes and axes == tuple(range(r.ndim - len(axes), r.ndim)):  # trailing (batch first)
+            s = reduce_trailing(np.maximum, r, len(axes), keepdims=True)
+        else:
+            s = r.max(axis=axes, keepdims=True) if axes else r
         s = np.where((s > 0) & (s < np.inf), s, 1.0)
         return s, np.log(s)
 
@@ -103,7 +107,7 @@ class NumpyOps:
             return True
         if not n_batch:
             return bool(_guard(result.dtype) <= result.max() < math.inf)
-        m = result.reshape(*result.shape[:n_batch], -1).max(-1)
+        m = reduce_trailing(np.maximum, result, result.ndim - n_batch)
         return bool(m.min() >= _guard(result.dtype) and m.max() < math.inf)
 
 

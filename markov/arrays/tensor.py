@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from markov.arrays import backend as B
+from markov.arrays.reduce import reduce_trailing
 
 EXACT = "exact"
 
@@ -207,7 +208,7 @@ def scale_by_max(factor: Any, n_event: int) -> Any:
     if B.is_torch(factor):
         top = factor.amax(dim=axes, keepdim=True)
         return factor / top.masked_fill(top == 0, 1)
-    top = factor.max(axis=axes, keepdims=True)
+    top = reduce_trailing(np.maximum, factor, n_event, keepdims=True)
     return factor / np.where(top == 0, 1.0, top)
 
 
