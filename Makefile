@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.honest asia child insurance alarm hailfinder win95pts andes pigs munin
+	$(BIN)/python -m bench.honest --all
 
 # The documentation site, into docs/_build/html: warnings are errors, and every page and
 # tutorial is re-executed (-E), so a change in the library cannot leave a stale number.

@@ -270,6 +270,10 @@ def table(rows: list[dict]) -> str:
                 f"({r[q] / r[q + ' agrum']:.2g}x)")
 
     for r in rows:
+        if "timeout" in r:
+            lines.append(f"| {r['network']} | not finished within {r['timeout']:.0f} s "
+                         "(the network, with pyAgrum, pgmpy and cotengra) |" + " |" * 5)
+            continue
         lines.append(
             f"| {r['network']} ({r['n']}) | {fmt(r['cold'])} / {fmt(r['cold agrum'])} | "
             f"{pair(r, 'post')} | {pair(r, 'do')} | {pair(r, 'all')} | "
@@ -279,7 +283,66 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: Every network pgmpy ships as a BIF file.
+ALL = ("asia", "cancer", "earthquake", "sachs", "survey", "alarm", "barley", "child",
+       "insurance", "mildew", "water", "hailfinder", "hepar2", "win95pts", "pathfinder",
+       "andes", "diabetes", "pigs", "link", "munin1", "munin2", "munin3", "munin4", "munin")
+
+
+def summary(rows: list[dict]) -> str:
+    """The targets of issue 12 against the rows: geometric mean and worst ratio, and on how
+    many networks each is met."""
+    done = [r for r in rows if "timeout" not in r]
+    lines = ["| target | geomean | worst | met on |", "|---|---|---|---|"]
+
+    def line(what, ratios, goal, at_least=False):
+        ratios = [(n, x) for n, x in ratios if not math.isnan(x)]
+        if not ratios:
+            return
+        geo = math.exp(sum(math.log(x) for _, x in ratios) / len(ratios))
+        worst = (min if at_least else max)(ratios, key=lambda p: p[1])
+        met = sum((x >= goal) if at_least else (x <= goal) for _, x in ratios)
+        lines.append(f"| {what} | {geo:.2g}x | {worst[1]:.2g}x ({worst[0]}) | "
+                     f"{met} of {len(ratios)} |")
+
+    for q, what in (("post", "posterior / pyAgrum ≤ 1"), ("do", "do-query / pyAgrum ≤ 1"),
+                    ("all", "all marginals / pyAgrum ≤ 1"), ("cold", "cold / pyAgrum ≤ 1")):
+        line(what, [(r["network"], r[q] / r[q + " agrum"]) for r in done], 1.0)
+    line("B=1024 / cotengra ≤ 1.2",
+         [(r["network"], r["batch"] / r["batch cotengra"]) for r in done], 1.2)
+    line("pyAgrum loop / B=1024 ≥ 1000",
+         [(r["network"], r["batch agrum"] / r["batch"]) for r in done], 1e3, at_least=True)
+    return "\n".join(lines)
+
+
+def isolated(name: str, timeout: float) -> dict:
+    """One network's row, measured in a fresh process that may take at most ``timeout``
+    seconds."""
+    import json
+
+    try:
+        out = subprocess.run([sys.executable, "-m", "bench.honest", "--row", name],
+                             capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                             check=True).stdout
+    except subprocess.TimeoutExpired:
+        return {"network": name, "timeout": timeout}
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure(name: str, budget: float) -> dict:
+    t0 = time.perf_counter()
+    r = row(name, budget)
+    r["cold"], r["cold agrum"] = cold(name)
+    print(f"{name}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    return r
+
+
 def main(argv: list[str]) -> None:
+    """``NAME ...`` measures those networks in this process; ``--all`` every network pgmpy
+    ships as BIF, each in its own process (``BENCH_TIMEOUT`` seconds at most, default
+    900); ``--row NAME`` prints one network's row as JSON."""
+    import json
+
     try:
         from threadpoolctl import threadpool_limits
 
@@ -288,16 +351,21 @@ def main(argv: list[str]) -> None:
         pass
     sys.path.insert(0, ROOT)
     budget = float(os.environ.get("BENCH_BUDGET", "1.0"))
-    rows = []
-    for name in argv or ["asia", "alarm"]:
-        t0 = time.perf_counter()
-        r = row(name, budget)
-        r["cold"], r["cold agrum"] = cold(name)
-        rows.append(r)
-        print(f"{name}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    if argv[:1] == ["--row"]:
+        print(json.dumps(measure(argv[1], budget)))
+        return
+    if argv[:1] == ["--all"]:
+        timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
+        rows = []
+        for name in ALL:
+            rows.append(isolated(name, timeout))
+            print(f"{name}: {'timed out' if 'timeout' in rows[-1] else 'done'}",
+                  file=sys.stderr, flush=True)
+    else:
+        rows = [measure(name, budget) for name in argv or ["asia", "alarm"]]
     print(table(rows))
-    import json
-
+    print()
+    print(summary(rows))
     print(json.dumps(rows), file=sys.stderr)
 
 
