@@ -312,7 +312,8 @@ class CausalModel(StructuralModel, ModelData):
         steps.advance("compile")
         arrays = {"do_arrays": do_arrays, "observed": observed, "fixed": fixed,
                   "states": self._states, "backend": self._backend}
-        changing, zero = bind(compiled, self._arrays, changing=True, **arrays)
+        # unscaled: the runner checks its answer for underflow (else all is bound again)
+        changing, zero = bind(compiled, self._arrays, changing=True, scale=False, **arrays)
         steps.advance("bind")
         array = None if executor is not None or not compiled.fold else run(
             compiled, changing, self._arrays, max_memory=max_memory)
