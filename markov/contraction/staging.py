@@ -20,7 +20,7 @@ call than the plain path under the same folding, and no larger intermediate than
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from diagrams._lazy import lazy_module
 from markov.contraction import pairwise
@@ -34,10 +34,12 @@ STAGED_LARGEST = 2**22
 
 
 def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
-                constant: Collection[int], *, merge: bool = False) -> tuple[tuple, str]:
+                constant: Collection[int], *, merge: bool = False,
+                search: Callable = find_path) -> tuple[tuple, str]:
     """A path (opt_einsum's list format) for ``terms -> out`` (labels unique per term) that
     contracts each component of the ``constant`` operands to its interface first (and, with
-    ``merge``, all of those into one tensor).
+    ``merge``, all of those into one tensor); ``search(terms, out, sizes)`` finds the paths
+    of the parts.
 
     >>> sizes = {c: 2 for c in "abcd"}
     >>> staged_path(["a", "ab", "bc", "cd"], "d", sizes, {1, 2, 3})  # "a" changes
@@ -79,7 +81,7 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
         if len(members) == 1:
             ssa.append((members[0],))
         else:
-            _extend(ssa, members, find_path([terms[i] for i in members], kept, sizes)[0], n)
+            _extend(ssa, members, search([terms[i] for i in members], kept, sizes)[0], n)
         stage_two.append(n + len(ssa) - 1)
         stage_terms.append(kept)
     # A constant tensor over a subset of another's labels multiplies into it (no growth).
@@ -94,13 +96,13 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
     stage_terms = [t for t in stage_terms if t is not None]
     if merge and len(stage_terms) > 1:  # every constant into one tensor: one product a call
         union = "".join(sorted(set("".join(stage_terms))))
-        _extend(ssa, stage_two, find_path(stage_terms, union, sizes)[0], n)
+        _extend(ssa, stage_two, search(stage_terms, union, sizes)[0], n)
         stage_two, stage_terms = [n + len(ssa) - 1], [union]
     for i in changing:
         stage_two.append(i)
         stage_terms.append(terms[i])
     if len(stage_terms) > 1:
-        _extend(ssa, stage_two, find_path(stage_terms, out, sizes)[0], n)
+        _extend(ssa, stage_two, search(stage_terms, out, sizes)[0], n)
     return tuple(tuple(c) for c in oe.paths.ssa_to_linear(ssa)), "constants-first"
 
 
@@ -163,8 +165,16 @@ def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequen
         return None
     best, best_cost = None, call_cost(plain, constant)
     limit = max(plain.largest, STAGED_LARGEST)
+    found: dict = {}
+
+    def search(ts, o, sz):  # the two variants share their first stage: search it once
+        key = (tuple(ts), o)
+        if key not in found:
+            found[key] = find_path(ts, o, sz)
+        return found[key]
+
     for merge in (False, True):
-        path, _ = staged_path(unique, out, sizes, constant, merge=merge)
+        path, _ = staged_path(unique, out, sizes, constant, merge=merge, search=search)
         program = pairwise.compile_program(terms, out, sizes, path, batch)
         cost = call_cost(program, constant)
         if program.largest <= limit and cost < best_cost:
