@@ -1,7 +1,8 @@
 """Private: the short way of a repeated query.
 
 A user clicking through evidence asks the same question again and again with other values:
-the same targets, the same observed and intervened variables, one state each. The general
+the same targets, the same observed and intervened variables, one state each (or a column
+of states, a batch). The general
 path of :meth:`causal.CausalModel.query` reads every kind of argument (batches, data frames,
 soft evidence, dask data, torch models) on every call; this one is compiled once per pattern
 (:class:`Prepared`, kept with the model) and then reads each value by a dictionary lookup,
@@ -9,8 +10,9 @@ binds the few boxes that change, runs the query's :class:`~markov.contraction.ru
 (the model's tables folded once), normalises and wraps the answer.
 
 Whatever it does not cover it hands back (``None``) to the general path, which gives the same
-answer or raises the same error: a value that is not a state name (or a batch of them), a
-zero-probability observation, an answer in need of rescaling, a batched or torch model.
+answer or raises the same error: a value that is not a state name or a one-dimensional
+batch of them (soft evidence, a data frame, batches of other shapes), a zero-probability
+observation, an answer in need of rescaling, a model with batched tables or in torch.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from causal._query import Compiled, bind, query_name, runner_for
+from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
 from causal._values import one_hot
 from causal.errors import CausalError
 from diagrams import Ty
@@ -46,13 +48,14 @@ class Prepared:
     labels: dict
     name: str
     normalise: bool
-    #: the runner, once known (the shapes of a pattern's arrays never change here)
-    runner: list
+    #: the runners, by the shapes of the changing arrays
+    runners: dict
 
 
 def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
     """The answer of ``model.query(targets, do=do, evidence=evidence)`` (``on_zero`` aside:
-    a zero answer goes the general way), or None where this path does not apply."""
+    a zero answer goes the general way), or None where this path does not apply. Values are
+    state names (or integers for unnamed states), one each or in one-dimensional batches."""
     if type(targets) is str:
         targets = (targets,)
     elif type(targets) in (tuple, list):
@@ -70,23 +73,22 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
         return None
     if prepared is None:
         return None
-    observed, do_arrays = {}, {}
-    for v, value in evidence.items():
-        if not isinstance(value, _SCALARS) or isinstance(value, bool):
-            return None
-        i = prepared.lookups[v].get(value)
-        if i is None:
-            return None
-        observed[v] = i
-    hard = {}
-    for v, value in do.items():
-        if not isinstance(value, _SCALARS) or isinstance(value, bool):
-            return None
-        i = prepared.lookups[v].get(value)
-        if i is None:
-            return None
-        do_arrays[v], hard[v] = prepared.masses[v][i], np.asarray(i)
-    observed = {v: np.asarray(i) for v, i in observed.items()}
+    observed, hard, do_arrays = {}, {}, {}
+    for values, out in ((evidence, observed), (do, hard)):
+        for v, value in values.items():
+            i = _indices(prepared.lookups[v], value)
+            if i is None:
+                return None
+            out[v] = i
+    batch = ()
+    for i in (*observed.values(), *hard.values()):
+        if i.ndim:
+            if batch and i.shape != batch:
+                return None  # batches that differ: the general path broadcasts or refuses
+            batch = i.shape
+    for v, i in hard.items():
+        masses = prepared.masses[v]
+        do_arrays[v] = masses[int(i)] if not i.ndim else masses[i]
     fixed = {v: i for v, i in observed.items() if v in prepared.fixed}
     fixed.update((v, i) for v, i in hard.items() if v in prepared.fixed and v not in fixed)
     compiled = prepared.compiled
@@ -95,14 +97,18 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
                           scale=False)  # the runner checks its answer for underflow
     if zero is not None and zero.any():
         return None
-    if not prepared.runner:
-        prepared.runner.append(runner_for(compiled, changing, model._arrays))
-    runner = prepared.runner[0]
+    shapes = tuple(a.shape for a in changing.values())
+    runner = prepared.runners.get(shapes)
+    if runner is None:
+        runner = prepared.runners[shapes] = runner_for(compiled, changing, model._arrays)
     array = None if runner is None else runner(list(changing.values()))
-    if array is None or array.ndim != len(targets):
+    if array is None:
         return None
+    n_batch = array.ndim - len(targets)
+    if n_batch != len(batch):
+        array = broadcast_batch(array, batch, n_batch)
     if prepared.normalise:
-        if array.dtype.kind == "f":  # floats: one sum, one comparison
+        if not batch and array.dtype.kind == "f":  # one float answer: one sum
             total = array.sum()
             if not total > 0:
                 return None
@@ -112,6 +118,25 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
                 return None
         array = array / total
     return trusted_kernel(array, cod=prepared.cod, name=prepared.name, labels=prepared.labels)
+
+
+def _indices(lookup: dict, value: Any) -> np.ndarray | None:
+    """The state indices ``value`` names (one, or a one-dimensional batch), or None when it
+    is anything else: the general path reads it or says what is wrong."""
+    if isinstance(value, _SCALARS) and not isinstance(value, bool):
+        i = lookup.get(value)
+        return None if i is None else np.asarray(i)
+    if type(value) not in (list, tuple, np.ndarray):
+        return None
+    array = np.asarray(value)
+    if array.ndim != 1 or not array.size or array.dtype.kind not in "OUiu":
+        return None
+    if array.dtype.kind == "O" and not set(map(type, array)) <= {str, np.str_}:
+        return None  # True == 1: only names are read by lookup here
+    try:
+        return np.fromiter(map(lookup.__getitem__, array), dtype=np.intp, count=array.size)
+    except (KeyError, TypeError):
+        return None
 
 
 def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared | None:
@@ -129,12 +154,12 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     fixed = frozenset(v for v in (*evidence, *do) if v not in targets)
     compiled = model._compile(targets, evidence, frozenset(do), fixed)
     lookups = {v: _lookup(states[v]) for v in (*evidence, *do)}
-    masses = {v: [one_hot(np.asarray(i), len(states[v]), model._backend)
-                  for i in range(len(states[v]))] for v in do}
+    masses = {v: one_hot(np.arange(len(states[v])), len(states[v]), model._backend)
+              for v in do}  # row i: the point mass on state i
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, Ty(*targets),
                     {v: states[v] for v in targets}, name,
-                    bool(evidence) or not T.exact_backend(model._backend), [])
+                    bool(evidence) or not T.exact_backend(model._backend), {})
 
 
 def _lookup(states: tuple) -> dict:

@@ -125,3 +125,29 @@ def test_an_answer_is_the_callers_to_change():
     first = m.query("B", do={"A": "yes"})
     first.array[...] = 0.0
     assert np.allclose(m.query("B", do={"A": "yes"}).array, [0.2, 0.8])
+
+
+def test_batches_of_names_take_the_short_way_too():
+    m = chain()
+    rows = np.array(["no", "yes", "yes", "no", "yes"], dtype=object)
+    for kwargs in ({"evidence": {"D": rows}}, {"evidence": {"D": list(rows), "B": "yes"}},
+                   {"do": {"B": rows}}, {"do": {"B": rows}, "evidence": {"D": rows}},
+                   {"evidence": {"A": rows}}):
+        fast = m.query("C", **kwargs)
+        general = m.query("C", **kwargs, **GENERAL)
+        assert fast.batch_shape == general.batch_shape == (5,)
+        assert np.allclose(fast.array, general.array, rtol=1e-12, atol=1e-15)
+    PLANS.clear()
+    m.query("A", evidence={"D": rows})
+    m.query("A", evidence={"D": rows[:3]})
+    assert [len(p.runners) for p in PLANS.entries("fast")] == [2]  # one runner per length
+
+
+def test_batches_it_does_not_read_go_the_general_way():
+    m = chain()
+    with pytest.raises(InvalidValue, match="True"):
+        m.query("A", evidence={"D": np.array(["no", True], dtype=object)})
+    with pytest.raises(InvalidValue, match="'maybe'"):
+        m.query("A", evidence={"D": ["no", "maybe"]})
+    two = m.query("A", evidence={"D": ["no", "yes"], "C": [["no"], ["yes"]]}, on_zero="uniform")
+    assert two.batch_shape == (2, 2)   # batches that broadcast: the general path
