@@ -131,8 +131,9 @@ def _indices(lookup: dict, value: Any) -> np.ndarray | None:
     array = np.asarray(value)
     if array.ndim != 1 or not array.size or array.dtype.kind not in "OUiu":
         return None
-    if array.dtype.kind == "O" and not set(map(type, array)) <= {str, np.str_}:
-        return None  # True == 1: only names are read by lookup here
+    if (array.dtype.kind == "O" and any(type(k) is int for k in lookup)
+            and not set(map(type, array)) <= {str, np.str_}):
+        return None  # True == 1: where integers name states, only names are read here
     try:
         return np.fromiter(map(lookup.__getitem__, array), dtype=np.intp, count=array.size)
     except (KeyError, TypeError):

@@ -151,3 +151,13 @@ def test_batches_it_does_not_read_go_the_general_way():
         m.query("A", evidence={"D": ["no", "maybe"]})
     two = m.query("A", evidence={"D": ["no", "yes"], "C": [["no"], ["yes"]]}, on_zero="uniform")
     assert two.batch_shape == (2, 2)   # batches that broadcast: the general path
+
+
+def test_booleans_never_pass_for_integer_names():
+    m = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[0.9, 0.1], [0.2, 0.8]]},
+                    states={"A": ["1", "2"], "B": ["0", "1"]})
+    for values in (np.array([True, 1], dtype=object), np.array([0, False], dtype=object)):
+        with pytest.raises(InvalidValue):
+            m.query("A", evidence={"B": values})
+    assert np.allclose(m.query("B", do={"A": np.array([1, "2"], dtype=object)}).array,
+                       [[0.9, 0.1], [0.2, 0.8]])
