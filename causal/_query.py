@@ -223,6 +223,10 @@ def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
         for (axis, _), x in zip(cuts, values):
             index[n_event + axis] = int(x)
         return array[tuple(index)]
+    if (not n_batch and len(values) == 1 and np.ndim(values[0]) == 1
+            and isinstance(array, np.ndarray)):
+        axis = n_event + cuts[0][0]  # one column of values: a take, its axis put first
+        return np.moveaxis(np.take(array, values[0], axis=axis), axis, 0)
     cut = [n_event + axis for axis, _ in cuts]
     rest = [p for p in range(n_event) if p not in cut]
     perm = list(range(n_batch)) + [n_batch + p for p in cut + rest]
