@@ -8,6 +8,7 @@ floating-point checks. torch is imported only inside torch's operations.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -18,9 +19,10 @@ from markov.arrays import backend as B
 from markov.arrays.reduce import reduce_trailing
 
 
+@functools.cache
 def _guard(dtype: Any) -> float:
     """sqrt(tiny) of a floating dtype (numpy or torch): below it, an answer may have lost
-    mass to underflow (both libraries keep their finfo objects)."""
+    mass to underflow (a constant of the dtype, computed once)."""
     if isinstance(dtype, np.dtype):
         return math.sqrt(float(np.finfo(dtype).tiny))
     import torch
