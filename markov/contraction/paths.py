@@ -69,13 +69,13 @@ def search_budget(n_operands: int) -> float:
 
 def total_budget(n_operands: int) -> float:
     """Seconds the heuristics of one path search may take in all before those left are
-    skipped (only once a path that fits is known): 10 ms per operand, at least 1 s. The
-    bundled networks' searches take a tenth of it or less.
+    skipped (only once a path that fits is known): 20 ms per operand, at least 2 s. The
+    bundled networks' searches take a twentieth of it or less.
 
     >>> total_budget(10), total_budget(400)
-    (1.0, 4.0)
+    (2.0, 8.0)
     """
-    return max(1.0, n_operands / 100)
+    return max(2.0, n_operands / 50)
 
 
 @dataclass
