@@ -28,15 +28,24 @@ the results are summed (or written into their place, for an output label).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from diagrams._lazy import lazy_module
-from markov.contraction.elimination import PathWalk, _prod, eliminate
-from markov.contraction.elimination import elimination_path, label_uses, path_cost  # noqa: F401
-from markov.contraction.treewidth import axes_lower_bound, interaction_graph, \
-    treewidth_lower_bound
+from markov.contraction.elimination import (  # noqa: F401 (re-exported)
+    PathWalk,
+    eliminate,
+    elimination_path,
+    label_uses,
+    path_cost,
+)
+from markov.contraction.treewidth import (
+    axes_lower_bound,
+    interaction_graph,
+    treewidth_lower_bound,
+)
 
 oe = lazy_module("opt_einsum")
 
@@ -205,7 +214,7 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
         treewidth = treewidth_lower_bound(interaction_graph(terms, out))
         axes = axes_lower_bound(treewidth)
         if axes > max_axes >= max(map(len, terms)):
-            least = _prod(sorted(sizes.values())[:axes])  # the smallest such intermediate
+            least = math.prod(sorted(sizes.values())[:axes])  # the smallest such intermediate
             raise NoPathFits(axes=axes, elements=least, flops=float(least), proven=True,
                              treewidth=treewidth, tried=("treewidth",),
                              seconds=time.perf_counter() - start, max_axes=max_axes)
@@ -287,6 +296,6 @@ def choose_slices(terms: Sequence[str], out: str, sizes: dict[str, int],
         def score(c):
             trial = (*sliced, c)
             return (max(size(t, trial) for t in terms),
-                    sum(size(t, trial) for t in terms) * _prod(sizes[x] for x in trial), c)
+                    sum(size(t, trial) for t in terms) * math.prod(sizes[x] for x in trial), c)
 
         sliced.append(min(candidates, key=score))

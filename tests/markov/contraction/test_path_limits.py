@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from markov import ContractionTooLarge
 from markov.contraction.elimination import PathWalk, eliminate, elimination_path, path_cost
 from markov.contraction.paths import HEURISTICS, NoPathFits, find_path
-from markov.contraction.treewidth import axes_lower_bound, interaction_graph, \
-    treewidth_lower_bound
+from markov.contraction.treewidth import axes_lower_bound, interaction_graph, treewidth_lower_bound
 
 paths = sys.modules["markov.contraction.paths"]
 compile_module = sys.modules["markov.contraction.compile"]
@@ -103,7 +102,7 @@ def test_every_path_is_at_least_as_wide_as_the_bound_says(network, random):
     bound = treewidth_lower_bound(interaction_graph(terms, out))
     widest_term = max(map(len, terms))
     for heuristic in HEURISTICS:
-        path, walk = eliminate(terms, out, sizes, heuristic)
+        _, walk = eliminate(terms, out, sizes, heuristic)
         assert max(walk.widest, widest_term) >= axes_lower_bound(bound)
     pairs, live = [], len(terms)
     while live > 1:
@@ -156,7 +155,7 @@ def test_stopping_orders_that_cannot_win_keeps_the_cheapest_path(seed):
 
 def test_an_order_stops_at_the_first_step_past_its_limits():
     terms, out, sizes = ["ab", "bc", "cd", "de", "ea", "ac"], "", {c: 2 for c in "abcde"}
-    path, full = eliminate(terms, out, sizes, "min-fill")
+    _, full = eliminate(terms, out, sizes, "min-fill")
     stopped, walk = eliminate(terms, out, sizes, "min-fill", max_axes=full.widest - 1)
     assert stopped is None and walk.widest == full.widest
     stopped, walk = eliminate(terms, out, sizes, "min-fill", max_cost=1)
@@ -226,13 +225,19 @@ def test_a_near_miss_tries_every_order_each_stopped_at_the_limit(monkeypatch):
     assert limit < refused.value.axes <= min(widths)
 
 
-def test_a_path_that_fits_is_found_when_greedy_does_not(monkeypatch):
-    """The cheapest path that fits wins, even where a cheaper one would not fit."""
-    terms = dense_terms(40, 4, seed=3)
+def test_a_path_that_fits_is_found_when_greedy_does_not():
+    """Only paths that fit compete: greedy pairing is 16 wide here, the orders 12."""
+    terms = edge_terms(nx.random_regular_graph(4, 40, seed=0))
     sizes = {c: 2 for c in "".join(terms)}
-    widths = {h: eliminate(terms, "", sizes, h)[1].widest for h in HEURISTICS}
-    path, method = find_path(terms, "", sizes, max_axes=max(widths.values()))
-    assert PathWalk(terms, "", sizes).run(path).widest <= max(widths.values())
+    equation = ",".join(terms) + "->"
+    greedy, _ = oe.contract_path(equation, *[(2, 2)] * len(terms), shapes=True,
+                                 optimize="greedy")
+    assert PathWalk(terms, "", sizes).run(greedy).widest == 16
+    path, method = paths._search(terms, "", sizes, 12)
+    assert PathWalk(terms, "", sizes).run(path).widest == 12
+    assert method.startswith("elimination-")
+    with pytest.raises(NoPathFits):
+        paths._search(terms, "", sizes, 11)
 
 
 def graph_structure(g: nx.Graph):
@@ -272,8 +277,8 @@ def test_compile_refuses_a_wide_network_with_the_heuristic_estimate(monkeypatch)
     monkeypatch.setattr(compile_module, "_MAX_AXES", limit)
     calls = Calls(monkeypatch)
     with pytest.raises(ContractionTooLarge, match=rf"no contraction path found .* within the "
-                       rf"{limit} axes.*needs at least \d+ axes, so at least [\d,]+ elements \(.* in "
-                       r"float64\) and .* multiply-adds \(a heuristic estimate\)"):
+                       rf"{limit} axes.*needs at least \d+ axes, so at least [\d,]+ elements "
+                       r"\(.* in float64\) and .* multiply-adds \(a heuristic estimate\)"):
         compile_module.compile_plan(*graph_structure(g))
     assert [h for h, _ in calls.orders] == ["min-weight"]
 
