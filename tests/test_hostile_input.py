@@ -289,9 +289,9 @@ def _wide_network(n: int = 400, seed: int = 0) -> CausalModel:
 
 
 def test_a_query_no_path_can_contract_is_refused_after_one_elimination_order(monkeypatch):
-    """A small answer, every path too wide: refused with the estimate after greedy pairing
-    and one elimination order (counted here, not timed: the README states the time), and
-    cotengra never runs."""
+    """A small answer, every path too wide: refused with the estimate after one elimination
+    order (counted here, not timed: the README states the time); no greedy pairing, no
+    other order, no cotengra."""
     import sys
 
     paths = sys.modules["markov.contraction.paths"]

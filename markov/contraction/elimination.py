@@ -11,6 +11,7 @@ already known) or cannot run (an intermediate with more axes than an array may h
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 
@@ -65,11 +66,11 @@ class PathWalk:
             for c in t:
                 self.count[c] -= 1
         kept = {c for c in union if self.count.get(c)}
-        self.cost += _prod(self.sizes[c] for c in union) * max(len(group) - 1, 1)
+        self.cost += math.prod(map(self.sizes.__getitem__, union)) * max(len(group) - 1, 1)
         for c in kept:
             self.count[c] += 1
         if len(kept) > self.widest:
-            self.widest, self.widest_elements = len(kept), _prod(self.sizes[c] for c in kept)
+            self.widest, self.widest_elements = len(kept), math.prod(map(self.sizes.__getitem__, kept))
         self.live[self.next] = kept
         self.next += 1
         return self.next - 1
@@ -144,7 +145,7 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
 
     def weight(c):
         near = adjacent[c]
-        size = _prod(sizes[x] for x in near) * sizes[c]
+        size = math.prod(map(sizes.__getitem__, near)) * sizes[c]
         if heuristic == "min-weight":
             return size
         # Each missing edge (x, y) among the neighbours is seen from x and from y.
@@ -158,7 +159,7 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
                     for x in near) // 2, size)
 
     def merge(ids):
-        ids = sorted(ids, key=lambda i: (_prod(sizes[x] for x in labels[i]), i))
+        ids = sorted(ids, key=lambda i: (math.prod(map(sizes.__getitem__, labels[i])), i))
         acc = ids[0]
         for other in ids[1:]:
             new = len(labels)
@@ -201,7 +202,7 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
             for x in neighbours:
                 if x not in keep and x not in done:
                     heapq.heappush(heap, (weight(x), x))
-        rest = sorted(alive, key=lambda i: (_prod(sizes[x] for x in labels[i]), i))
+        rest = sorted(alive, key=lambda i: (math.prod(map(sizes.__getitem__, labels[i])), i))
         if len(rest) > 1:
             merge(rest)
     except _Stop:
@@ -223,10 +224,3 @@ def _ssa_to_linear(ssa: list[tuple[int, int]], n: int) -> tuple:
         ids.append(next_id)
         next_id += 1
     return tuple(path)
-
-
-def _prod(values) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out

@@ -199,43 +199,34 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
         path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="optimal")
         return tuple(map(tuple, path)), "opt_einsum-optimal"
     start = time.perf_counter()
-    # opt_einsum's own path ("auto" while its search is cheap, "greedy" above) against the
-    # classic elimination orders: the cheapest that fits wins.
+    # min-weight, the cheapest order to find, goes first; it may go on past the limit, to
+    # tell a near miss from a hopeless case.
+    wide = None if max_axes is None else int(DECISIVE * max_axes)
+    path, walk = eliminate(terms, out, sizes, HEURISTICS[0], wide)
+    first = (walk.cost, path, f"elimination-{HEURISTICS[0]}", walk)
+    treewidth = -1
+    if max_axes is not None and (not walk.fits(max_axes) or walk.cost > HUGE):
+        treewidth = _refuse_by_proof(terms, out, sizes, max_axes, start)
+        if path is None:
+            raise _refusal([first], treewidth, max_axes, start)  # decisively too wide
+    # opt_einsum's own path ("auto" while its search is cheap, "greedy" above) and the other
+    # orders, each stopped once it cannot fit or win: the cheapest that fits wins (the first
+    # listed, on a tie).
     optimize = "auto" if n <= SMALL else "greedy"
     path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize=optimize)
     path = tuple(map(tuple, path))
     walk = PathWalk(terms, out, sizes).run(path)
-    candidates, stopped = [], []
-    (candidates if walk.fits(max_axes) else stopped).append(
-        (walk.cost, path, f"opt_einsum-{optimize}", walk))
-    treewidth = -1
-    if max_axes is not None and (walk.widest > max_axes or walk.cost > HUGE):
-        # A proof that no path fits (every term fits, so a step must be too wide).
-        treewidth = treewidth_lower_bound(interaction_graph(terms, out))
-        axes = axes_lower_bound(treewidth)
-        if axes > max_axes >= max(map(len, terms)):
-            least = math.prod(sorted(sizes.values())[:axes])  # the smallest such intermediate
-            raise NoPathFits(axes=axes, elements=least, flops=float(least), proven=True,
-                             treewidth=treewidth, tried=("treewidth",),
-                             seconds=time.perf_counter() - start, max_axes=max_axes)
-    for k, heuristic in enumerate(HEURISTICS):
-        if candidates and time.perf_counter() - start > total_budget(n):
+    runs = [(walk.cost, path, f"opt_einsum-{optimize}", walk), first]
+    for heuristic in HEURISTICS[1:]:
+        fitting = [r for r in runs if r[1] is not None and r[3].fits(max_axes)]
+        if fitting and time.perf_counter() - start > total_budget(n):
             break
-        bound = min(c[0] for c in candidates) if candidates else None
-        # The first order may go on past the limit, to tell a near miss from a hopeless case.
-        limit = max_axes if max_axes is None or k else int(DECISIVE * max_axes)
-        elim, walk = eliminate(terms, out, sizes, heuristic, limit, bound)
-        if not walk.fits(max_axes):
-            stopped.append((walk.cost, elim, f"elimination-{heuristic}", walk))
-            if elim is None and limit != max_axes:
-                break  # decisively too wide
-        elif elim is not None:
-            candidates.append((walk.cost, elim, f"elimination-{heuristic}", walk))
+        bound = min(r[0] for r in fitting) if fitting else None
+        path, walk = eliminate(terms, out, sizes, heuristic, max_axes, bound)
+        runs.append((walk.cost, path, f"elimination-{heuristic}", walk))
+    candidates = [r for r in runs if r[1] is not None and r[3].fits(max_axes)]
     if not candidates:
-        least = min(stopped, key=lambda c: (c[3].widest, c[3].widest_elements))[3]
-        raise NoPathFits(axes=least.widest, elements=least.widest_elements, flops=least.cost,
-                         proven=False, treewidth=treewidth, tried=tuple(c[2] for c in stopped),
-                         seconds=time.perf_counter() - start, max_axes=max_axes)
+        raise _refusal(runs, treewidth, max_axes, start)
     best = min(candidates, key=lambda c: c[0])
     if n <= SMALL or time.perf_counter() - start > total_budget(n):
         return best[1], best[2]
@@ -245,6 +236,27 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
                 and PathWalk(terms, out, sizes).run(found[0]).fits(max_axes):
             return found[0], "cotengra-hyper"
     return best[1], best[2]
+
+
+def _refuse_by_proof(terms, out, sizes, max_axes: int, start: float) -> int:
+    """A treewidth lower bound of the network; raises :class:`NoPathFits` where it proves
+    that some step of every path has more than ``max_axes`` labels (no term has)."""
+    treewidth = treewidth_lower_bound(interaction_graph(terms, out))
+    axes = axes_lower_bound(treewidth)
+    if axes > max_axes >= max(map(len, terms)):
+        least = math.prod(sorted(sizes.values())[:axes])  # the smallest such intermediate
+        raise NoPathFits(axes=axes, elements=least, flops=float(least), proven=True,
+                         treewidth=treewidth, tried=("treewidth",),
+                         seconds=time.perf_counter() - start, max_axes=max_axes)
+    return treewidth
+
+
+def _refusal(runs: list, treewidth: int, max_axes: int, start: float) -> NoPathFits:
+    """No path tried fits: the estimate of the narrowest (each counted up to its stop)."""
+    least = min((r[3] for r in runs), key=lambda w: (w.widest, w.widest_elements))
+    return NoPathFits(axes=least.widest, elements=least.widest_elements, flops=least.cost,
+                      proven=False, treewidth=treewidth, tried=tuple(r[2] for r in runs),
+                      seconds=time.perf_counter() - start, max_axes=max_axes)
 
 
 def _cotengra_path(terms, out, sizes):
