@@ -297,9 +297,9 @@ def test_a_query_no_path_can_contract_is_refused_after_one_elimination_order(mon
     paths = sys.modules["markov.contraction.paths"]
     orders = []
 
-    def counted(terms, out, sizes, heuristic, *limits):
+    def counted(terms, out, sizes, heuristic, **limits):
         orders.append(heuristic)
-        return eliminate(terms, out, sizes, heuristic, *limits)
+        return eliminate(terms, out, sizes, heuristic, **limits)
 
     def no_cotengra(*args):
         raise AssertionError("cotengra ran")

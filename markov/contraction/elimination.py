@@ -111,10 +111,10 @@ def elimination_path(terms: Sequence[str], out: str, sizes: dict[str, int],
     ...                  max_axes=1) is None
     True
     """
-    return eliminate(terms, out, sizes, heuristic, max_axes, max_cost)[0]
+    return eliminate(terms, out, sizes, heuristic, max_axes=max_axes, max_cost=max_cost)[0]
 
 
-def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: str,
+def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: str, *,
               max_axes: int | None = None, max_cost: float | None = None) -> tuple:
     """:func:`elimination_path`'s path (None where it stopped) and its :class:`PathWalk`,
     which says how far it went: the cost so far and the widest result.

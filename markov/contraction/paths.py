@@ -202,7 +202,7 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
     # min-weight, the cheapest order to find, goes first; it may go on past the limit, to
     # tell a near miss from a hopeless case.
     wide = None if max_axes is None else int(DECISIVE * max_axes)
-    path, walk = eliminate(terms, out, sizes, HEURISTICS[0], wide)
+    path, walk = eliminate(terms, out, sizes, HEURISTICS[0], max_axes=wide)
     first = (walk.cost, path, f"elimination-{HEURISTICS[0]}", walk)
     treewidth = -1
     if max_axes is not None and (not walk.fits(max_axes) or walk.cost > HUGE):
@@ -222,7 +222,7 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
         if fitting and time.perf_counter() - start > total_budget(n):
             break
         bound = min(r[0] for r in fitting) if fitting else None
-        path, walk = eliminate(terms, out, sizes, heuristic, max_axes, bound)
+        path, walk = eliminate(terms, out, sizes, heuristic, max_axes=max_axes, max_cost=bound)
         runs.append((walk.cost, path, f"elimination-{heuristic}", walk))
     candidates = [r for r in runs if r[1] is not None and r[3].fits(max_axes)]
     if not candidates:

@@ -170,9 +170,9 @@ class Calls:
     def __init__(self, monkeypatch):
         self.orders: list[tuple[str, int | None]] = []
 
-        def spy(terms, out, sizes, heuristic, max_axes=None, max_cost=None):
+        def spy(terms, out, sizes, heuristic, *, max_axes=None, max_cost=None):
             self.orders.append((heuristic, max_axes))
-            return eliminate(terms, out, sizes, heuristic, max_axes, max_cost)
+            return eliminate(terms, out, sizes, heuristic, max_axes=max_axes, max_cost=max_cost)
 
         def no_cotengra(*args):
             raise AssertionError("cotengra ran")
