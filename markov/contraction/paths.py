@@ -8,17 +8,21 @@ variable-elimination orders (min-weight, min-fill, weighted min-fill: the classi
 for Bayesian networks, which follow the treewidth where greedy pairing does not); the
 cheapest, by multiply-adds, wins. Above :data:`HUGE` multiply-adds cotengra's hyper-optimiser
 (when installed) searches more, for a time that grows with the network
-(:func:`search_budget`); :attr:`~markov.Plan.search_seconds` reports what the search took. Paths are computed once per plan and cached with
-it, so the search is paid once per (structure, shapes).
+(:func:`search_budget`); :attr:`~markov.Plan.search_seconds` reports what the search took.
+Paths are computed once per plan and cached with it, so the search is paid once per
+(structure, shapes).
 
-**Limits.** An elimination order stops as soon as its steps so far cost more than the best
-path found (it cannot win) or, given ``max_axes``, one of its intermediates has more axes
-than an array may have (it can never run). The heuristics share a time budget
-(:func:`total_budget`): once it is spent and a path that fits is known, the rest are
-skipped. When the greedy path is already too wide or costly, a treewidth lower bound
-(:mod:`markov.contraction.treewidth`) is computed first: if it proves that every path is too
-wide, or if no order tried fits, :class:`NoPathFits` says so with the estimate (cotengra is
-run only to improve a path that fits).
+**Limits.** Each elimination order is counted while it is built
+(:mod:`markov.contraction.elimination`) and stops as soon as its steps so far cost more than
+the best path found (it cannot win) or, given ``max_axes``, one of its intermediates has more
+axes than an array may have (it can never run); only paths that fit compete. min-weight,
+the cheapest order to find, goes first and may go on to :data:`DECISIVE` times the limit.
+When it is too wide or above :data:`HUGE`, a treewidth lower bound
+(:mod:`markov.contraction.treewidth`, milliseconds) may prove that no path fits; when it is
+wider than :data:`DECISIVE` times the limit, nothing else is tried; when no path tried fits,
+nothing is left to try. Each case raises :class:`NoPathFits` with the estimate. The search
+shares a time budget (:func:`total_budget`): once it is spent and a path fits, the orders
+left and cotengra are skipped; cotengra only improves a path that fits.
 
 **Slices.** When the largest intermediate does not fit, :func:`choose_slices` picks labels to
 fix, greedily: each round fixes the label that brings the largest intermediate down most
@@ -57,8 +61,9 @@ SMALL = 14
 #: The elimination orders tried.
 HEURISTICS = ("min-weight", "min-fill", "weighted-min-fill")
 #: An elimination order (min-weight, the first) wider than this many times the axes allowed
-#: settles a search: the other orders and cotengra are not tried (they are not that much
-#: narrower), and the contraction is refused.
+#: settles a search: nothing else is tried and the contraction is refused. A pairwise path
+#: can be up to 1.5 times narrower than the treewidth (:mod:`markov.contraction.treewidth`),
+#: so this is a heuristic estimate only where min-weight is far from the best order.
 DECISIVE = 1.5
 #: Above this many multiply-adds, cotengra's hyper-optimiser is worth seconds of search.
 HUGE = 10**10
@@ -112,7 +117,7 @@ class NoPathFits(Exception):
     max_axes: int
 
     def __str__(self) -> str:
-        how = "proven by treewidth" if self.proven else "the best of " + ", ".join(self.tried)
+        how = "proven by treewidth" if self.proven else "narrowest of " + ", ".join(self.tried)
         return f"no path found within {self.max_axes} axes: at least {self.axes} ({how})"
 
 
