@@ -4,9 +4,9 @@ The **interaction graph** of a tensor network has a vertex per label and an edge
 labels that some term holds together. Labels held by one term only, and not in the output,
 are left out: they are summed inside that term's first step and constrain nothing.
 
-**Minor-min-width** (MMD+ with the min-d rule; Bodlaender & Koster, *Treewidth lower
+**Minor-min-width** (MMD+ with the least-c rule; Bodlaender & Koster, *Treewidth lower
 bounds*, 2011): repeatedly take a vertex of least degree, record that degree, and contract it
-into its neighbour of least degree. Every graph met is a minor of the first, the treewidth of
+into the neighbour it has the fewest common neighbours with (which keeps the most edges). Every graph met is a minor of the first, the treewidth of
 a minor is at most that of the graph, and a graph's least degree is at most its treewidth;
 so the largest degree recorded is a lower bound on the treewidth. It is at least the
 degeneracy (networkx's ``max(core_number(G).values())``), often much more.
@@ -52,7 +52,7 @@ def interaction_graph(terms: Sequence[str], out: str = "") -> dict[str, set[str]
 
 
 def treewidth_lower_bound(graph: dict[str, set[str]]) -> int:
-    """Minor-min-width (MMD+, min-d rule) of ``graph`` ({vertex: neighbours}, symmetric): a
+    """Minor-min-width (MMD+, least-c rule) of ``graph`` ({vertex: neighbours}, symmetric): a
     lower bound on its treewidth, in ``O(edges log vertices)``-ish time. Exact on trees (1),
     cycles (2) and cliques (k - 1).
 
@@ -73,8 +73,9 @@ def treewidth_lower_bound(graph: dict[str, set[str]]) -> int:
         neighbours = adjacent.pop(v)
         if not neighbours:
             continue
-        # contract v into its neighbour of least degree (ties: the smallest name)
-        u = min(neighbours, key=lambda x: (len(adjacent[x]), x))
+        # contract v into the neighbour it shares fewest neighbours with (ties: the smallest
+        # name), so that the contraction removes few edges
+        u = min(neighbours, key=lambda x: (len(adjacent[x] & neighbours), x))
         for x in neighbours:
             adjacent[x].discard(v)
             if x != u and x not in adjacent[u]:
