@@ -290,3 +290,16 @@ def test_a_network_that_fits_plans_as_before_with_its_search_time():
     P = compile_module.compile_plan(*graph_structure(nx.cycle_graph(30)))
     assert P.method.startswith(("elimination", "opt_einsum"))
     assert max(len(s.labels) for s in P.program.steps) <= 3 and P.search_seconds > 0
+
+
+def test_a_spent_budget_skips_the_orders_left_once_a_path_fits(monkeypatch):
+    """With no time left, greedy pairing and the first order decide (and cotengra, which
+    would otherwise run above 1e10 multiply-adds, is skipped too)."""
+    terms = dense_terms(60, 8)
+    sizes = {c: 2 for c in "".join(terms)}
+    calls = Calls(monkeypatch)
+    monkeypatch.setattr(paths, "total_budget", lambda n: 0.0)
+    path, method = paths._search(terms, "", sizes, 64)
+    assert calls.orders == [("min-weight", 96)]
+    assert method in ("opt_einsum-greedy", "elimination-min-weight")
+    assert path_cost(terms, "", sizes, path) > paths.HUGE
