@@ -273,6 +273,49 @@ def test_an_interpretation_whose_answer_cannot_fit_is_refused_before_any_path_se
         interpret(diagram, {b: [0.5, 0.5] for b in boxes})
 
 
+def _wide_network(n: int = 400, seed: int = 0) -> CausalModel:
+    """``n`` binary variables, each with three earlier parents: its predecessor and two at
+    random (the predecessor makes every variable an ancestor of the last, so a query of the
+    last one needs all of them: an interaction graph of treewidth far above 64)."""
+    rng = np.random.default_rng(seed)
+    parents, cpts = {}, {}
+    for i in range(n):
+        others = rng.choice(i - 1, size=min(2, i - 1), replace=False) if i > 1 else []
+        chosen = sorted({i - 1, *map(int, others)}) if i else []
+        parents[f"v{i}"] = [f"v{j}" for j in chosen]
+        cpts[f"v{i}"] = rng.dirichlet([1, 1], size=2 ** len(chosen)).reshape(
+            (2,) * len(chosen) + (2,))
+    return CausalModel(parents, cpts)
+
+
+def test_a_query_no_path_can_contract_is_refused_after_one_elimination_order(monkeypatch):
+    """A small answer, every path too wide: refused with the estimate after one elimination
+    order (counted here, not timed: the README states the time); no greedy pairing, no
+    other order, no cotengra."""
+    import sys
+
+    paths = sys.modules["markov.contraction.paths"]
+    orders = []
+
+    def counted(terms, out, sizes, heuristic, **limits):
+        orders.append(heuristic)
+        return eliminate(terms, out, sizes, heuristic, **limits)
+
+    def no_cotengra(*args):
+        raise AssertionError("cotengra ran")
+
+    eliminate = paths.eliminate
+    monkeypatch.setattr(paths, "eliminate", counted)
+    monkeypatch.setattr(paths, "_cotengra_path", no_cotengra)
+    model = _wide_network()
+    with pytest.raises(ContractionTooLarge, match=r"within the 64 axes an array may have: "
+                       r".*needs at least \d+ axes, so at least .* elements \(.* in float64\) "
+                       r"and .* multiply-adds \(a heuristic estimate\); refused after "
+                       r"[\d.]+ s of path search"):
+        model.query("v399", evidence={"v5": 0, "v100": 1})
+    assert orders == ["min-weight"]
+
+
 def test_a_sliced_plan_is_refused_when_even_the_answer_exceeds_max_memory():
     d = P_BOX >> copy(X)
     with pytest.raises(ContractionTooLarge, match="the answer alone has 10,000 elements"):

@@ -13,7 +13,7 @@ import numpy as np
 from diagrams._lazy import lazy_module
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
-from markov.contraction.paths import choose_slices, find_path
+from markov.contraction.paths import NoPathFits, choose_slices, find_path
 from markov.contraction.plan import MAX_MEMORY, Plan
 from markov.contraction.staging import staged_program
 from markov.errors import ContractionTooLarge
@@ -93,6 +93,26 @@ def _too_large(plan: Plan, itemsize: int, limit: int, why: str) -> ContractionTo
         f"({_bytes(n * itemsize)}; {plan.flops:.3g} multiply-adds), over the limit of "
         f"{_bytes(limit)}; {why}. Raise max_memory, ask for fewer variables or a smaller "
         "batch, or condition on fewer variables")
+
+
+def _no_path_fits(none: NoPathFits) -> ContractionTooLarge:
+    """The refusal of a contraction that no path can run (an array has at most
+    :data:`_MAX_AXES` axes), with the estimate, counted from below: for every path by a
+    treewidth lower bound, or for the paths tried, each stopped once past the limit."""
+    estimate = (f"at least {_count(none.elements)} elements ({_bytes(none.elements * 8)} in "
+                f"float64) and {none.flops:.3g} multiply-adds")
+    if none.proven:
+        why = (f"every contraction path has an intermediate with at least {none.axes} axes, "
+               f"more than the {none.max_axes} an array may have (a proven lower bound: the "
+               f"interaction graph's treewidth is at least {none.treewidth}), so {estimate}")
+    else:
+        why = (f"no contraction path found keeps every intermediate within the "
+               f"{none.max_axes} axes an array may have: the narrowest of those tried "
+               f"({', '.join(none.tried)}; each stopped once past the limit) needs at least "
+               f"{none.axes} axes, so {estimate} (a heuristic estimate)")
+    return ContractionTooLarge(
+        f"{why}; refused after {none.seconds:.2f} s of path search. Ask for fewer variables "
+        "or condition on fewer, or split the model")
 
 
 def _bytes(n: float) -> str:
@@ -185,7 +205,10 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     output_shape = (*batch, *(sizes[w] for w in (*inputs, *outputs)))
     unique = ["".join(dict.fromkeys(t)) for t in terms]
     start = time.perf_counter()
-    path, method = find_path(unique, out, label_size)
+    try:
+        path, method = find_path(unique, out, label_size, max_axes=_MAX_AXES)
+    except NoPathFits as none:
+        raise _no_path_fits(none) from None
     program = pairwise.compile_program(terms, out, label_size, path, batch_out)
     staged = staged_program(program, terms, unique, out, label_size, constant=constant,
                             batch=batch_out) if constant else None

@@ -8,8 +8,21 @@ variable-elimination orders (min-weight, min-fill, weighted min-fill: the classi
 for Bayesian networks, which follow the treewidth where greedy pairing does not); the
 cheapest, by multiply-adds, wins. Above :data:`HUGE` multiply-adds cotengra's hyper-optimiser
 (when installed) searches more, for a time that grows with the network
-(:func:`search_budget`); :attr:`~markov.Plan.search_seconds` reports what the search took. Paths are computed once per plan and cached with
-it, so the search is paid once per (structure, shapes).
+(:func:`search_budget`); :attr:`~markov.Plan.search_seconds` reports what the search took.
+Paths are computed once per plan and cached with it, so the search is paid once per
+(structure, shapes).
+
+**Limits.** Each elimination order is counted while it is built
+(:mod:`markov.contraction.elimination`) and stops as soon as its steps so far cost more than
+the best path found (it cannot win) or, given ``max_axes``, one of its intermediates has more
+axes than an array may have (it can never run); only paths that fit compete. min-weight,
+the cheapest order to find, goes first and may go on to :data:`DECISIVE` times the limit.
+When it is too wide or above :data:`HUGE`, a treewidth lower bound
+(:mod:`markov.contraction.treewidth`, milliseconds) may prove that no path fits; when it is
+wider than :data:`DECISIVE` times the limit, nothing else is tried; when no path tried fits,
+nothing is left to try. Each case raises :class:`NoPathFits` with the estimate. The search
+shares a time budget (:func:`total_budget`): once it is spent and a path fits, the orders
+left and cotengra are skipped; cotengra only improves a path that fits.
 
 **Slices.** When the largest intermediate does not fit, :func:`choose_slices` picks labels to
 fix, greedily: each round fixes the label that brings the largest intermediate down most
@@ -19,9 +32,24 @@ the results are summed (or written into their place, for an output label).
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from diagrams._lazy import lazy_module
+from markov.contraction.elimination import (  # noqa: F401 (re-exported)
+    PathWalk,
+    eliminate,
+    elimination_path,
+    label_uses,
+    path_cost,
+)
+from markov.contraction.treewidth import (
+    axes_lower_bound,
+    interaction_graph,
+    treewidth_lower_bound,
+)
 
 oe = lazy_module("opt_einsum")
 
@@ -32,6 +60,11 @@ TINY = 5
 SMALL = 14
 #: The elimination orders tried.
 HEURISTICS = ("min-weight", "min-fill", "weighted-min-fill")
+#: An elimination order (min-weight, the first) wider than this many times the axes allowed
+#: settles a search: nothing else is tried and the contraction is refused. A pairwise path
+#: can be up to 1.5 times narrower than the treewidth (:mod:`markov.contraction.treewidth`),
+#: so this is a heuristic estimate only where min-weight is far from the best order.
+DECISIVE = 1.5
 #: Above this many multiply-adds, cotengra's hyper-optimiser is worth seconds of search.
 HUGE = 10**10
 #: The budget of cotengra's search: trials, and at most this many seconds.
@@ -48,21 +81,63 @@ def search_budget(n_operands: int) -> float:
     return min(SECONDS, max(0.2, n_operands / 200))
 
 
-def find_path(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tuple, str]:
+def total_budget(n_operands: int) -> float:
+    """Seconds the heuristics of one path search may take in all before those left are
+    skipped (only once a path that fits is known): 20 ms per operand, at least 2 s. The
+    bundled networks' searches take a twentieth of it or less.
+
+    >>> total_budget(10), total_budget(400)
+    (2.0, 8.0)
+    """
+    return max(2.0, n_operands / 50)
+
+
+@dataclass
+class NoPathFits(Exception):
+    """No contraction path keeps every intermediate within ``max_axes`` axes. ``axes``,
+    ``elements`` and ``flops`` estimate the narrowest path's widest intermediate and its
+    work from below; ``proven``: by a treewidth lower bound (``treewidth``, -1 when not
+    computed), for every path; else for the paths tried (``tried``), each stopped once past
+    the limit. ``seconds``: how long the search took.
+
+    >>> find_path(["abc", "bcd", "cde", "dea", "eab", "abd"], "", {c: 2 for c in "abcde"},
+    ...           max_axes=2)
+    Traceback (most recent call last):
+    ...
+    markov.contraction.paths.NoPathFits: no path found within 2 axes: ...
+    """
+
+    axes: int
+    elements: int
+    flops: float
+    proven: bool
+    treewidth: int
+    tried: tuple[str, ...]
+    seconds: float
+    max_axes: int
+
+    def __str__(self) -> str:
+        how = "proven by treewidth" if self.proven else "narrowest of " + ", ".join(self.tried)
+        return f"no path found within {self.max_axes} axes: at least {self.axes} ({how})"
+
+
+def find_path(terms: Sequence[str], out: str, sizes: dict[str, int], *,
+              max_axes: int | None = None) -> tuple[tuple, str]:
     """A contraction path for ``terms -> out`` (opt_einsum's list format) and the name of the
     method that found it. The search runs on a canonical form of the network (operands and
     labels sorted by colour refinement of the hypergraph), so that the same network drawn in
-    another layout gets the same path.
+    another layout gets the same path. With ``max_axes``, paths with a wider intermediate
+    are not used, and :class:`NoPathFits` is raised when no path found (or none at all) fits.
 
     >>> find_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})
     (((0, 1), (0, 1)), 'opt_einsum-optimal')
     """
     if len(terms) < 3:
-        return _search(terms, out, sizes)
+        return _search(terms, out, sizes, max_axes)
     order, rename = _canonical(terms, out, sizes)
     canonical = ["".join(rename[c] for c in terms[i]) for i in order]
     path, method = _search(canonical, "".join(rename[c] for c in out),
-                           {rename[c]: n for c, n in sizes.items() if c in rename})
+                           {rename[c]: n for c, n in sizes.items() if c in rename}, max_axes)
     return _relabel_path(path, order), method
 
 
@@ -116,7 +191,8 @@ def _relabel_path(path, order) -> tuple:
     return tuple(out)
 
 
-def _search(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tuple, str]:
+def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
+            max_axes: int | None = None) -> tuple[tuple, str]:
     n = len(terms)
     if n == 0:
         return (), "empty"
@@ -127,24 +203,65 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int]) -> tuple[tupl
     if n <= TINY:
         path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="optimal")
         return tuple(map(tuple, path)), "opt_einsum-optimal"
-    # opt_einsum's own path ("auto" while its search is cheap, "greedy" above) against the
-    # classic elimination orders: the cheapest wins.
+    start = time.perf_counter()
+    # min-weight, the cheapest order to find, goes first; it may go on past the limit, to
+    # tell a near miss from a hopeless case.
+    wide = None if max_axes is None else int(DECISIVE * max_axes)
+    path, walk = eliminate(terms, out, sizes, HEURISTICS[0], max_axes=wide)
+    first = (walk.cost, path, f"elimination-{HEURISTICS[0]}", walk)
+    treewidth = -1
+    if max_axes is not None and (not walk.fits(max_axes) or walk.cost > HUGE):
+        treewidth = _refuse_by_proof(terms, out, sizes, max_axes, start)
+        if path is None:
+            raise _refusal([first], treewidth, max_axes, start)  # decisively too wide
+    # opt_einsum's own path ("auto" while its search is cheap, "greedy" above) and the other
+    # orders, each stopped once it cannot fit or win: the cheapest that fits wins (the first
+    # listed, on a tie).
     optimize = "auto" if n <= SMALL else "greedy"
     path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize=optimize)
     path = tuple(map(tuple, path))
-    candidates = [(path_cost(terms, out, sizes, path), path, f"opt_einsum-{optimize}")]
-    for heuristic in HEURISTICS:
-        elim = elimination_path(terms, out, sizes, heuristic)
-        candidates.append((path_cost(terms, out, sizes, elim), elim,
-                           f"elimination-{heuristic}"))
+    walk = PathWalk(terms, out, sizes).run(path)
+    runs = [(walk.cost, path, f"opt_einsum-{optimize}", walk), first]
+    for heuristic in HEURISTICS[1:]:
+        fitting = [r for r in runs if r[1] is not None and r[3].fits(max_axes)]
+        if fitting and time.perf_counter() - start > total_budget(n):
+            break
+        bound = min(r[0] for r in fitting) if fitting else None
+        path, walk = eliminate(terms, out, sizes, heuristic, max_axes=max_axes, max_cost=bound)
+        runs.append((walk.cost, path, f"elimination-{heuristic}", walk))
+    candidates = [r for r in runs if r[1] is not None and r[3].fits(max_axes)]
+    if not candidates:
+        raise _refusal(runs, treewidth, max_axes, start)
     best = min(candidates, key=lambda c: c[0])
-    if n <= SMALL:
+    if n <= SMALL or time.perf_counter() - start > total_budget(n):
         return best[1], best[2]
     if best[0] > HUGE:
         found = _cotengra_path(terms, out, sizes)
-        if found is not None and found[1] < best[0]:
+        if found is not None and found[1] < best[0] \
+                and PathWalk(terms, out, sizes).run(found[0]).fits(max_axes):
             return found[0], "cotengra-hyper"
     return best[1], best[2]
+
+
+def _refuse_by_proof(terms, out, sizes, max_axes: int, start: float) -> int:
+    """A treewidth lower bound of the network; raises :class:`NoPathFits` where it proves
+    that some step of every path has more than ``max_axes`` labels (no term has)."""
+    treewidth = treewidth_lower_bound(interaction_graph(terms, out))
+    axes = axes_lower_bound(treewidth)
+    if axes > max_axes >= max(map(len, terms)):
+        least = math.prod(sorted(sizes.values())[:axes])  # the smallest such intermediate
+        raise NoPathFits(axes=axes, elements=least, flops=float(least), proven=True,
+                         treewidth=treewidth, tried=("treewidth",),
+                         seconds=time.perf_counter() - start, max_axes=max_axes)
+    return treewidth
+
+
+def _refusal(runs: list, treewidth: int, max_axes: int, start: float) -> NoPathFits:
+    """No path tried fits: the estimate of the narrowest (each counted up to its stop)."""
+    least = min((r[3] for r in runs), key=lambda w: (w.widest, w.widest_elements))
+    return NoPathFits(axes=least.widest, elements=least.widest_elements, flops=least.cost,
+                      proven=False, treewidth=treewidth, tried=tuple(r[2] for r in runs),
+                      seconds=time.perf_counter() - start, max_axes=max_axes)
 
 
 def _cotengra_path(terms, out, sizes):
@@ -163,141 +280,6 @@ def _cotengra_path(terms, out, sizes):
         tree = opt.search([tuple(t) for t in terms], tuple(out), sizes)
     path = tuple(map(tuple, tree.get_path()))
     return path, path_cost(terms, out, sizes, path)
-
-
-def label_uses(terms: Sequence, out: str) -> dict[str, int]:
-    """How many terms (each counted once) and outputs use each label: a label whose count
-    drops to 1 inside a pairwise step can be summed out there.
-
-    >>> label_uses(["ab", "bc"], "a")
-    {'a': 2, 'b': 2, 'c': 1}
-    """
-    count: dict[str, int] = {}
-    for term in terms:
-        for c in dict.fromkeys(term):  # each label once per term, in order
-            count[c] = count.get(c, 0) + 1
-    for c in out:
-        count[c] = count.get(c, 0) + 1
-    return count
-
-
-def path_cost(terms: Sequence[str], out: str, sizes: dict[str, int], path) -> float:
-    """The multiply-adds of a pairwise contraction along ``path``.
-
-    >>> path_cost(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 4}, [(0, 1)])
-    24.0
-    """
-    live = [set(t) for t in terms]
-    count = label_uses(live, out)
-    cost = 0.0
-    for contraction in path:
-        group = [live[i] for i in contraction]
-        for i in sorted(contraction, reverse=True):
-            del live[i]
-        union = set().union(*group)
-        for t in group:
-            for c in t:
-                count[c] -= 1
-        kept = {c for c in union if count.get(c)}
-        cost += _prod(sizes[c] for c in union) * max(len(group) - 1, 1)
-        for c in kept:
-            count[c] += 1
-        live.append(kept)
-    return cost
-
-
-def elimination_path(terms: Sequence[str], out: str, sizes: dict[str, int],
-                     heuristic: str = "min-weight") -> tuple:
-    """The path of variable elimination in a greedy order (the classic heuristics for
-    Bayesian networks): repeatedly sum out the label whose elimination makes the smallest
-    factor (``"min-weight"``), adds the fewest new edges to the interaction graph
-    (``"min-fill"``) or the least weight of new edges (``"weighted-min-fill"``), multiplying
-    the operands that hold it (smallest first); output labels are never summed out, and what
-    remains is multiplied at the end.
-
-    >>> elimination_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})
-    ((0, 1), (0, 1))
-    """
-    import heapq
-
-    keep = set(out)
-    holders: dict[str, set[int]] = {}
-    labels: list[set[str]] = []
-    for i, t in enumerate(terms):
-        labels.append(set(t))
-        for c in t:
-            holders.setdefault(c, set()).add(i)
-    ssa: list[tuple[int, int]] = []
-    alive = set(range(len(terms)))
-
-    def weight(c):
-        union = set().union(*(labels[i] for i in holders[c]))
-        size = _prod(sizes[x] for x in union)
-        if heuristic == "min-weight":
-            return size
-        union.discard(c)
-        adjacent = {x: set().union(*(labels[i] for i in holders[x])) for x in union}
-        fill = [(x, y) for x in union for y in union if x < y and y not in adjacent[x]]
-        if heuristic == "min-fill":
-            return (len(fill), size)
-        return (sum(sizes[x] * sizes[y] for x, y in fill), size)
-
-    def merge(ids):
-        ids = sorted(ids, key=lambda i: (_prod(sizes[x] for x in labels[i]), i))
-        acc = ids[0]
-        for other in ids[1:]:
-            new = len(labels)
-            labels.append(labels[acc] | labels[other])
-            for x in labels[new]:
-                holders[x].discard(acc)
-                holders[x].discard(other)
-                holders[x].add(new)
-            alive.difference_update((acc, other))
-            alive.add(new)
-            ssa.append((acc, other))
-            acc = new
-        return acc
-
-    order = sorted(c for c in holders if c not in keep)
-    heap = [(weight(c), c) for c in order]
-    heapq.heapify(heap)
-    done: set[str] = set()
-    while heap:
-        w, c = heapq.heappop(heap)
-        if c in done:
-            continue
-        current = weight(c)
-        if current != w:
-            heapq.heappush(heap, (current, c))
-            continue
-        done.add(c)
-        neighbours = set().union(*(labels[i] for i in holders[c])) - {c}
-        merged = merge(holders[c])
-        labels[merged].discard(c)
-        del holders[c]
-        for x in neighbours:
-            if x not in keep and x not in done:
-                heapq.heappush(heap, (weight(x), x))
-    rest = sorted(alive, key=lambda i: (_prod(sizes[x] for x in labels[i]), i))
-    if len(rest) > 1:
-        merge(rest)
-    elif len(rest) == 1 and not ssa:
-        return ((0,),)
-    return _ssa_to_linear(ssa, len(terms))
-
-
-def _ssa_to_linear(ssa: list[tuple[int, int]], n: int) -> tuple:
-    ids = list(range(n))
-    path = []
-    next_id = n
-    for a, b in ssa:
-        i, j = sorted((ids.index(a), ids.index(b)))
-        path.append((i, j))
-        del ids[j]
-        del ids[i]
-        ids.append(next_id)
-        next_id += 1
-    return tuple(path)
 
 
 def choose_slices(terms: Sequence[str], out: str, sizes: dict[str, int],
@@ -331,13 +313,6 @@ def choose_slices(terms: Sequence[str], out: str, sizes: dict[str, int],
         def score(c):
             trial = (*sliced, c)
             return (max(size(t, trial) for t in terms),
-                    sum(size(t, trial) for t in terms) * _prod(sizes[x] for x in trial), c)
+                    sum(size(t, trial) for t in terms) * math.prod(sizes[x] for x in trial), c)
 
         sliced.append(min(candidates, key=score))
-
-
-def _prod(values) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out

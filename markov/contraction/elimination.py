@@ -1,0 +1,226 @@
+"""Elimination orders and the accounting of pairwise paths.
+
+:func:`elimination_path` orders the contraction as variable elimination does: repeatedly sum
+out one label, chosen by one of the classic heuristics for Bayesian networks (min-weight,
+min-fill, weighted min-fill), after multiplying the operands that hold it. :class:`PathWalk`
+walks any pairwise path without arrays, step by step, and counts what the pairwise program
+will do: the labels each intermediate keeps, the multiply-adds, the widest result. An order
+is walked while it is built, so it can stop as soon as it cannot win (costs more than a path
+already known) or cannot run (an intermediate with more axes than an array may have).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def label_uses(terms: Sequence, out: str) -> dict[str, int]:
+    """How many terms (each counted once) and outputs use each label: a label whose count
+    drops to 1 inside a pairwise step can be summed out there.
+
+    >>> label_uses(["ab", "bc"], "a")
+    {'a': 2, 'b': 2, 'c': 1}
+    """
+    count: dict[str, int] = {}
+    for term in terms:
+        for c in dict.fromkeys(term):  # each label once per term, in order
+            count[c] = count.get(c, 0) + 1
+    for c in out:
+        count[c] = count.get(c, 0) + 1
+    return count
+
+
+def path_cost(terms: Sequence[str], out: str, sizes: dict[str, int], path) -> float:
+    """The multiply-adds of a pairwise contraction along ``path``.
+
+    >>> path_cost(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 4}, [(0, 1)])
+    24.0
+    """
+    return PathWalk(terms, out, sizes).run(path).cost
+
+
+class PathWalk:
+    """A pairwise contraction walked step by step without arrays: the labels each live
+    operand (by SSA id) keeps, the multiply-adds so far and the widest result (in labels,
+    and its elements), as :func:`path_cost` and the pairwise program count them.
+
+    >>> walk = PathWalk(["ab", "bc", "cd"], "ad", {c: 2 for c in "abcd"}).run([(0, 1)])
+    >>> walk.cost, walk.widest, {i: sorted(labels) for i, labels in walk.live.items()}
+    (8.0, 2, {2: ['c', 'd'], 3: ['a', 'c']})
+    >>> walk.fits(1), walk.fits(None)
+    (False, True)
+    """
+
+    def __init__(self, terms: Sequence[str], out: str, sizes: dict[str, int]):
+        self.live = {i: set(t) for i, t in enumerate(terms)}
+        self.count = label_uses(list(self.live.values()), out)
+        self.sizes, self.next = sizes, len(terms)
+        self.cost, self.widest, self.widest_elements = 0.0, 0, 1
+
+    def step(self, ids: Sequence[int]) -> int:
+        """Contract the live operands ``ids`` (SSA ids); the SSA id of the result."""
+        group = [self.live.pop(i) for i in ids]
+        union = set().union(*group)
+        for t in group:
+            for c in t:
+                self.count[c] -= 1
+        kept = {c for c in union if self.count.get(c)}
+        self.cost += math.prod(map(self.sizes.__getitem__, union)) * max(len(group) - 1, 1)
+        for c in kept:
+            self.count[c] += 1
+        if len(kept) > self.widest:
+            self.widest, self.widest_elements = len(kept), math.prod(map(self.sizes.__getitem__, kept))
+        self.live[self.next] = kept
+        self.next += 1
+        return self.next - 1
+
+    def run(self, path) -> PathWalk:
+        """Walk ``path`` (opt_einsum's list format: positions among the live operands)."""
+        ids = list(self.live)
+        for contraction in path:
+            group = [ids[i] for i in contraction]
+            for i in sorted(contraction, reverse=True):
+                del ids[i]
+            ids.append(self.step(group))
+        return self
+
+    def fits(self, max_axes: int | None) -> bool:
+        """Whether every result so far has at most ``max_axes`` labels (None: no limit)."""
+        return max_axes is None or self.widest <= max_axes
+
+
+class _Stop(Exception):
+    """An elimination order that can no longer win or fit."""
+
+
+def elimination_path(terms: Sequence[str], out: str, sizes: dict[str, int],
+                     heuristic: str = "min-weight", *, max_axes: int | None = None,
+                     max_cost: float | None = None) -> tuple | None:
+    """The path of variable elimination in a greedy order (the classic heuristics for
+    Bayesian networks): repeatedly sum out the label whose elimination makes the smallest
+    factor (``"min-weight"``), adds the fewest new edges to the interaction graph
+    (``"min-fill"``) or the least weight of new edges (``"weighted-min-fill"``), multiplying
+    the operands that hold it (smallest first); output labels are never summed out, and what
+    remains is multiplied at the end. None, as soon as a step's result has more than
+    ``max_axes`` labels or the steps so far cost more than ``max_cost`` multiply-adds.
+
+    >>> elimination_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})
+    ((0, 1), (0, 1))
+    >>> elimination_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5},
+    ...                  max_axes=1) is None
+    True
+    """
+    return eliminate(terms, out, sizes, heuristic, max_axes=max_axes, max_cost=max_cost)[0]
+
+
+def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: str, *,
+              max_axes: int | None = None, max_cost: float | None = None) -> tuple:
+    """:func:`elimination_path`'s path (None where it stopped) and its :class:`PathWalk`,
+    which says how far it went: the cost so far and the widest result.
+
+    >>> path, walk = eliminate(["ab", "bc", "cd"], "ad", {c: 2 for c in "abcd"}, "min-fill")
+    >>> path, walk.cost, walk.widest
+    (((0, 1), (0, 1)), 16.0, 2)
+    """
+    import heapq
+
+    keep = set(out)
+    holders: dict[str, set[int]] = {}
+    labels: list[set[str]] = []
+    for i, t in enumerate(terms):
+        labels.append(set(t))
+        for c in t:
+            holders.setdefault(c, set()).add(i)
+    ssa: list[tuple[int, int]] = []
+    alive = set(range(len(terms)))
+    walk = PathWalk(terms, out, sizes)
+    # The interaction graph as elimination changes it: summing out c joins its neighbours.
+    adjacent: dict[str, set[str]] = {c: set() for c in holders}
+    for t in labels:
+        for c in t:
+            adjacent[c].update(t)
+    for c, near in adjacent.items():
+        near.discard(c)
+
+    def weight(c):
+        near = adjacent[c]
+        size = math.prod(map(sizes.__getitem__, near)) * sizes[c]
+        if heuristic == "min-weight":
+            return size
+        # Each missing edge (x, y) among the neighbours is seen from x and from y.
+        fill = sum(len(near - adjacent[x]) - 1 for x in near) // 2
+        if heuristic == "min-fill":
+            return (fill, size)
+        equal = {sizes[x] for x in near}
+        if len(equal) == 1:  # every new edge weighs the same (binary networks)
+            return (fill * equal.pop() ** 2, size)
+        return (sum(sizes[x] * sum(sizes[y] for y in near - adjacent[x] if y != x)
+                    for x in near) // 2, size)
+
+    def merge(ids):
+        ids = sorted(ids, key=lambda i: (math.prod(map(sizes.__getitem__, labels[i])), i))
+        acc = ids[0]
+        for other in ids[1:]:
+            new = len(labels)
+            labels.append(labels[acc] | labels[other])
+            for x in labels[new]:
+                holders[x].discard(acc)
+                holders[x].discard(other)
+                holders[x].add(new)
+            alive.difference_update((acc, other))
+            alive.add(new)
+            ssa.append((acc, other))
+            walk.step((acc, other))
+            if not walk.fits(max_axes) or (max_cost is not None and walk.cost > max_cost):
+                raise _Stop
+            acc = new
+        return acc
+
+    order = sorted(c for c in holders if c not in keep)
+    heap = [(weight(c), c) for c in order]
+    heapq.heapify(heap)
+    done: set[str] = set()
+    try:
+        while heap:
+            w, c = heapq.heappop(heap)
+            if c in done:
+                continue
+            current = weight(c)
+            if current != w:
+                heapq.heappush(heap, (current, c))
+                continue
+            done.add(c)
+            neighbours = adjacent.pop(c)
+            for x in neighbours:
+                adjacent[x] |= neighbours
+                adjacent[x].discard(x)
+                adjacent[x].discard(c)
+            merged = merge(holders[c])
+            labels[merged].discard(c)
+            del holders[c]
+            for x in neighbours:
+                if x not in keep and x not in done:
+                    heapq.heappush(heap, (weight(x), x))
+        rest = sorted(alive, key=lambda i: (math.prod(map(sizes.__getitem__, labels[i])), i))
+        if len(rest) > 1:
+            merge(rest)
+    except _Stop:
+        return None, walk
+    if len(rest) == 1 and not ssa:
+        return ((0,),), walk.run(((0,),))
+    return _ssa_to_linear(ssa, len(terms)), walk
+
+
+def _ssa_to_linear(ssa: list[tuple[int, int]], n: int) -> tuple:
+    ids = list(range(n))
+    path = []
+    next_id = n
+    for a, b in ssa:
+        i, j = sorted((ids.index(a), ids.index(b)))
+        path.append((i, j))
+        del ids[j]
+        del ids[i]
+        ids.append(next_id)
+        next_id += 1
+    return tuple(path)
