@@ -94,7 +94,7 @@ def map_batches(model: Any, method: str, targets: str | Sequence[str] | None = N
     and one column per outcome, named ``P(target=state)`` (``P(A=a, B=b)`` for a joint); with
     arrays a dask array ``[rows, columns]`` in that column order. ``client=False`` leaves
     the distributed client alone: the result computes on any of dask's local schedulers. ``max_memory`` (bytes,
-    default :data:`markov.contraction.plan.MAX_MEMORY`) bounds each contraction; ``device``
+    default :data:`markov.contraction.plan.DEFAULT_MAX_MEMORY`) bounds each contraction; ``device``
     runs the workers' contractions in torch on that device.
 
     >>> import dask.dataframe as dd, pandas as pd
@@ -191,9 +191,9 @@ def _probe(model, method, targets, *, constants, names, options, max_memory):
     """Rows per contraction under ``max_memory``, the result's columns and dtype: the method
     runs on two dummy batches (every batched value its first outcome), warm, under
     tracemalloc."""
-    from markov.contraction.plan import MAX_MEMORY
+    from markov.contraction.plan import DEFAULT_MAX_MEMORY
 
-    limit = MAX_MEMORY if max_memory is None else int(max_memory)
+    limit = DEFAULT_MAX_MEMORY if max_memory is None else int(max_memory)
     # tracemalloc sees host memory only: measure on host copies of device tables
     probe_model = model if ops_for(model.backend).host else _converted(model, None)
     call = getattr(probe_model, method)

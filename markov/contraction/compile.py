@@ -14,7 +14,7 @@ from diagrams._lazy import lazy_module
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
 from markov.contraction.paths import NoPathFits, choose_slices, find_path
-from markov.contraction.plan import MAX_MEMORY, Plan
+from markov.contraction.plan import DEFAULT_MAX_MEMORY, Plan
 from markov.contraction.staging import staged_program
 from markov.errors import ContractionTooLarge
 
@@ -29,7 +29,8 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     ``structure`` is :attr:`diagrams.Diagram.structure` restricted to the boxes kept,
     ``event_shapes[j]`` the shape of box ``j`` over its wires, ``batch_shapes[j]`` its leading
     batch shape and ``sizes[w]`` the size of wire ``w``. When the largest intermediate would
-    exceed ``max_memory`` bytes (default :data:`MAX_MEMORY`) the plan is sliced; raises
+    exceed ``max_memory`` bytes (default :data:`~markov.contraction.plan.DEFAULT_MAX_MEMORY`)
+    the plan is sliced; raises
     :class:`~markov.errors.ContractionTooLarge`, with the estimate, when slicing cannot fit.
     ``constant`` lists the boxes whose arrays never change between calls: the path then
     contracts them first where that saves work per call (:mod:`markov.contraction.staging`).
@@ -44,7 +45,7 @@ def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     ...
     markov.errors.ContractionTooLarge: the answer alone has 100 elements (800 bytes), ...
     """
-    limit = MAX_MEMORY if max_memory is None else int(max_memory)
+    limit = DEFAULT_MAX_MEMORY if max_memory is None else int(max_memory)
     _refuse_large_answer(structure, batch_shapes, sizes, itemsize, limit)
     plan = PLANS.get(("plan", structure, event_shapes, batch_shapes, sizes, constant),
                      lambda: _compile(structure, event_shapes, batch_shapes, sizes, constant))

@@ -23,7 +23,8 @@ far below the dtype's range (the probability of 2,000 pieces of evidence) can st
 normalised.
 
 **Memory.** A plan knows its largest intermediate (in elements) before anything runs. When
-that times the item size exceeds ``max_memory`` (default :data:`MAX_MEMORY`), the
+that times the item size exceeds ``max_memory`` (default :data:`DEFAULT_MAX_MEMORY`: 8 GiB,
+or a quarter of the machine's memory where that is less), the
 contraction is sliced (:func:`markov.contraction.paths.choose_slices`): some labels are fixed, the
 contraction runs once per value and the pieces are summed or written in place. When no
 slicing can fit, :class:`~markov.errors.ContractionTooLarge` reports the estimate.
@@ -32,6 +33,7 @@ slicing can fit, :class:`~markov.errors.ContractionTooLarge` reports the estimat
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +47,21 @@ from markov.contraction.cache import PLANS
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
 MAX_MEMORY = 8 * 2**30
+
+
+def _default_max_memory() -> int:
+    """8 GiB, or a quarter of the machine's memory where that is less: a pairwise step
+    holds its two operands, their reshaped copies and its result, about three times its
+    largest intermediate, so a cap of a quarter leaves the machine room."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): the fixed cap
+        return MAX_MEMORY
+    return min(MAX_MEMORY, max(total // 4, 2**20))
+
+
+#: The default cap on the largest intermediate here: :func:`_default_max_memory`.
+DEFAULT_MAX_MEMORY = _default_max_memory()
 
 RESCALE_MODES = ("auto", True, False)
 
