@@ -81,14 +81,21 @@ class PlanCache:
         return value
 
     def entries(self, kind: str) -> list:
-        """The values kept under keys ``(kind, ...)`` (for inspection and tests).
+        """The values kept under keys ``(kind, ...)``, and about live objects under such
+        keys (for inspection and tests).
 
         >>> cache = PlanCache()
         >>> _ = cache.get(("plan", 1), lambda: "p"); cache.entries("plan")
         ['p']
         """
-        return [v for k, v in self._entries.items()
-                if isinstance(k, tuple) and k and k[0] == kind]
+        out = []
+        for k, v in self._entries.items():
+            if isinstance(k, tuple) and k and k[0] == kind:
+                out.append(v)
+            elif (isinstance(k, tuple) and len(k) == 2 and isinstance(k[1], tuple) and k[1]
+                  and k[1][0] == kind and v[0]() is not None):  # about(owner, (kind, ...))
+                out.append(v[1])
+        return out
 
     def clear(self) -> None:
         """Forget everything (the counters too).

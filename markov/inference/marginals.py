@@ -23,6 +23,7 @@ from markov.contraction.cache import PLANS
 from markov.contraction.interpret import _bind
 from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, as_given
 from markov.errors import ContractionTooLarge, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence
+from markov.inference.folded_marginals import folded_marginals
 from markov.inference.normalize import normalize
 from markov.kernel import Kernel
 
@@ -83,10 +84,41 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     if d.inputs:
         raise ShapeMismatch(f"all_marginals needs a diagram without inputs; this one has "
                             f"inputs {d.dom}")
-    keys = wire_keys(d)
-    closed, full = _closed(d, keys, mapping, dict(evidence or {}))
-    plan, arrays, backend, template, _ = _bind(closed, full, sizes=sizes, validate=validate,
-                                               max_memory=max_memory, prune=False)
+    if rescale not in RESCALE_MODES:
+        raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
+    keys = PLANS.about(d, "wire keys", lambda: wire_keys(d))
+    evidence = dict(evidence or {})
+    for key in evidence:
+        if key not in keys:
+            raise UnknownAtom(f"evidence on {key!r}, which is not a wire of the diagram; its "
+                              f"wires are {list(keys)}")
+    what = ("the observations of " + ", ".join(evidence)) if evidence else "the boxes"
+    options = {"sizes": sizes, "validate": validate, "max_memory": max_memory}
+    if rescale is not True:  # the joints with the evidence, kept for a repeated pattern
+        found = folded_marginals(
+            d, keys, mapping, evidence, on_zero=on_zero, what=what, labels=labels,
+            sweep=lambda rows: _joints(d, keys, mapping, dict(zip(evidence, rows)), False,
+                                       options),
+            options=(tuple(sorted(sizes.items())) if sizes else None, validate, max_memory))
+        if found is not None:
+            return found
+    found, plan, backend, template = _joints(d, keys, mapping, evidence, rescale, options)
+    out = {}
+    for key, ty, joint in zip(keys, d.wires, found):
+        array = joint.reshape(tuple(plan.output_shape) + tuple(joint.shape[-1:]))
+        array = as_given(array, backend, template)
+        array = normalize(array, 1, on_zero=on_zero, what=what, error=ZeroProbabilityEvidence)
+        out[key] = Kernel._trusted(array, Ty(), Ty(ty),
+                                   {ty: labels[ty]} if labels and ty in labels else None)
+    return out
+
+
+def _joints(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict, rescale: bool | str,
+            options: dict) -> tuple[list, Plan, str, Any]:
+    """Every wire's (unnormalised) joint with the evidence, ``[*batch, n]``, from one
+    forward and one backward sweep; with the plan, the backend and the torch template."""
+    closed, full = _closed(d, keys, mapping, evidence)
+    plan, arrays, backend, template, _ = _bind(closed, full, prune=False, **options)
     if plan.n_slices > 1:
         raise ContractionTooLarge(f"all_marginals keeps every intermediate, and the largest "
                                   f"has {plan.largest_intermediate:,} elements, over "
@@ -96,8 +128,6 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     backward = _backward(plan, len(d.wires))
     operands = plan._operands(arrays, backend, template)
     floating = _floating(operands, backend, template)
-    if rescale not in RESCALE_MODES:
-        raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
     scale = floating and rescale is True
     found = joints(backward, run_forward(plan.program, operands, backend, scale), backend,
                    scale)
@@ -106,15 +136,7 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
         if not all(_fits(j, n_batch, backend) for j in found):
             found = joints(backward, run_forward(plan.program, operands, backend, True),
                            backend, True)
-    what = ("the observations of " + ", ".join(evidence)) if evidence else "the boxes"
-    out = {}
-    for key, ty, joint in zip(keys, d.wires, found):
-        array = joint.reshape(tuple(plan.output_shape) + tuple(joint.shape[-1:]))
-        array = as_given(array, backend, template)
-        array = normalize(array, 1, on_zero=on_zero, what=what, error=ZeroProbabilityEvidence)
-        out[key] = Kernel(array, cod=Ty(ty), validate=False,
-                          labels={ty: labels[ty]} if labels and ty in labels else None)
-    return out
+    return found, plan, backend, template
 
 
 def _closed(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict
@@ -122,10 +144,6 @@ def _closed(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict
     """The diagram with its outputs discarded and an effect box per piece of evidence
     (compiled once per diagram and evidence pattern), and the mapping extended by the
     evidence likelihoods."""
-    for key in evidence:
-        if key not in keys:
-            raise UnknownAtom(f"evidence on {key!r}, which is not a wire of the diagram; its "
-                              f"wires are {list(keys)}")
     pattern = tuple(evidence)
     closed = PLANS.about(d, ("closed", pattern), lambda: _close(d, keys, pattern))
     full = dict(mapping)

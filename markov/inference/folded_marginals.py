@@ -1,0 +1,212 @@
+"""All marginals for a repeated evidence pattern: what depends on no evidence value, once.
+
+Every wire's joint with the evidence is linear in each evidence likelihood. For observed
+wires ``E1 .. Em`` (sizes ``k1 .. km``, ``K = k1 * .. * km`` combinations of values), the
+joints of every wire with each combination, ``J[K, N]`` (``N`` the sum of the wires'
+sizes), are one batched forward and backward sweep of the closed network with the grid of
+one-hot rows as its evidence. Any later evidence, likelihoods ``L1 .. Lm`` (batched or not,
+one-hot or soft), then gives every joint as ``(L1 x .. x Lm) @ J``: one small product and one
+normalisation over the stacked wires. That is constant folding carried to its end: a call
+pays only for what depends on its evidence values, where a junction tree re-sends every
+message leaving the evidence's clique.
+
+The joints are kept in :data:`~markov.contraction.cache.PLANS` per diagram, evidence
+pattern and the very table objects of the mapping (with references to them, so that their
+identities stay theirs; tables are taken to be unchanged while they are the same objects,
+as for folded queries). They are built on the second call with the same key, so a one-off
+call pays nothing extra, and only where that is small and safe: host arrays (numpy floats or
+exact numbers) without batch axes, ``K <= MAX_STATES``, ``K * N <= MAX_ELEMENTS``, a plan
+that needs no slicing, and joints that need no rescaling against underflow. Elsewhere the
+caller runs the plain sweep.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from diagrams import Diagram, Ty
+from markov.arrays import backend as B
+from markov.arrays import binding
+from markov.arrays import ops as A
+from markov.arrays.steps import ops_for
+from markov.contraction.cache import PLANS
+from markov.errors import ContractionTooLarge, ZeroProbabilityEvidence
+from markov.inference.normalize import normalize
+from markov.kernel import Kernel
+
+#: The most combinations of evidence values whose joints are kept.
+MAX_STATES = 64
+#: The most numbers kept per diagram, evidence pattern and tables (``K * N``).
+MAX_ELEMENTS = 2**20
+
+_NEW, _SEEN, _BUILT, _REFUSED = 0, 1, 2, -1
+
+
+class EvidenceJoints:
+    """Every wire's joint with each combination of evidence values (``joints``, ``[K, N]``,
+    None until built), the table objects they came from, the evidence sizes ``ks``, where
+    each wire starts in ``N``, and how many times the sweep that built them ran (once:
+    counted for tests).
+
+    >>> EvidenceJoints(()).runs
+    0
+    """
+
+    __slots__ = ("backend", "joints", "ks", "offsets", "runs", "sizes", "state", "tables",
+                 "types")
+
+    def __init__(self, tables: tuple):
+        self.tables = tables
+        self.state = _NEW
+        self.types: tuple = ()
+        self.joints: Any = None
+        self.backend = ""
+        self.ks: tuple[int, ...] = ()
+        self.sizes: tuple[int, ...] = ()
+        self.offsets: Any = None
+        self.runs = 0
+
+
+def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
+                     evidence: dict, *, sweep: Callable, options: tuple,
+                     on_zero: str = "raise", what: str = "",
+                     labels: Mapping[str, Sequence] | None = None) -> dict | None:
+    """Every wire's posterior from the kept joints of ``d`` (closed: no inputs, no outputs
+    asked) with ``evidence``'s pattern, or None where they do not apply yet or at all (the
+    caller then sweeps). ``sweep(rows)`` runs the plain sweep without rescaling on evidence
+    arrays ``rows`` (in the pattern's order) and returns ``(joints, plan, backend,
+    template)``; ``options`` (hashable) are the other arguments it depends on.
+
+    >>> from diagrams import Box
+    >>> from markov.inference.marginals import all_marginals
+    >>> p, f = Box("p", Ty(), Ty("X")), Box("f", Ty("X"), Ty("Y"))
+    >>> d, tables = p >> f, {p: np.array([0.5, 0.5]), f: np.array([[0.9, 0.1], [0.3, 0.7]])}
+    >>> for y in ([1.0, 0.0], [0.0, 1.0], [0.0, 1.0]):   # the second call keeps the joints
+    ...     post = all_marginals(d, tables, {"Y": y})
+    >>> post["X"].array.round(3).tolist()
+    [0.125, 0.875]
+    >>> [(s.runs, s.joints.shape) for s in PLANS.entries("evidence joints")
+    ...  if s.tables[0] is tables[p]]
+    [(1, (2, 4))]
+    """
+    tables = []
+    for box in d.boxes:
+        value = mapping.get(box)
+        if value is None:
+            value = mapping.get(box.name)
+            if value is None:
+                return None  # the sweep names the box that has no kernel
+        tables.append(value)
+    tables = tuple(tables)
+    key = ("evidence joints", tuple(evidence), tuple(map(id, tables)), options)
+    store = PLANS.about(d, key, lambda: EvidenceJoints(tables))
+    likelihoods = _likelihoods(evidence)
+    if likelihoods is None or store.state == _REFUSED:
+        return None
+    if store.state == _NEW:  # a first call sweeps as usual: one-off calls keep nothing big
+        store.state = _SEEN
+        return None
+    if store.state == _SEEN:
+        store.state = _REFUSED  # until built: a build that does not apply leaves it refused
+        if not _build(store, d, likelihoods, sweep):
+            return None
+        store.state = _BUILT
+    joints = _combine(store, likelihoods)
+    if joints is None:
+        return None
+    return _posteriors(store, joints, keys, d.wires, on_zero=on_zero, what=what, labels=labels)
+
+
+def _likelihoods(evidence: dict) -> list | None:
+    """The evidence as host arrays ``[*batch, k]`` (None for tensors: the sweep runs them)."""
+    out = []
+    for value in evidence.values():
+        array = B.as_array(value.array if isinstance(value, Kernel) else value, "evidence")
+        if type(array) is not np.ndarray or array.ndim == 0:
+            return None
+        out.append(array)
+    return out
+
+
+def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable) -> bool:
+    """Sweep the grid of one-hot evidence rows once and keep every wire's joints."""
+    ks = tuple(int(a.shape[-1]) for a in likelihoods)
+    n_states = math.prod(ks)
+    if n_states > MAX_STATES or any(_batched(box, t) for box, t in zip(d.boxes, store.tables)):
+        return False
+    rows = []
+    for i, k in enumerate(ks):
+        one_hot = np.eye(k).reshape((1,) * i + (k,) + (1,) * (len(ks) - 1 - i) + (k,))
+        rows.append(np.ascontiguousarray(np.broadcast_to(one_hot, ks + (k,))))
+    try:
+        found, plan, backend, template = sweep(rows)
+    except ContractionTooLarge:
+        return False
+    store.runs += 1
+    ops = ops_for(backend)
+    if template is not None or not ops.host or tuple(plan.output_shape) != ks:
+        return False
+    sizes = tuple(int(j.shape[-1]) for j in found)
+    if n_states * sum(sizes) > MAX_ELEMENTS:
+        return False
+    joints = np.concatenate([j.reshape(n_states, -1) for j in found], axis=-1)
+    if ops.floating(None, None):
+        row_max = joints.max(axis=-1)
+        if not ops.fits(joints[row_max > 0], 1):  # exactly zero rows are impossible evidence
+            return False
+    store.joints, store.backend, store.ks, store.sizes = joints, backend, ks, sizes
+    store.offsets = np.cumsum((0,) + sizes[:-1])
+    store.types = tuple(Ty(ty) for ty in d.wires)
+    return True
+
+
+def _batched(box: Any, table: Any) -> bool:
+    """Whether a table has batch axes (the grid's joints would mix with them)."""
+    if isinstance(table, Kernel):
+        return table.n_batch > 0
+    array = B.as_array(table, f"box {box.name}")
+    return array.ndim != len(box.dom) + len(box.cod)
+
+
+def _combine(store: EvidenceJoints, likelihoods: list) -> Any:
+    """``(L1 x .. x Lm) @ J`` over the evidence's batch, or None where it needs the sweep
+    (another backend, other sizes, or a result that needs rescaling)."""
+    ks = tuple(int(a.shape[-1]) for a in likelihoods)
+    if ks != store.ks:
+        return None
+    m = len(ks)
+    grid = np.ones((1,)) if not m else None
+    for i, a in enumerate(likelihoods):
+        view = a.reshape(a.shape[:-1] + (1,) * i + (ks[i],) + (1,) * (m - 1 - i))
+        grid = view if grid is None else grid * view
+    batch = grid.shape[:grid.ndim - m] if m else ()
+    if binding.choose([grid, store.joints])[0] != store.backend:
+        return None
+    grid = A.in_backend(grid.reshape(batch + (-1,)), store.backend)
+    joints = grid @ store.joints
+    ops = ops_for(store.backend)
+    if ops.floating(None, None) and not ops.fits(joints, len(batch)):
+        return None
+    return joints
+
+
+def _posteriors(store: EvidenceJoints, joints: Any, keys: tuple, wires: tuple, *,
+                on_zero: str, what: str, labels: Mapping | None) -> dict:
+    """Each wire's joint normalised, all in one division where no row has zero mass."""
+    sums = np.add.reduceat(joints, store.offsets, axis=-1)
+    stops = store.offsets + np.asarray(store.sizes)
+    if np.any(sums == 0):  # the zero-mass policies, wire by wire
+        pieces = [normalize(joints[..., a:b], 1, on_zero=on_zero, what=what,
+                            error=ZeroProbabilityEvidence)
+                  for a, b in zip(store.offsets, stops)]
+    else:
+        out = joints / np.repeat(sums, store.sizes, axis=-1)
+        pieces = [out[..., a:b] for a, b in zip(store.offsets, stops)]
+    empty = Ty()
+    return {key: Kernel._trusted(piece, empty, cod,
+                                 {ty: labels[ty]} if labels and ty in labels else None)
+            for key, ty, cod, piece in zip(keys, wires, store.types, pieces)}
