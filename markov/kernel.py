@@ -58,13 +58,17 @@ class Kernel:
         raise AttributeError("kernels are immutable")
 
     @classmethod
-    def _trusted(cls, array: Any, dom: Ty, cod: Ty, labels: Mapping | None = None) -> Kernel:
+    def _trusted(cls, array: Any, dom: Ty, cod: Ty, labels: dict | None = None) -> Kernel:
         """A kernel from parts already checked (an array in a backend, types whose sizes
-        match it): no conversion, no checks, for code that builds hundreds at a time."""
+        match it, a labels dict it may keep): no conversion, no checks, for code that builds
+        hundreds at a time."""
         kernel = object.__new__(cls)
-        for attr, value in (("array", array), ("dom", dom), ("cod", cod), ("name", None),
-                            ("labels", dict(labels) if labels else None)):
-            object.__setattr__(kernel, attr, value)
+        put = object.__setattr__
+        put(kernel, "array", array)
+        put(kernel, "dom", dom)
+        put(kernel, "cod", cod)
+        put(kernel, "name", None)
+        put(kernel, "labels", labels or None)
         return kernel
 
     def __reduce__(self):  # pickling (dask workers, multiprocessing) without re-validating

@@ -48,7 +48,8 @@ _NEW, _SEEN, _BUILT, _REFUSED = 0, 1, 2, -1
 
 class EvidenceJoints:
     """Every wire's joint with each combination of evidence values (``joints``, ``[K, N]``,
-    None until built), the table objects they came from, the evidence sizes ``ks``, where
+    None until built), the mapping they came from (its keys and values, ``tables``), the
+    evidence sizes ``ks``, where
     each wire starts in ``N``, and how many times the sweep that built them ran (once:
     counted for tests).
 
@@ -90,20 +91,13 @@ def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
     >>> post["X"].array.round(3).tolist()
     [0.125, 0.875]
     >>> [(s.runs, s.joints.shape) for s in PLANS.entries("evidence joints")
-    ...  if s.tables[0] is tables[p]]
+    ...  if s.tables[1][0] is tables[p]]
     [(1, (2, 4))]
     """
-    tables = []
-    for box in d.boxes:
-        value = mapping.get(box)
-        if value is None:
-            value = mapping.get(box.name)
-            if value is None:
-                return None  # the sweep names the box that has no kernel
-        tables.append(value)
-    tables = tuple(tables)
-    key = ("evidence joints", tuple(evidence), tuple(map(id, tables)), options)
-    store = PLANS.about(d, key, lambda: EvidenceJoints(tables))
+    # The mapping's very keys and values name the tables: no box is hashed on a hit.
+    key = ("evidence joints", tuple(evidence), tuple(map(id, mapping)),
+           tuple(map(id, mapping.values())), options)
+    store = PLANS.about(d, key, lambda: EvidenceJoints((tuple(mapping), tuple(mapping.values()))))
     likelihoods = _likelihoods(evidence)
     if likelihoods is None or store.state == _REFUSED:
         return None
@@ -136,7 +130,8 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
     """Sweep the grid of one-hot evidence rows once and keep every wire's joints."""
     ks = tuple(int(a.shape[-1]) for a in likelihoods)
     n_states = math.prod(ks)
-    if n_states > MAX_STATES or any(_batched(box, t) for box, t in zip(d.boxes, store.tables)):
+    mapping = dict(zip(*store.tables))
+    if n_states > MAX_STATES or any(_batched(box, mapping) for box in d.boxes):
         return False
     rows = []
     for i, k in enumerate(ks):
@@ -164,12 +159,15 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
     return True
 
 
-def _batched(box: Any, table: Any) -> bool:
-    """Whether a table has batch axes (the grid's joints would mix with them)."""
+def _batched(box: Any, mapping: dict) -> bool:
+    """Whether the table of ``box`` has batch axes (the grid's joints would mix with them),
+    or is missing (the sweep then says so)."""
+    table = mapping.get(box, mapping.get(box.name))
+    if table is None:
+        return True
     if isinstance(table, Kernel):
         return table.n_batch > 0
-    array = B.as_array(table, f"box {box.name}")
-    return array.ndim != len(box.dom) + len(box.cod)
+    return B.as_array(table, f"box {box.name}").ndim != len(box.dom) + len(box.cod)
 
 
 def _combine(store: EvidenceJoints, likelihoods: list) -> Any:
