@@ -78,8 +78,8 @@ def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
                      labels: Mapping[str, Sequence] | None = None) -> dict | None:
     """Every wire's posterior from the kept joints of ``d`` (closed: no inputs, no outputs
     asked) with ``evidence``'s pattern, or None where they do not apply yet or at all (the
-    caller then sweeps). ``sweep(rows)`` runs the plain sweep without rescaling on evidence
-    arrays ``rows`` (in the pattern's order) and returns ``(joints, plan, backend,
+    caller then sweeps). ``sweep(rows, rescale)`` runs the plain sweep on evidence arrays
+    ``rows`` (in the pattern's order) and returns ``(joints, plan, backend,
     template)``; ``options`` (hashable) are the other arguments it depends on.
 
     >>> from diagrams import Box
@@ -138,7 +138,7 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
         one_hot = np.eye(k).reshape((1,) * i + (k,) + (1,) * (len(ks) - 1 - i) + (k,))
         rows.append(np.ascontiguousarray(np.broadcast_to(one_hot, ks + (k,))))
     try:
-        found, plan, backend, template = sweep(rows)
+        found, plan, backend, template = sweep(rows, False)
     except ContractionTooLarge:
         return False
     store.runs += 1
@@ -149,9 +149,13 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
     if n_states * sum(sizes) > MAX_ELEMENTS:
         return False
     joints = np.concatenate([j.reshape(n_states, -1) for j in found], axis=-1)
-    if ops.floating(None, None):
-        row_max = joints.max(axis=-1)
-        if not ops.fits(joints[row_max > 0], 1):  # exactly zero rows are impossible evidence
+    if ops.floating(None, None) and not ops.fits(joints, 1):
+        # Rows of zero are fine where the evidence is impossible, not where it underflowed.
+        zero = joints.max(axis=-1) == 0
+        if not ops.fits(joints[~zero], 1):
+            return False
+        scaled, _, _, _ = sweep(rows, True)
+        if np.concatenate([j.reshape(n_states, -1) for j in scaled], axis=-1)[zero].any():
             return False
     store.joints, store.backend, store.ks, store.sizes = joints, backend, ks, sizes
     store.offsets = np.cumsum((0,) + sizes[:-1])

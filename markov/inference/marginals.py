@@ -97,8 +97,8 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     if rescale is not True:  # the joints with the evidence, kept for a repeated pattern
         found = folded_marginals(
             d, keys, mapping, evidence, on_zero=on_zero, what=what, labels=labels,
-            sweep=lambda rows: _joints(d, keys, mapping, dict(zip(evidence, rows)), False,
-                                       options),
+            sweep=lambda rows, scale: _joints(d, keys, mapping, dict(zip(evidence, rows)),
+                                              scale, options),
             options=(tuple(sorted(sizes.items())) if sizes else None, validate, max_memory))
         if found is not None:
             return found

@@ -107,3 +107,30 @@ def test_bad_evidence_is_a_typed_error():
         SPRINKLER.marginals(do={"Snow": 0})
     with pytest.raises(ZeroProbabilityEvidence):
         SPRINKLER.marginals(evidence={"Wet": "yes"}, do={"Rain": "no", "Sprinkler": "off"})
+
+
+def test_repeated_evidence_values_reuse_the_kept_joints_and_equal_a_fresh_models():
+    from causal.marginals import _normalised
+    from markov.contraction.cache import PLANS
+
+    m = load("asia")
+    leaf = [v for v in m.variables if not m.graph.out_degree(v)][0]
+    for value in list(m.states[leaf]) * 3:
+        post = m.marginals(evidence={leaf: value})
+        fresh = load("asia").marginals(evidence={leaf: value})  # a first call: the sweep
+        for v in m.variables:
+            assert np.abs(post[v].array - fresh[v].array).max() < TOL, v
+            assert post[v].labels == fresh[v].labels
+    tables = {id(a) for a in _normalised(m).values()}
+    (store,) = [s for s in PLANS.entries("evidence joints")
+                if tables <= set(map(id, s.tables[1]))]
+    assert store.runs == 1 and store.joints is not None
+
+
+def test_repeated_exact_marginals_stay_exact():
+    for value in ["yes", "no", "yes", "no", "yes"]:
+        post = SPRINKLER.marginals(evidence={"Wet": value})
+        for v in SPRINKLER.variables:
+            want = SPRINKLER.query(v, evidence={"Wet": value})
+            assert post[v].array.tolist() == want.array.tolist()
+            assert all(isinstance(x, Fr) for x in post[v].array.flat)
