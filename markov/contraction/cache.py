@@ -81,8 +81,8 @@ class PlanCache:
         return value
 
     def entries(self, kind: str) -> list:
-        """The values kept under keys ``(kind, ...)``, and about live objects under such
-        keys (for inspection and tests).
+        """The values kept under keys ``(kind, ...)``, about live objects too (for inspection
+        and tests).
 
         >>> cache = PlanCache()
         >>> _ = cache.get(("plan", 1), lambda: "p"); cache.entries("plan")
@@ -93,8 +93,8 @@ class PlanCache:
             if isinstance(k, tuple) and k and k[0] == kind:
                 out.append(v)
             elif (isinstance(k, tuple) and len(k) == 2 and isinstance(k[1], tuple) and k[1]
-                  and k[1][0] == kind and v[0]() is not None):  # about(owner, (kind, ...))
-                out.append(v[1])
+                  and k[1][0] == kind and isinstance(v, tuple) and v[0]() is not None):
+                out.append(v[1])  # an entry about a live object
         return out
 
     def clear(self) -> None:

@@ -131,7 +131,7 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
     ks = tuple(int(a.shape[-1]) for a in likelihoods)
     n_states = math.prod(ks)
     mapping = dict(zip(*store.tables))
-    if n_states > MAX_STATES or any(_batched(box, mapping) for box in d.boxes):
+    if n_states > MAX_STATES or any(_unsuitable(box, mapping) for box in d.boxes):
         return False
     rows = []
     for i, k in enumerate(ks):
@@ -163,15 +163,18 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
     return True
 
 
-def _batched(box: Any, mapping: dict) -> bool:
-    """Whether the table of ``box`` has batch axes (the grid's joints would mix with them),
-    or is missing (the sweep then says so)."""
+def _unsuitable(box: Any, mapping: dict) -> bool:
+    """Whether the table of ``box`` is missing (the sweep then says so), not a host array,
+    or has batch axes (the grid's joints would mix with them)."""
     table = mapping.get(box, mapping.get(box.name))
     if table is None:
         return True
+    array = B.as_array(table.array if isinstance(table, Kernel) else table, f"box {box.name}")
+    if type(array) is not np.ndarray:
+        return True
     if isinstance(table, Kernel):
         return table.n_batch > 0
-    return B.as_array(table, f"box {box.name}").ndim != len(box.dom) + len(box.cod)
+    return array.ndim != len(box.dom) + len(box.cod)
 
 
 def _combine(store: EvidenceJoints, likelihoods: list) -> Any:

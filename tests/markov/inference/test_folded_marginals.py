@@ -112,6 +112,12 @@ def test_tensors_and_batched_tables_are_swept():
         got = all_marginals(FORK, batched, {"Y": row})
         assert got["X"].batch_shape == (2,)
     assert kept(batched)[0].joints is None
+    tensors = {box: torch.tensor(a) for box, a in FLOAT.items()}
+    for row in ROWS[:3]:
+        got = all_marginals(FORK, tensors, {"Y": row})
+        assert isinstance(got["X"].array, torch.Tensor)
+    stores = [s for s in PLANS.entries("evidence joints") if s.tables[1][0] is tensors[p]]
+    assert stores and stores[0].runs == 0  # refused before any sweep
 
 
 def test_too_many_combinations_or_underflow_are_swept():
