@@ -98,11 +98,12 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
         found = folded_marginals(
             d, keys, mapping, evidence, on_zero=on_zero, what=what, labels=labels,
             sweep=lambda rows, scale: _joints(d, keys, mapping, dict(zip(evidence, rows)),
-                                              scale, options),
+                                              rescale=scale, options=options),
             options=(tuple(sorted(sizes.items())) if sizes else None, validate, max_memory))
         if found is not None:
             return found
-    found, plan, backend, template = _joints(d, keys, mapping, evidence, rescale, options)
+    found, plan, backend, template = _joints(d, keys, mapping, evidence, rescale=rescale,
+                                             options=options)
     out = {}
     for key, ty, joint in zip(keys, d.wires, found):
         array = joint.reshape(tuple(plan.output_shape) + tuple(joint.shape[-1:]))
@@ -113,8 +114,8 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     return out
 
 
-def _joints(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict, rescale: bool | str,
-            options: dict) -> tuple[list, Plan, str, Any]:
+def _joints(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict, *,
+            rescale: bool | str, options: dict) -> tuple[list, Plan, str, Any]:
     """Every wire's (unnormalised) joint with the evidence, ``[*batch, n]``, from one
     forward and one backward sweep; with the plan, the backend and the torch template."""
     closed, full = _closed(d, keys, mapping, evidence)
