@@ -114,7 +114,7 @@ def test_repeated_evidence_values_reuse_the_kept_joints_and_equal_a_fresh_models
     from markov.contraction.cache import PLANS
 
     m = load("asia")
-    leaf = [v for v in m.variables if not m.graph.out_degree(v)][0]
+    leaf = next(v for v in m.variables if not m.graph.out_degree(v))
     for value in list(m.states[leaf]) * 3:
         post = m.marginals(evidence={leaf: value})
         fresh = load("asia").marginals(evidence={leaf: value})  # a first call: the sweep
