@@ -57,18 +57,15 @@ class EvidenceJoints:
     0
     """
 
-    __slots__ = ("backend", "joints", "ks", "offsets", "runs", "sizes", "state", "tables",
-                 "types")
+    __slots__ = ("backend", "joints", "ks", "runs", "sizes", "state", "tables")
 
     def __init__(self, tables: tuple):
         self.tables = tables
         self.state = _NEW
-        self.types: tuple = ()
         self.joints: Any = None
         self.backend = ""
         self.ks: tuple[int, ...] = ()
         self.sizes: tuple[int, ...] = ()
-        self.offsets: Any = None
         self.runs = 0
 
 
@@ -112,7 +109,18 @@ def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
     joints = _combine(store, likelihoods)
     if joints is None:
         return None
-    return _posteriors(store, joints, keys, d.wires, on_zero=on_zero, what=what, labels=labels)
+    return stacked_posteriors(joints, store.sizes, keys, wire_types(d), on_zero=on_zero,
+                              what=what, labels=labels)
+
+
+def wire_types(d: Diagram) -> tuple[Ty, ...]:
+    """Each wire's type, as a :class:`~diagrams.Ty` (kept per diagram).
+
+    >>> from diagrams import Box
+    >>> wire_types(Box("p", Ty(), Ty("X")) >> Box("f", Ty("X"), Ty("Y")))
+    (Ty('X'), Ty('Y'))
+    """
+    return PLANS.about(d, "wire types", lambda: tuple(Ty(ty) for ty in d.wires))
 
 
 def _likelihoods(evidence: dict) -> list | None:
@@ -158,8 +166,6 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
         if np.concatenate([j.reshape(n_states, -1) for j in scaled], axis=-1)[zero].any():
             return False
     store.joints, store.backend, store.ks, store.sizes = joints, backend, ks, sizes
-    store.offsets = np.cumsum((0,) + sizes[:-1])
-    store.types = tuple(Ty(ty) for ty in d.wires)
     return True
 
 
@@ -199,19 +205,28 @@ def _combine(store: EvidenceJoints, likelihoods: list) -> Any:
     return joints
 
 
-def _posteriors(store: EvidenceJoints, joints: Any, keys: tuple, wires: tuple, *,
-                on_zero: str, what: str, labels: Mapping | None) -> dict:
-    """Each wire's joint normalised, all in one division where no row has zero mass."""
-    sums = np.add.reduceat(joints, store.offsets, axis=-1)
-    stops = store.offsets + np.asarray(store.sizes)
+def stacked_posteriors(joints: Any, sizes: tuple[int, ...], keys: tuple, types: tuple, *,
+                       on_zero: str, what: str, labels: Mapping | None) -> dict:
+    """Each wire's posterior from the host array ``joints`` ``[*batch, N]`` of every wire's
+    joint side by side (``sizes`` wide each, ``types`` their types), normalised in one
+    division where no row has zero mass (else wire by wire, by the ``on_zero`` policy).
+
+    >>> post = stacked_posteriors(np.array([1.0, 3.0, 2.0, 2.0]), (2, 2), ("X", "Y"),
+    ...                           (Ty("X"), Ty("Y")), on_zero="raise", what="", labels=None)
+    >>> post["X"].array.tolist(), post["Y"].array.tolist()
+    ([0.25, 0.75], [0.5, 0.5])
+    """
+    offsets = np.cumsum((0,) + sizes[:-1])
+    sums = np.add.reduceat(joints, offsets, axis=-1)
+    stops = offsets + np.asarray(sizes)
     if np.any(sums == 0):  # the zero-mass policies, wire by wire
         pieces = [normalize(joints[..., a:b], 1, on_zero=on_zero, what=what,
-                            error=ZeroProbabilityEvidence)
-                  for a, b in zip(store.offsets, stops)]
+                            error=ZeroProbabilityEvidence) for a, b in zip(offsets, stops)]
     else:
-        out = joints / np.repeat(sums, store.sizes, axis=-1)
-        pieces = [out[..., a:b] for a, b in zip(store.offsets, stops)]
+        out = joints / np.repeat(sums, sizes, axis=-1)
+        pieces = [out[..., a:b] for a, b in zip(offsets, stops)]
     empty = Ty()
     return {key: Kernel._trusted(piece, empty, cod,
-                                 {ty: labels[ty]} if labels and ty in labels else None)
-            for key, ty, cod, piece in zip(keys, wires, store.types, pieces)}
+                                 {cod.names[0]: labels[cod.names[0]]}
+                                 if labels and cod.names[0] in labels else None)
+            for key, cod, piece in zip(keys, types, pieces)}

@@ -14,16 +14,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
 from markov.arrays import ops as A
+from markov.arrays.steps import ops_for
 from markov.contraction.backward import compile_backward, joints, run_forward
 from markov.contraction.cache import PLANS
 from markov.contraction.interpret import _bind
 from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, as_given
 from markov.errors import ContractionTooLarge, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence
-from markov.inference.folded_marginals import folded_marginals
+from markov.inference.folded_marginals import folded_marginals, stacked_posteriors, wire_types
 from markov.inference.normalize import normalize
 from markov.kernel import Kernel
 
@@ -104,6 +107,11 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
             return found
     found, plan, backend, template = _joints(d, keys, mapping, evidence, rescale=rescale,
                                              options=options)
+    if template is None and ops_for(backend).host:  # one normalisation for every wire
+        shape = tuple(plan.output_shape)
+        stacked = np.concatenate([j.reshape(shape + j.shape[-1:]) for j in found], axis=-1)
+        return stacked_posteriors(stacked, tuple(int(j.shape[-1]) for j in found), keys,
+                                  wire_types(d), on_zero=on_zero, what=what, labels=labels)
     out = {}
     for key, ty, joint in zip(keys, d.wires, found):
         array = joint.reshape(tuple(plan.output_shape) + tuple(joint.shape[-1:]))
@@ -134,10 +142,19 @@ def _joints(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict, *,
                    scale)
     if floating and rescale == "auto":
         n_batch = len(plan.program.batch_shape)
-        if not all(_fits(j, n_batch, backend) for j in found):
+        if not _all_fit(found, n_batch, backend):
             found = joints(backward, run_forward(plan.program, operands, backend, True),
                            backend, True)
     return found, plan, backend, template
+
+
+def _all_fit(found: list, n_batch: int, backend: str) -> bool:
+    """Whether no wire's joint needs rescaling: one check over them all, side by side, on
+    the host (every wire's joint sums to the same probability of the evidence)."""
+    if not ops_for(backend).host:
+        return all(_fits(j, n_batch, backend) for j in found)
+    return _fits(np.concatenate([j.reshape(j.shape[:n_batch] + (-1,)) for j in found], -1),
+                 n_batch, backend)
 
 
 def _closed(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict
