@@ -67,7 +67,11 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     :func:`markov.interpret`); exact ones are exact. Evidence of probability zero raises
     :class:`~markov.ZeroProbabilityEvidence` (``on_zero``: the policies of
     :func:`markov.inference.normalize.normalize`). ``labels`` names the outcomes of wire
-    types, as :class:`~markov.Kernel` labels.
+    types, as :class:`~markov.Kernel` labels. A diagram asked again with the same observed
+    wires and the very same tables answers from every wire's joint with each combination
+    of evidence values, kept after the second such call
+    (:mod:`markov.inference.folded_marginals`; the tables are taken to be unchanged while
+    they are the same objects): one small product and one normalisation.
 
     >>> from fractions import Fraction as Fr
     >>> from diagrams import Ty, Box
