@@ -18,6 +18,12 @@ call pays nothing extra, and only where that is small and safe: host arrays (num
 exact numbers) without batch axes, ``K <= MAX_STATES``, ``K * N <= MAX_ELEMENTS``, a plan
 that needs no slicing, and joints that need no rescaling against underflow. Elsewhere the
 caller runs the plain sweep.
+
+With more than ``MAX_STATES`` combinations, the evidence whose values did not change since
+the previous call with the pattern is held at its values (unbatched), and the joints are
+kept per those values over the combinations of the values that did change: a user who moves
+one observation among many pays for that one, as with a warm junction tree's
+``chgEvidence``.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ class EvidenceJoints:
     0
     """
 
-    __slots__ = ("backend", "joints", "ks", "runs", "sizes", "state", "tables")
+    __slots__ = ("backend", "joints", "ks", "last", "runs", "sizes", "state", "tables")
 
     def __init__(self, tables: tuple):
         self.tables = tables
@@ -67,6 +73,7 @@ class EvidenceJoints:
         self.ks: tuple[int, ...] = ()
         self.sizes: tuple[int, ...] = ()
         self.runs = 0
+        self.last: list | None = None
 
 
 def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
@@ -96,14 +103,21 @@ def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
            tuple(map(id, mapping.values())), options)
     store = PLANS.about(d, key, lambda: EvidenceJoints((tuple(mapping), tuple(mapping.values()))))
     likelihoods = _likelihoods(evidence)
-    if likelihoods is None or store.state == _REFUSED:
+    if likelihoods is None:
+        return None
+    fixed: dict = {}
+    if math.prod(a.shape[-1] for a in likelihoods) > MAX_STATES:
+        store, likelihoods, fixed = _unchanged_fixed(d, key, store, likelihoods)
+        if store is None:
+            return None
+    if store.state == _REFUSED:
         return None
     if store.state == _NEW:  # a first call sweeps as usual: one-off calls keep nothing big
         store.state = _SEEN
         return None
     if store.state == _SEEN:
         store.state = _REFUSED  # until built: a build that does not apply leaves it refused
-        if not _build(store, d, likelihoods, sweep):
+        if not _build(store, d, likelihoods, sweep, fixed):
             return None
         store.state = _BUILT
     joints = _combine(store, likelihoods)
@@ -134,17 +148,41 @@ def _likelihoods(evidence: dict) -> list | None:
     return out
 
 
-def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable) -> bool:
-    """Sweep the grid of one-hot evidence rows once and keep every wire's joints."""
+def _unchanged_fixed(d: Diagram, key: tuple, store: EvidenceJoints, likelihoods: list
+                     ) -> tuple[EvidenceJoints | None, list, dict]:
+    """Too many combinations of evidence values: the joints with each combination of the
+    values that changed since the last call, the others held at their values (unbatched),
+    kept under those values. Returns that store, the changing likelihoods and the fixed
+    ones by position (no store where that does not apply either)."""
+    last, store.last = store.last, likelihoods
+    if last is None:
+        return None, [], {}
+    changed = tuple(i for i, (a, b) in enumerate(zip(likelihoods, last))
+                    if not (a is b or (a.shape == b.shape and np.array_equal(a, b))))
+    fixed = {i: a for i, a in enumerate(likelihoods) if i not in changed}
+    if any(a.ndim != 1 for a in fixed.values()) or math.prod(
+            likelihoods[i].shape[-1] for i in changed) > MAX_STATES:
+        return None, [], {}
+    values = tuple(tuple(a.tolist()) for a in fixed.values())
+    kept = PLANS.about(d, (*key, changed, values), lambda: EvidenceJoints(store.tables))
+    return kept, [likelihoods[i] for i in changed], fixed
+
+
+def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable,
+           fixed: dict) -> bool:
+    """Sweep the grid of one-hot rows of the changing evidence (the ``fixed`` evidence at
+    its positions as it is) once and keep every wire's joints."""
     ks = tuple(int(a.shape[-1]) for a in likelihoods)
     n_states = math.prod(ks)
     mapping = dict(zip(*store.tables))
     if n_states > MAX_STATES or any(_unsuitable(box, mapping) for box in d.boxes):
         return False
-    rows = []
+    grid = []
     for i, k in enumerate(ks):
         one_hot = np.eye(k).reshape((1,) * i + (k,) + (1,) * (len(ks) - 1 - i) + (k,))
-        rows.append(np.ascontiguousarray(np.broadcast_to(one_hot, ks + (k,))))
+        grid.append(np.ascontiguousarray(np.broadcast_to(one_hot, ks + (k,))))
+    grid.reverse()
+    rows = [fixed[i] if i in fixed else grid.pop() for i in range(len(fixed) + len(ks))]
     try:
         found, plan, backend, template = sweep(rows, False)
     except ContractionTooLarge:

@@ -141,3 +141,27 @@ def test_too_many_combinations_or_underflow_are_swept():
     stores = [s for s in PLANS.entries("evidence joints") if s.tables[1][1] is mapping["step"]]
     assert stores and stores[0].joints is None and stores[0].runs == 0
     assert fm.MAX_STATES < 2**7
+
+
+def test_with_too_many_combinations_the_unchanged_evidence_is_held_fixed():
+    n = 12
+    boxes = [Box("x0", Ty(), Ty("S"))] + [Box("step", Ty("S"), Ty("S"))] * (n - 1)
+    chain = Diagram(["S"] * n, boxes, [()] + [(i,) for i in range(n - 1)],
+                    [(i,) for i in range(n)], (), ())
+    mapping = {"x0": np.array([0.3, 0.7]), "step": np.array([[0.9, 0.1], [0.2, 0.8]])}
+    keys = wire_keys(chain)
+    base = {k: np.array([1.0, 0.5]) for k in keys[:8]}  # 2**8 combinations in all
+    changing = [[1.0, 0.0], [0.0, 1.0], [0.2, 0.9], np.eye(2)[[0, 1, 1]]]
+    for value in changing * 2:
+        evidence = {**base, keys[3]: np.asarray(value)}
+        got = all_marginals(chain, mapping, evidence)
+        want = plain(chain, mapping, evidence)
+        for key in want:
+            assert np.abs(got[key].array - want[key].array).max() < 1e-12
+    stores = [s for s in PLANS.entries("evidence joints") if s.tables[1][1] is mapping["step"]]
+    built = [s for s in stores if s.joints is not None]
+    assert len(built) == 1 and built[0].runs == 1 and built[0].ks == (2,)
+    moved = {**base, keys[0]: np.array([0.5, 1.0]), keys[3]: np.array([1.0, 0.0])}
+    got = all_marginals(chain, mapping, moved)  # two values changed: swept
+    want = plain(chain, mapping, moved)
+    assert np.abs(got["S"].array - want["S"].array).max() < 1e-12
