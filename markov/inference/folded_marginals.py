@@ -140,8 +140,9 @@ def wire_types(d: Diagram) -> tuple[Ty, ...]:
 def _likelihoods(evidence: dict) -> list | None:
     """The evidence as host arrays ``[*batch, k]`` (None for tensors: the sweep runs them)."""
     out = []
-    for value in evidence.values():
-        array = B.as_array(value.array if isinstance(value, Kernel) else value, "evidence")
+    for key, value in evidence.items():
+        array = B.as_array(value.array if isinstance(value, Kernel) else value,
+                           f"the evidence on {key}")
         if type(array) is not np.ndarray or array.ndim == 0:
             return None
         out.append(array)
@@ -229,6 +230,9 @@ def _combine(store: EvidenceJoints, likelihoods: list) -> Any:
         return None
     m = len(ks)
     grid = np.ones((1,)) if not m else None
+    batches = [a.shape[:-1] for a in likelihoods]
+    if m > 1 and not _broadcast(batches):
+        return None  # the sweep names the evidence whose batches disagree
     for i, a in enumerate(likelihoods):
         view = a.reshape(a.shape[:-1] + (1,) * i + (ks[i],) + (1,) * (m - 1 - i))
         grid = view if grid is None else grid * view
@@ -241,6 +245,15 @@ def _combine(store: EvidenceJoints, likelihoods: list) -> Any:
     if ops.floating(None, None) and not ops.fits(joints, len(batch)):
         return None
     return joints
+
+
+def _broadcast(shapes: list) -> bool:
+    """Whether batch shapes broadcast together."""
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
 
 
 def stacked_posteriors(joints: Any, sizes: tuple[int, ...], keys: tuple, types: tuple, *,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from diagrams import Box, Diagram, Ty, copy, identity
-from markov import ZeroProbabilityEvidence, all_marginals, wire_keys
+from markov import ShapeMismatch, ZeroProbabilityEvidence, all_marginals, wire_keys
 from markov.contraction.cache import PLANS
 from markov.inference import folded_marginals as fm
 
@@ -165,3 +165,10 @@ def test_with_too_many_combinations_the_unchanged_evidence_is_held_fixed():
     got = all_marginals(chain, mapping, moved)  # two values changed: swept
     want = plain(chain, mapping, moved)
     assert np.abs(got["S"].array - want["S"].array).max() < 1e-12
+
+
+def test_batches_that_do_not_broadcast_are_a_typed_error_every_time():
+    mapping = fresh(FLOAT)
+    for _ in range(3):
+        with pytest.raises(ShapeMismatch, match="evidence"):
+            all_marginals(FORK, mapping, {"Y": np.eye(3)[[0, 1, 2]], "X": np.eye(2)[[0, 1]]})
