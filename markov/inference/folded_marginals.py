@@ -247,6 +247,12 @@ def _combine(store: EvidenceJoints, likelihoods: list) -> Any:
     return joints
 
 
+def _spans(sizes: tuple[int, ...]) -> tuple[Any, tuple]:
+    """Where each wire starts, and its ``(start, stop)``, side by side."""
+    stops = np.cumsum(sizes)
+    return stops - np.asarray(sizes), tuple(zip((stops - sizes).tolist(), stops.tolist()))
+
+
 def _broadcast(shapes: list) -> bool:
     """Whether batch shapes broadcast together."""
     try:
@@ -267,15 +273,14 @@ def stacked_posteriors(joints: Any, sizes: tuple[int, ...], keys: tuple, types: 
     >>> post["X"].array.tolist(), post["Y"].array.tolist()
     ([0.25, 0.75], [0.5, 0.5])
     """
-    offsets = np.cumsum((0,) + sizes[:-1])
+    offsets, spans = PLANS.get(("wire offsets", sizes), lambda: _spans(sizes))
     sums = np.add.reduceat(joints, offsets, axis=-1)
-    stops = offsets + np.asarray(sizes)
     if np.any(sums == 0):  # the zero-mass policies, wire by wire
         pieces = [normalize(joints[..., a:b], 1, on_zero=on_zero, what=what,
-                            error=ZeroProbabilityEvidence) for a, b in zip(offsets, stops)]
+                            error=ZeroProbabilityEvidence) for a, b in spans]
     else:
         out = joints / np.repeat(sums, sizes, axis=-1)
-        pieces = [out[..., a:b] for a, b in zip(offsets, stops)]
+        pieces = [out[..., a:b] for a, b in spans]
     empty = Ty()
     return {key: Kernel._trusted(piece, empty, cod,
                                  {cod.names[0]: labels[cod.names[0]]}
