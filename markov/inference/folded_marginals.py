@@ -55,9 +55,9 @@ _NEW, _SEEN, _BUILT, _REFUSED = 0, 1, 2, -1
 class EvidenceJoints:
     """Every wire's joint with each combination of evidence values (``joints``, ``[K, N]``,
     None until built), the mapping they came from (its keys and values, ``tables``), the
-    evidence sizes ``ks``, where
-    each wire starts in ``N``, and how many times the sweep that built them ran (once:
-    counted for tests).
+    sizes of the evidence (``ks``) and of each wire (``sizes``), the previous call's
+    evidence (``last``), and how many times the sweep that built them ran (once: counted
+    for tests).
 
     >>> EvidenceJoints(()).runs
     0
