@@ -15,8 +15,8 @@ pattern and the very table objects of the mapping (with references to them, so t
 identities stay theirs; tables are taken to be unchanged while they are the same objects,
 as for folded queries). They are built on the second call with the same key, so a one-off
 call pays nothing extra, and only where that is small and safe: host arrays (numpy floats or
-exact numbers) without batch axes, ``K <= MAX_STATES``, ``K * N <= MAX_ELEMENTS``, a plan
-that needs no slicing, and joints that need no rescaling against underflow. Elsewhere the
+exact numbers) without batch axes, ``K <= MAX_STATES``, ``K * N <= MAX_ELEMENTS``, a sweep
+that keeps at most about ``MAX_SWEEP`` numbers and needs no slicing, and joints that need no rescaling against underflow. Elsewhere the
 caller runs the plain sweep.
 
 With more than ``MAX_STATES`` combinations, the evidence whose values did not change since
@@ -48,6 +48,9 @@ from markov.kernel import Kernel
 MAX_STATES = 64
 #: The most numbers kept per diagram, evidence pattern and tables (``K * N``).
 MAX_ELEMENTS = 2**20
+#: The most numbers the sweep that builds them may keep (estimated; its adjoints carry the
+#: ``K`` combinations): past it, building would cost seconds and gigabytes.
+MAX_SWEEP = 2**26
 
 _NEW, _SEEN, _BUILT, _REFUSED = 0, 1, 2, -1
 
@@ -82,9 +85,10 @@ def folded_marginals(d: Diagram, keys: tuple[str, ...], mapping: Mapping,
                      labels: Mapping[str, Sequence] | None = None) -> dict | None:
     """Every wire's posterior from the kept joints of ``d`` (closed: no inputs, no outputs
     asked) with ``evidence``'s pattern, or None where they do not apply yet or at all (the
-    caller then sweeps). ``sweep(rows, rescale)`` runs the plain sweep on evidence arrays
-    ``rows`` (in the pattern's order) and returns ``(joints, plan, backend,
-    template)``; ``options`` (hashable) are the other arguments it depends on.
+    caller then sweeps). ``sweep(rows, rescale, budget)`` runs the plain sweep on evidence
+    arrays ``rows`` (in the pattern's order; :class:`~markov.ContractionTooLarge` past
+    ``budget`` numbers kept) and returns ``(joints, plan, backend, template)``;
+    ``options`` (hashable) are the other arguments it depends on.
 
     >>> from diagrams import Box
     >>> from markov.inference.marginals import all_marginals
@@ -185,7 +189,7 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
     grid.reverse()
     rows = [fixed[i] if i in fixed else grid.pop() for i in range(len(fixed) + len(ks))]
     try:
-        found, plan, backend, template = sweep(rows, False)
+        found, plan, backend, template = sweep(rows, False, MAX_SWEEP)
     except ContractionTooLarge:
         return False
     store.runs += 1
@@ -201,7 +205,7 @@ def _build(store: EvidenceJoints, d: Diagram, likelihoods: list, sweep: Callable
         zero = joints.max(axis=-1) == 0
         if not ops.fits(joints[~zero], 1):
             return False
-        scaled, _, _, _ = sweep(rows, True)
+        scaled, _, _, _ = sweep(rows, True, None)
         if np.concatenate([j.reshape(n_states, -1) for j in scaled], axis=-1)[zero].any():
             return False
     store.joints, store.backend, store.ks, store.sizes = joints, backend, ks, sizes

@@ -11,6 +11,7 @@ about three contractions whatever the number of wires.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -104,8 +105,9 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
     if rescale is not True:  # the joints with the evidence, kept for a repeated pattern
         found = folded_marginals(
             d, keys, mapping, evidence, on_zero=on_zero, what=what, labels=labels,
-            sweep=lambda rows, scale: _joints(d, keys, mapping, dict(zip(evidence, rows)),
-                                              rescale=scale, options=options),
+            sweep=lambda rows, scale, budget: _joints(
+                d, keys, mapping, dict(zip(evidence, rows)), rescale=scale, options=options,
+                budget=budget),
             options=(tuple(sorted(sizes.items())) if sizes else None, validate, max_memory))
         if found is not None:
             return found
@@ -127,11 +129,17 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
 
 
 def _joints(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict, *,
-            rescale: bool | str, options: dict) -> tuple[list, Plan, str, Any]:
+            rescale: bool | str, options: dict, budget: int | None = None
+            ) -> tuple[list, Plan, str, Any]:
     """Every wire's (unnormalised) joint with the evidence, ``[*batch, n]``, from one
-    forward and one backward sweep; with the plan, the backend and the torch template."""
+    forward and one backward sweep; with the plan, the backend and the torch template.
+    ``budget`` bounds the numbers the sweep keeps (estimated: each step's result times the
+    batch, which every adjoint carries)."""
     closed, full = _closed(d, keys, mapping, evidence)
     plan, arrays, backend, template, _ = _bind(closed, full, prune=False, **options)
+    if budget is not None and _kept(plan) > budget:
+        raise ContractionTooLarge(f"the sweep would keep about {_kept(plan):,} numbers, over "
+                                  f"{budget:,}")
     if plan.n_slices > 1:
         raise ContractionTooLarge(f"all_marginals keeps every intermediate, and the largest "
                                   f"has {plan.largest_intermediate:,} elements, over "
@@ -150,6 +158,15 @@ def _joints(d: Diagram, keys: tuple, mapping: Mapping, evidence: dict, *,
             found = joints(backward, run_forward(plan.program, operands, backend, True),
                            backend, True)
     return found, plan, backend, template
+
+
+def _kept(plan: Plan) -> int:
+    """About how many numbers a sweep keeps: every step's result, and its adjoint, which
+    carries every batch label."""
+    batch = plan.equation.split("->")[1]
+    n_batch = math.prod(plan.sizes[c] for c in batch)
+    return sum(math.prod(step.out_shape) + n_batch * math.prod(
+        plan.sizes[c] for c in step.labels if c not in batch) for step in plan.program.steps)
 
 
 def _all_fit(found: list, n_batch: int, backend: str) -> bool:

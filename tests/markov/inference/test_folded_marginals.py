@@ -172,3 +172,15 @@ def test_batches_that_do_not_broadcast_are_a_typed_error_every_time():
     for _ in range(3):
         with pytest.raises(ShapeMismatch, match="evidence"):
             all_marginals(FORK, mapping, {"Y": np.eye(3)[[0, 1, 2]], "X": np.eye(2)[[0, 1]]})
+
+
+def test_a_build_whose_sweep_would_keep_too_much_is_refused(monkeypatch):
+    monkeypatch.setattr(fm, "MAX_SWEEP", 4)
+    mapping = fresh(FLOAT)
+    for row in ROWS:
+        got = all_marginals(FORK, mapping, {"Y": row})
+        want = plain(FORK, mapping, {"Y": row})
+        for key in want:
+            assert np.abs(got[key].array - want[key].array).max() < 1e-12
+    (store,) = kept(mapping)
+    assert store.joints is None and store.runs == 0
