@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from causal._values import indices, one_hot, require_mapping
+import numpy as np
+
+from causal._values import check_batches, indices, one_hot, require_mapping
 from causal.progress import Steps
-from markov import Kernel
+from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import tensor as T
+from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
 from markov.inference.marginals import all_marginals
 from markov.inference.normalize import normalize
@@ -26,6 +29,22 @@ def _normalised(model: Any) -> dict:
     return PLANS.about(model, "normalised tables", lambda: {
         box: array if T.exact_backend(model.backend) else normalize(array, 1)
         for box, array in model._arrays.items()})
+
+
+def _cut(model: Any, variables: tuple[str, ...]) -> Any:
+    """The model with the mechanisms of ``variables`` replaced by uniform states (kept with
+    the model): ``P(V | do(x), e)`` is its posterior given ``e`` and the observation
+    ``x`` (a point mass, or a soft intervention's state as a likelihood), so every
+    intervention value of a pattern shares one model, one plan and its kept joints."""
+    def cut() -> Any:
+        uniform = {}
+        for v in variables:
+            n = len(model.states[v])
+            ones = one_hot(np.arange(n), n, model.backend).sum(axis=0)
+            uniform[v] = Kernel.state(normalize(ones, 1), cod=v)
+        return model.do(uniform)
+
+    return PLANS.about(model, ("cut for marginals", variables), cut)
 
 
 def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
@@ -54,13 +73,28 @@ def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
         model._check_known(v, "evidence")
     states = model.states
     observed = {v: indices(v, states[v], value, "evidence") for v, value in evidence.items()}
-    intervened = model.do(do) if do else model
     likelihoods = {v: one_hot(i, len(states[v]), model.backend) for v, i in observed.items()}
+    intervened = model
+    if do:
+        interventions = model._interventions(do)
+        check_batches(interventions, observed)
+        if ops_for(model.backend).host and all(type(a) is np.ndarray
+                                               for a in interventions.values()):
+            intervened = _cut(model, tuple(interventions))
+            for v, state in interventions.items():  # on the cut model, do(v) is evidence
+                likelihoods[v] = state * likelihoods[v] if v in likelihoods else state
+        else:
+            intervened = model.do(do)
     diagram = PLANS.about(intervened, "diagram of every variable",
                           lambda: intervened._diagram(tuple(intervened.variables)))
     steps.advance("bind")
-    found = all_marginals(diagram, _normalised(intervened), likelihoods, validate=False,
-                          on_zero=on_zero, labels=states, max_memory=max_memory)
+    try:
+        found = all_marginals(diagram, _normalised(intervened), likelihoods, validate=False,
+                              on_zero=on_zero, labels=states, max_memory=max_memory)
+    except ZeroProbabilityEvidence as error:
+        if not do:
+            raise
+        raise ZeroProbabilityEvidence(f"under do({', '.join(do)}), {error}") from None
     steps.advance("forward and backward sweeps")
     steps.close()
     return {v: found[v] for v in model.variables}

@@ -21,7 +21,7 @@ so each joint comes out multiplied by one; normalising a marginal cancels it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markov.contraction import pairwise
@@ -34,7 +34,8 @@ class Adjoint:
     the forward value ``other`` (-1: none, a reduction): run ``program`` over the two, then
     view the result as ``expand[0]`` and broadcast it to ``expand[1]`` (None: no need).
 
-    >>> b = compile_backward(["ab", "bc"], "", {"a": 2, "b": 3, "c": 4}, [(0, 1)])
+    >>> b = compile_backward(["ab", "bc"], "", {"a": 2, "b": 3, "c": 4}, [(0, 1)],
+    ...                      labels="ac")
     >>> [(s.target, s.source, s.other) for s in b.steps]
     [(0, 2, 1), (1, 2, 0)]
     """
@@ -44,6 +45,10 @@ class Adjoint:
     other: int
     program: Program
     expand: tuple[tuple[int, ...], tuple[int, ...]] | None
+    #: whether this step is the last to read the source's adjoint / the other's value
+    #: (then dropped, so that memory peaks lower)
+    last_source: bool = False
+    last_other: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,12 +86,13 @@ def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
                      path: Sequence[Sequence[int]], *, labels: str = "",
                      forward: Program | None = None) -> Backward:
     """Compile the forward program of the closed network ``terms -> batch`` along ``path``
-    (or take ``forward``, compiled from the same arguments), its reverse walk, and the
-    reading of the marginal of each of ``labels`` off the smallest operand that has it.
+    (or take ``forward``, compiled from the same arguments), its reverse walk (only the
+    adjoints some marginal needs), and the reading of the marginal of each of ``labels``
+    off the smallest operand that has it.
 
     >>> b = compile_backward(["a", "ab"], "", {"a": 2, "b": 3}, [(0, 1)], labels="b")
-    >>> len(b.forward.steps), len(b.steps), b.marginals[0].operand
-    (1, 2, 1)
+    >>> len(b.forward.steps), len(b.steps), b.marginals[0].operand   # no adjoint of "a"
+    (1, 1, 1)
     """
     if forward is None:
         forward = compile_program(terms, batch, sizes, path, batch)
@@ -110,8 +116,28 @@ def compile_backward(terms: Sequence[str], batch: str, sizes: dict[str, int],
         program = compile_program([adjoints[j], values[j]], batch + c, sizes, [(0, 1)], batch)
         marginals.append(Marginal(c, j, program))
     seed = tuple(sizes[c] for c in adjoints[-1])
-    return Backward(forward, tuple(values), tuple(adjoints), tuple(steps), tuple(marginals),
-                    batch, seed)
+    return Backward(forward, tuple(values), tuple(adjoints), _needed(steps, marginals),
+                    tuple(marginals), batch, seed)
+
+
+def _needed(steps: list, marginals: list) -> tuple[Adjoint, ...]:
+    """The steps whose adjoint some marginal reads (directly or through later steps), each
+    marked where it is the last to read its source's adjoint or its other's value."""
+    read = {m.operand for m in marginals}
+    wanted, kept = set(read), []
+    for s in reversed(steps):
+        if s.target in wanted:
+            wanted.add(s.source)
+            kept.append(s)
+    kept.reverse()
+    sources, others = set(read), set(read)  # what marginals read stays to the end
+    out = []
+    for s in reversed(kept):
+        last_source, last_other = s.source not in sources, s.other >= 0 and s.other not in others
+        sources.add(s.source)
+        others.add(s.other)
+        out.append(replace(s, last_source=last_source, last_other=last_other))
+    return tuple(reversed(out))
 
 
 def _adjoint(target, source, other, *, values, adjoints, sizes, batch) -> Adjoint:
@@ -172,6 +198,7 @@ def joints(backward: Backward, values: Sequence, backend: str, rescale: bool) ->
     """
     ops = pairwise.ops_for(backend)
     n_values = len(backward.values)
+    values = list(values)  # a copy whose entries go once read for the last time
     adjoint: list[Any] = [None] * n_values
     last = n_values - 1
     adjoint[last] = ops.ones(backward.seed, values[last])
@@ -181,6 +208,10 @@ def joints(backward: Backward, values: Sequence, backend: str, rescale: bool) ->
         if s.expand is not None:
             r = ops.broadcast(r.reshape(s.expand[0]), s.expand[1])
         adjoint[s.target] = r
+        if s.last_source:
+            adjoint[s.source] = None
+        if s.last_other:
+            values[s.other] = None
     out = []
     for m in backward.marginals:
         r, _ = pairwise.execute(m.program, [adjoint[m.operand], values[m.operand]], backend,

@@ -107,3 +107,64 @@ def test_bad_evidence_is_a_typed_error():
         SPRINKLER.marginals(do={"Snow": 0})
     with pytest.raises(ZeroProbabilityEvidence):
         SPRINKLER.marginals(evidence={"Wet": "yes"}, do={"Rain": "no", "Sprinkler": "off"})
+
+
+def test_repeated_evidence_values_reuse_the_kept_joints_and_equal_a_fresh_models():
+    from causal.marginals import _normalised
+    from markov.contraction.cache import PLANS
+
+    m = load("asia")
+    leaf = next(v for v in m.variables if not m.graph.out_degree(v))
+    for value in list(m.states[leaf]) * 3:
+        post = m.marginals(evidence={leaf: value})
+        fresh = load("asia").marginals(evidence={leaf: value})  # a first call: the sweep
+        for v in m.variables:
+            assert np.abs(post[v].array - fresh[v].array).max() < TOL, v
+            assert post[v].labels == fresh[v].labels
+    tables = {id(a) for a in _normalised(m).values()}
+    (store,) = [s for s in PLANS.entries("evidence joints")
+                if tables <= set(map(id, s.tables[1]))]
+    assert store.runs == 1 and store.joints is not None
+
+
+def test_repeated_exact_marginals_stay_exact():
+    for value in ["yes", "no", "yes", "no", "yes"]:
+        post = SPRINKLER.marginals(evidence={"Wet": value})
+        for v in SPRINKLER.variables:
+            want = SPRINKLER.query(v, evidence={"Wet": value})
+            assert post[v].array.tolist() == want.array.tolist()
+            assert all(isinstance(x, Fr) for x in post[v].array.flat)
+
+
+def test_interventions_enter_the_cut_model_as_evidence_and_reuse_its_kept_joints():
+    from causal.marginals import _cut, _normalised
+    from markov import Kernel
+    from markov.contraction.cache import PLANS
+
+    m = load("asia")
+    leaf = next(v for v in m.variables if not m.graph.out_degree(v))
+    x = next(v for v in m.variables if m.parents[v] and m.graph.out_degree(v))
+    for value in list(m.states[x]) * 3:
+        post = m.marginals(evidence={leaf: m.states[leaf][0]}, do={x: value})
+        fresh = load("asia").marginals(evidence={leaf: m.states[leaf][0]}, do={x: value})
+        for v in m.variables:
+            want = m.query(v, evidence={leaf: m.states[leaf][0]}, do={x: value}).array
+            assert np.abs(post[v].array - want).max() < TOL, v
+            assert np.abs(post[v].array - fresh[v].array).max() < TOL, v
+    tables = {id(a) for a in _normalised(_cut(m, (x,))).values()}
+    (store,) = [s for s in PLANS.entries("evidence joints")
+                if tables <= set(map(id, s.tables[1]))]
+    assert store.runs == 1 and store.joints is not None
+    soft = Kernel.state([0.3, 0.7], cod=x)
+    post = m.marginals(do={x: soft})
+    for v in m.variables:
+        assert np.abs(post[v].array - m.query(v, do={x: soft}).array).max() < TOL, v
+
+
+def test_exact_interventions_stay_exact_when_repeated():
+    for value in ["on", "off", "on", "off"]:
+        post = SPRINKLER.marginals(evidence={"Wet": "yes"}, do={"Sprinkler": value})
+        for v in SPRINKLER.variables:
+            want = SPRINKLER.query(v, evidence={"Wet": "yes"}, do={"Sprinkler": value})
+            assert post[v].array.tolist() == want.array.tolist()
+            assert post[v].labels == want.labels
