@@ -30,7 +30,7 @@ from markov.arrays import ops as A
 from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
-from markov.kernel import trusted_kernel
+from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
 
@@ -127,7 +127,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
 
 
 def _kernel(prepared: Prepared, array: Any) -> Any:
-    return trusted_kernel(array, cod=prepared.cod, name=prepared.name, labels=prepared.labels)
+    return Kernel._trusted(array, Ty(), prepared.cod, dict(prepared.labels), prepared.name)
 
 
 def _indices(lookup: dict, value: Any) -> np.ndarray | None:

@@ -58,7 +58,8 @@ class Kernel:
         raise AttributeError("kernels are immutable")
 
     @classmethod
-    def _trusted(cls, array: Any, dom: Ty, cod: Ty, labels: dict | None = None) -> Kernel:
+    def _trusted(cls, array: Any, dom: Ty, cod: Ty, labels: dict | None = None,
+                 name: str | None = None) -> Kernel:
         """A kernel from parts already checked (an array in a backend, types whose sizes
         match it, a labels dict it may keep): no conversion, no checks, for code that builds
         hundreds at a time."""
@@ -67,7 +68,7 @@ class Kernel:
         put(kernel, "array", array)
         put(kernel, "dom", dom)
         put(kernel, "cod", cod)
-        put(kernel, "name", None)
+        put(kernel, "name", name)
         put(kernel, "labels", labels or None)
         return kernel
 
@@ -321,18 +322,3 @@ def _unpickle(array, dom, cod, name, labels) -> Kernel:
     """A pickled kernel, rebuilt without validating it again (effects do not sum to 1)."""
     return Kernel(array, dom=dom, cod=cod, name=name, labels=labels, validate=False)
 
-
-def trusted_kernel(array: Any, dom: Ty = Ty(), cod: Ty = Ty(), *, name: str | None = None,
-                   labels: Mapping[str, Sequence] | None = None) -> Kernel:
-    """A kernel from parts the library has already checked (its own results on a hot path):
-    no conversion, no shape check, no validation; ``dom`` and ``cod`` must be types.
-
-    >>> import numpy as np
-    >>> trusted_kernel(np.array([0.25, 0.75]), cod=Ty("X")).array.tolist()
-    [0.25, 0.75]
-    """
-    kernel = object.__new__(Kernel)
-    for attr, value in (("array", array), ("dom", dom), ("cod", cod), ("name", name),
-                        ("labels", dict(labels) if labels else None)):
-        object.__setattr__(kernel, attr, value)
-    return kernel
