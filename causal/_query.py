@@ -34,7 +34,6 @@ from diagrams import Box, Diagram, Ty
 from markov.arrays import ops as O
 from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
-from markov.contraction.folding import contract_folded
 from markov.contraction.runner import compile_runner
 from markov.contraction.interpret import interpret, interpret_scaled
 
@@ -186,14 +185,9 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool, *,
              max_memory: int | None = None, like: Any = None, executor: Any = None) -> Any:
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
-    range), which normalising makes the answer. The model's own tables are folded.
-    ``like`` (a table of the model) keeps the model's backend when pruning left no box at
+    range), which normalising makes the answer (the general path: a repeated query takes
+    :func:`run` first). ``like`` (a table of the model) keeps the model's backend when pruning left no box at
     all; ``max_memory`` and ``executor`` as in :func:`markov.interpret`."""
-    if compiled.fold:
-        folded = contract_folded(compiled.diagram, mapping, compiled.fold, scaled,
-                                 max_memory=max_memory)
-        if folded is not None:
-            return folded
     options = {"max_memory": max_memory, "like": like, "executor": executor}
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,

@@ -282,13 +282,25 @@ def execute(program: Program, operands: Sequence, backend: str, rescale: bool = 
     result = values[-1] if values else None
     if result is None:
         return result, log
+    result = finish(ops, program, result)
+    if rescale:
+        result, log = _rescale(ops, result, program.final_scale, log)
+    return result, log
+
+
+def finish(ops: type, program: Program, result: Any) -> Any:
+    """The program's output from its last value: the labels left to sum summed, the rest
+    in the output's order.
+
+    >>> p = compile_program(["ab"], "ba", {"a": 2, "b": 3}, [])
+    >>> finish(ops_for("numpy"), p, np.ones((2, 3))).shape
+    (3, 2)
+    """
     if program.final_sum:
         result = ops.sum(result, program.final_sum)
     if program.final_perm is not None:
         result = ops.permute(result, program.final_perm)
-    if rescale:
-        result, log = _rescale(ops, result, program.final_scale, log)
-    return result, log
+    return result
 
 
 def run_step(ops: type, step: Step, a: Any, b: Any) -> Any:

@@ -1,10 +1,10 @@
 """A folded contraction that binds only what changes.
 
-:func:`markov.contraction.folding.contract_folded` takes a whole mapping on every call: each
-box is looked up, checked and prepared, although most of them (a model's tables) are the very
-same arrays each time. A :class:`Runner` is compiled once from one full binding: the plan
-(constants first, :mod:`markov.contraction.staging`), its folded steps run there and then,
-and the constant operands that the remaining steps read are kept. A call passes only the
+Interpreting a diagram takes a whole mapping on every call: each box is looked up, checked
+and prepared, although most of them (a model's tables) are the very same arrays each time.
+A :class:`Runner` is compiled once from one full binding: the plan (constants first,
+:mod:`markov.contraction.staging`), its folded steps run there and then, and the constant
+operands that the remaining steps read are kept. A call passes only the
 arrays of the ``changing`` boxes, prepares those, and runs the steps that read them: its
 cost follows what changed, not the size of the network.
 
@@ -95,10 +95,7 @@ class Runner:
         result = values[-1] if program.steps else values[0]
         if result is None:
             return None
-        if program.final_sum:
-            result = ops.sum(result, program.final_sum)
-        if program.final_perm is not None:
-            result = ops.permute(result, program.final_perm)
+        result = pairwise.finish(ops, program, result)
         n_batch = len(program.batch_shape)
         if ops.floating([result], None):
             if not ops.fits(result, n_batch):
