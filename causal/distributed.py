@@ -24,7 +24,6 @@ from __future__ import annotations
 import inspect
 import itertools
 import sys
-import tracemalloc
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -190,7 +189,9 @@ def _client(client):
 def _probe(model, method, targets, *, constants, names, options, max_memory):
     """Rows per contraction under ``max_memory``, the result's columns and dtype: the method
     runs on two dummy batches (every batched value its first outcome), warm, under
-    tracemalloc."""
+    tracemalloc (imported here, not by CausalModel.query's import of this module)."""
+    import tracemalloc
+
     from markov.contraction.plan import MAX_MEMORY
 
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
