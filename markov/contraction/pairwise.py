@@ -18,7 +18,6 @@ value ``mantissa * exp(log_scale)``. Scales are detached from autograd: the grad
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -28,6 +27,8 @@ from markov.arrays.steps import ops_for
 from markov.contraction.paths import label_uses
 
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
+#: einsum's letters (string.ascii_letters, without importing string on a cold start)
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 # Immutable records as NamedTuples: a frozen dataclass costs a cold start ~1 ms each to build.
@@ -121,7 +122,7 @@ def compile_program(terms: Sequence[str], out: str, sizes: dict[str, int],
     for term in terms:
         unique = "".join(dict.fromkeys(term))
         if len(unique) < len(term):
-            letters = dict(zip(unique, string.ascii_letters))
+            letters = dict(zip(unique, _LETTERS))
             diagonals.append("".join(letters[c] for c in term) + "->"
                              + "".join(letters[c] for c in unique))
         else:
