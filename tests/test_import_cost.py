@@ -39,7 +39,7 @@ NOT_FOR_A_POSTERIOR = ("markov.gaussian", "markov.inference.generic", "markov.in
                        "markov.inference.marginals", "markov.contraction.backward",
                        "causal.identify", "causal.counterfactual", "causal.estimand",
                        "causal.expression", "causal.admg", "causal.comb", "causal.hybrid",
-                       "causal.learning", "causal.map", "logging", "tracemalloc")
+                       "causal.learning", "causal.map", "fractions", "logging", "tracemalloc")
 
 
 def _loaded(setup: str) -> list[str]:
