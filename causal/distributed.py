@@ -189,9 +189,7 @@ def _client(client):
 def _probe(model, method, targets, *, constants, names, options, max_memory):
     """Rows per contraction under ``max_memory``, the result's columns and dtype: the method
     runs on two dummy batches (every batched value its first outcome), warm, under
-    tracemalloc (imported here, not by CausalModel.query's import of this module)."""
-    import tracemalloc
-
+    tracemalloc."""
     from markov.contraction.plan import MAX_MEMORY
 
     limit = MAX_MEMORY if max_memory is None else int(max_memory)
@@ -201,6 +199,8 @@ def _probe(model, method, targets, *, constants, names, options, max_memory):
     options = dict(options)
     if "on_zero" in inspect.signature(call).parameters:
         options["on_zero"] = "uniform"  # dummy values may have probability zero
+    import tracemalloc  # here: CausalModel.query imports this module, a cold start needs none
+
     peaks, result = [], None
     started = not tracemalloc.is_tracing()
     if started:
