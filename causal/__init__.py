@@ -1,6 +1,7 @@
 """Causality: causal models as string diagrams, do-surgery, interventional queries,
 identification, comb disintegration, counterfactuals, and model I/O (BIF files, pgmpy,
-networkx, pandas; pgmpy and pandas are imported only when used).
+networkx, pandas; pgmpy and pandas are imported only when used). Every public name loads its
+module on first use.
 
 >>> from causal import CausalModel
 >>> m = CausalModel({"S": [], "C": ["S"]}, {"S": [0.5, 0.5], "C": [[0.9, 0.1], [0.3, 0.7]]})
@@ -10,36 +11,7 @@ networkx, pandas; pgmpy and pandas are imported only when used).
 
 __version__ = "0.1.0"
 
-from causal.admg import ADMG
-from causal.base import StructuralModel
-from causal.comb import Comb, check_comb_conditions, comb_disintegrate
-from causal.counterfactual import counterfactual, twin_diagram
-from causal.distributed import map_batches
-from causal.drawing import draw
-from causal.errors import (
-                           BIFParseError,
-                           CausalError,
-                           CombConditionsNotMet,
-                           CyclicModel,
-                           InvalidArgument,
-                           InvalidCPT,
-                           InvalidValue,
-                           LatentVariable,
-                           NoDiagramForm,
-                           NotIdentifiable,
-                           RenormalisedRows,
-                           TableTooLarge,
-                           UnknownVariable,
-)
-from causal.estimand import Estimand
-from causal.gaussian import LinearGaussianModel
-from causal.graphs import parse_graph
-from causal.identify import Hedge, identify
-from causal.io import empirical, from_bif, from_networkx, from_pgmpy, to_bif, to_pgmpy
-from causal.learning import fit, log_likelihood
-from causal.map import Explanation
-from causal.model import CausalModel
-from causal.surgery import do_box, surgery, surgery_functor
+from diagrams._lazy import lazy_names as _lazy_names
 
 __all__ = [
                            "ADMG",
@@ -85,6 +57,31 @@ __all__ = [
 ]
 
 # Hybrid (conditional-Gaussian) causal models: discrete and continuous variables.
-from causal.hybrid import HybridModel
-
 __all__ += ["HybridModel"]
+
+# Where each public name is defined.
+_WHERE = {
+    "causal.admg": ("ADMG",),
+    "causal.base": ("StructuralModel",),
+    "causal.comb": ("Comb", "check_comb_conditions", "comb_disintegrate"),
+    "causal.counterfactual": ("counterfactual", "twin_diagram"),
+    "causal.distributed": ("map_batches",),
+    "causal.drawing": ("draw",),
+    "causal.errors": ("BIFParseError", "CausalError", "CombConditionsNotMet", "CyclicModel",
+                      "InvalidArgument", "InvalidCPT", "InvalidValue", "LatentVariable",
+                      "NoDiagramForm", "NotIdentifiable", "RenormalisedRows", "TableTooLarge",
+                      "UnknownVariable"),
+    "causal.estimand": ("Estimand",),
+    "causal.gaussian": ("LinearGaussianModel",),
+    "causal.graphs": ("parse_graph",),
+    "causal.identify": ("Hedge", "identify"),
+    "causal.io": ("empirical", "from_bif", "from_networkx", "from_pgmpy", "to_bif", "to_pgmpy"),
+    "causal.learning": ("fit", "log_likelihood"),
+    "causal.map": ("Explanation",),
+    "causal.model": ("CausalModel",),
+    "causal.surgery": ("do_box", "surgery", "surgery_functor"),
+    "causal.hybrid": ("HybridModel",),
+}
+
+__getattr__, __dir__ = _lazy_names(__name__, {name: module for module, names in _WHERE.items()
+                                              for name in names})

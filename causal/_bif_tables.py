@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -34,13 +33,12 @@ _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
 
 
-@dataclass(frozen=True)
+# Plain classes rather than dataclasses: building a dataclass costs a cold start ~1 ms.
 class Axes:
     """What a table of ``var`` looks like: its parents' states and its own."""
 
-    var: str
-    parents: tuple[str, ...]
-    states: dict[str, tuple[str, ...]]
+    def __init__(self, var: str, parents: tuple[str, ...], states: dict[str, tuple[str, ...]]):
+        self.var, self.parents, self.states = var, parents, states
 
     @cached_property
     def card(self) -> int:
@@ -56,17 +54,19 @@ class Axes:
         return "(" + ", ".join(self.states[p][i] for p, i in zip(self.parents, config)) + ")"
 
 
-@dataclass
 class Entries:
     """The rows of one probability block as read, before assembly. Numbers stay text until
     the whole block is checked against :data:`NUMBER` at once."""
 
-    rows: list[int] = field(default_factory=list)  # flat row index of each '(...)' entry
-    row_at: list[int] = field(default_factory=list)  # text offset of each, for errors
-    numbers: list[str] = field(default_factory=list)  # their numbers, row after row
-    table: tuple[list[str], int] | None = None
-    default: tuple[list[str], int] | None = None
-    plain: bool = False  # read by the fast path, rows placed at the block's start
+    __slots__ = ("default", "numbers", "plain", "row_at", "rows", "table")
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []  # flat row index of each '(...)' entry
+        self.row_at: list[int] = []  # text offset of each, for errors
+        self.numbers: list[str] = []  # their numbers, row after row
+        self.table: tuple[list[str], int] | None = None
+        self.default: tuple[list[str], int] | None = None
+        self.plain = False  # read by the fast path, rows placed at the block's start
 
 
 # ------------------------------------------------------------------------------ row parsing

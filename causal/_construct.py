@@ -11,6 +11,7 @@ from diagrams import Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel
 from markov.arrays import backend as B
+from markov.arrays.binding import check_all
 
 nx = lazy_module("networkx")
 
@@ -79,13 +80,18 @@ def mechanisms(variables, parents, cpts, states, intervened):
         if len(set(names)) != len(names):
             raise InvalidValue(f"variable {v!r} names an outcome twice: {names}")
         outcomes[v] = names
-    kernels = {}
+    box_names = {}
     for v in variables:
-        name = do_box(v).name if v in intervened else v
+        box_names[v] = do_box(v).name if v in intervened else v
         if v in intervened and parents[v]:
             raise InvalidCPT(f"variable {v!r} is marked intervened but has parents "
                              f"{list(parents[v])}")
+    # Every table checked at once (a few array operations for a network's hundreds of
+    # tables), as each Kernel would check its own; the first at fault is named.
+    check_all([(arrays[v], 1, box_names[v]) for v in variables])
+    kernels = {}
+    for v in variables:
         labels = {u: outcomes[u] for u in (*parents[v], v)}
-        kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=name,
-                            labels=labels)
+        kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=box_names[v],
+                            labels=labels, validate=False)
     return kernels, outcomes

@@ -24,7 +24,6 @@ from __future__ import annotations
 import inspect
 import itertools
 import sys
-import tracemalloc
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -200,6 +199,8 @@ def _probe(model, method, targets, *, constants, names, options, max_memory):
     options = dict(options)
     if "on_zero" in inspect.signature(call).parameters:
         options["on_zero"] = "uniform"  # dummy values may have probability zero
+    import tracemalloc  # here: CausalModel.query imports this module, a cold start needs none
+
     peaks, result = [], None
     started = not tracemalloc.is_tracing()
     if started:

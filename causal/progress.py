@@ -8,10 +8,9 @@ networks log their cost through :mod:`logging` (logger ``markov.contraction``) w
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-_log = logging.getLogger("causal")
+from diagrams._lazy import DEBUG, log
 
 
 class Steps:
@@ -28,8 +27,8 @@ class Steps:
             try:
                 from tqdm.auto import tqdm
             except ImportError:
-                _log.debug("%s: tqdm is not installed (pip install "
-                           "'markov-categories[progress]'); steps go to the log", what)
+                log("causal", DEBUG, "%s: tqdm is not installed (pip install "
+                    "'markov-categories[progress]'); steps go to the log", what)
             else:
                 self._bar = tqdm(total=len(names), desc=what, leave=False)
 
@@ -39,7 +38,7 @@ class Steps:
             self._bar.set_postfix_str(name, refresh=False)
             self._bar.update(1)
         else:
-            _log.debug("%s: %s done", self._what, name)
+            log("causal", DEBUG, "%s: %s done", self._what, name)
 
     def close(self) -> None:
         """The work is over (the bar is removed)."""

@@ -11,9 +11,13 @@ on different variables commute.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from diagrams import Box, Diagram, Functor, Ty, TypeMismatch, discard, permutation
+from diagrams import Box, Diagram, Ty, TypeMismatch, discard, permutation
 from markov import Kernel
+
+if TYPE_CHECKING:
+    from diagrams import Functor
 
 #: What a variable can be set to: a state box or diagram ``I -> X``, a kernel state (only its
 #: type is used), or ``None`` for the default state box ``do(X) : I -> X``.
@@ -44,6 +48,8 @@ def surgery_functor(interventions: Mapping[str, State] | Iterable[str]) -> Funct
     >>> F(copy(X)) == copy(X)
     True
     """
+    from diagrams import Functor  # imported here: a plain posterior needs no functor
+
     states = _states(interventions)
 
     def image(box: Box) -> Diagram | Box:

@@ -1,4 +1,5 @@
-"""Syntax: string diagrams of free Markov categories as open hypergraphs.
+"""Syntax: string diagrams of free Markov categories as open hypergraphs. Every public
+name loads its module on first use.
 
 >>> from diagrams import Ty, Box, copy, discard, identity
 >>> X, Y = Ty("X"), Ty("Y")
@@ -9,12 +10,7 @@ True
 
 __version__ = "0.1.0"
 
-from diagrams.box import Box
-from diagrams.diagram import Diagram, copy, discard, identity, permutation, swap
-from diagrams.errors import DiagramError, TracingError, TypeMismatch
-from diagrams.functor import DIAGRAMS, Category, Functor
-from diagrams.trace import Wire, trace
-from diagrams.types import Ty, as_ty
+from diagrams._lazy import lazy_names as _lazy_names
 
 __all__ = [
     "DIAGRAMS",
@@ -35,3 +31,16 @@ __all__ = [
     "swap",
     "trace",
 ]
+
+# Where each public name is defined.
+_WHERE = {
+    "diagrams.box": ("Box",),
+    "diagrams.diagram": ("Diagram", "copy", "discard", "identity", "permutation", "swap"),
+    "diagrams.errors": ("DiagramError", "TracingError", "TypeMismatch"),
+    "diagrams.functor": ("DIAGRAMS", "Category", "Functor"),
+    "diagrams.trace": ("Wire", "trace"),
+    "diagrams.types": ("Ty", "as_ty"),
+}
+
+__getattr__, __dir__ = _lazy_names(__name__, {name: module for module, names in _WHERE.items()
+                                              for name in names})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable, Mapping
 from types import ModuleType
 
 
@@ -26,3 +27,70 @@ def lazy_module(name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+class _Package(ModuleType):
+    """A package whose public names load on first use (:func:`lazy_names`).
+
+    After a submodule is imported, the import system binds it onto its package under its own
+    name. Where a public name is the namesake of the submodule defining it (``causal.identify``
+    the function, in ``causal/identify.py``), the public object is bound instead, as an eager
+    ``from causal.identify import identify`` in the package would have left it.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        where = self.__dict__.get("_lazy_names", {}).get(name)
+        if isinstance(value, ModuleType) and where == value.__name__ == f"{self.__name__}.{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+def lazy_names(package: str, names: Mapping[str, str]) -> tuple[Callable, Callable]:
+    """The module ``__getattr__`` and ``__dir__`` (PEP 562) of ``package``, whose public name
+    ``n`` is defined in the module ``names[n]`` and loaded on first access; any other name
+    that is a submodule of ``package`` is imported on access, as ``import package.name``
+    would.
+
+    >>> import markov
+    >>> "GaussianKernel" in dir(markov), markov.GaussianKernel.__name__
+    (True, 'GaussianKernel')
+    """
+    module = sys.modules[package]
+    module._lazy_names = dict(names)
+    module.__class__ = _Package
+
+    def __getattr__(name: str) -> object:
+        where = names.get(name)
+        if where is None:
+            if name.startswith("__") or importlib.util.find_spec(f"{package}.{name}") is None:
+                raise AttributeError(f"module {package!r} has no attribute {name!r}")
+            __import__(f"{package}.{name}")
+            return sys.modules[f"{package}.{name}"]
+        # __import__ rather than importlib.import_module: -X importtime then shows the module
+        __import__(where)
+        value = getattr(sys.modules[where], name)
+        setattr(module, name, value)  # later look-ups find it without this function
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(module.__dict__) | set(names))
+
+    return __getattr__, __dir__
+
+
+#: logging's levels, by their documented values (so that naming one imports nothing).
+DEBUG, INFO = 10, 20
+
+
+def log(logger: str, level: int, message: str, *args: object) -> None:
+    """Log ``message % args`` to ``logger`` at ``level``, provided :mod:`logging` is loaded.
+    Until something imports logging no handler or level can have been set, and the library
+    logs below WARNING only, so skipping the record loses nothing; importing logging would
+    cost a cold start more than some queries take.
+
+    >>> import logging
+    >>> log("markov.contraction", DEBUG, "compiled a plan for %d boxes", 3)
+    """
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.getLogger(logger).log(level, message, *args)

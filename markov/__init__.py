@@ -1,6 +1,7 @@
 """Semantics: kernels (stochastic matrices), the contraction compiler, inference.
 
-torch and sympy are imported only when arrays of theirs are used.
+Every public name loads its module on first use (``import markov`` alone loads none of
+them, not even numpy); torch and sympy are imported only when arrays of theirs are used.
 
 >>> from markov import Kernel
 >>> Kernel.state([0.5, 0.5], cod="X").cod
@@ -9,20 +10,7 @@ Ty('X')
 
 __version__ = "0.1.0"
 
-from markov.contraction.interpret import Scaled, interpret, interpret_scaled, plan
-from markov.contraction.plan import Plan
-from markov.errors import (
-                           ContractionTooLarge,
-                           InvalidArray,
-                           MarkovError,
-                           MissingBox,
-                           NotStochastic,
-                           ShapeMismatch,
-                           UnknownAtom,
-                           ZeroMass,
-                           ZeroProbabilityEvidence,
-)
-from markov.kernel import Kernel, kernel_category
+from diagrams._lazy import lazy_names as _lazy_names
 
 __all__ = [
                            "ContractionTooLarge",
@@ -44,11 +32,6 @@ __all__ = [
 ]
 
 # Gaussian semantics (linear-Gaussian kernels, exact conditioning): numpy and lazy torch.
-from markov.errors import ConditionError, NotCovariance
-from markov.gaussian.condition import GaussianCondition
-from markov.gaussian.interpret import interpret_gaussian
-from markov.gaussian.kernel import GaussianKernel, gaussian_category
-
 __all__ += [
                            "ConditionError",
                            "GaussianCondition",
@@ -60,23 +43,7 @@ __all__ += [
 
 # Inference: disintegration, Bayesian inversion, evidence, almost-sure equality, lenses.
 # The names of markov.inference.generic dispatch on the kernel type (Kernel, GaussianKernel,
-# and any semantics registered later); the finite-only functions are imported directly.
-from markov.errors import UnsupportedKernel
-from markov.inference.equality import independent
-from markov.inference.evidence import evidence_probability, jeffrey_update, pearl_update, posterior
-from markov.inference.generic import (
-                           almost_surely_equal,
-                           bayes_invert,
-                           condition,
-                           conditional,
-                           disintegrate,
-                           is_deterministic,
-                           marginal,
-                           observe,
-                           recompose,
-)
-from markov.inference.lens import BayesianLens, bayes_lens, diagram_lens, lens_category
-
+# and any semantics registered later); the finite-only functions come from their modules.
 __all__ += [
                            "BayesianLens",
                            "almost_surely_equal",
@@ -100,16 +67,6 @@ __all__ += [
 ]
 
 # Hybrid semantics: conditional-Gaussian kernels over discrete and continuous variables.
-from markov.errors import NotConditionalGaussian
-from markov.gaussian.hybrid import HybridKernel
-from markov.gaussian.hybrid_inference import collapse
-
-# markov.interpret: one contraction, or the hybrid semantics for Gaussian or hybrid boxes.
-from markov.gaussian.hybrid_interpret import (
-                           interpret,  # noqa: E402, F811
-                           interpret_hybrid,
-)
-
 __all__ += [
                            "HybridKernel",
                            "NotConditionalGaussian",
@@ -118,11 +75,39 @@ __all__ += [
 ]
 
 # All marginals in one forward and one backward sweep (Darwiche's differential approach).
-from markov.inference.marginals import all_marginals, wire_keys
-
 __all__ += ["all_marginals", "wire_keys"]
 
 # Past one machine: the slices of a sliced plan as dask tasks (dask imported when used).
-from markov.contraction.distributed import run_slices
-
 __all__ += ["run_slices"]
+
+# Where each public name is defined. markov.interpret is the hybrid module's: one
+# contraction, or the hybrid semantics for Gaussian or hybrid boxes. Importing a Gaussian
+# or hybrid kernel's module imports markov.gaussian, which registers them with the generic
+# inference functions.
+_WHERE = {
+    "markov.errors": ("ConditionError", "ContractionTooLarge", "InvalidArray", "MarkovError",
+                      "MissingBox", "NotConditionalGaussian", "NotCovariance",
+                      "NotStochastic", "ShapeMismatch", "UnknownAtom", "UnsupportedKernel",
+                      "ZeroMass", "ZeroProbabilityEvidence"),
+    "markov.kernel": ("Kernel", "kernel_category"),
+    "markov.contraction.interpret": ("Scaled", "interpret_scaled", "plan"),
+    "markov.contraction.plan": ("Plan",),
+    "markov.gaussian.condition": ("GaussianCondition",),
+    "markov.gaussian.interpret": ("interpret_gaussian",),
+    "markov.gaussian.kernel": ("GaussianKernel", "gaussian_category"),
+    "markov.inference.equality": ("independent",),
+    "markov.inference.evidence": ("evidence_probability", "jeffrey_update", "pearl_update",
+                                  "posterior"),
+    "markov.inference.generic": ("almost_surely_equal", "bayes_invert", "condition",
+                                 "conditional", "disintegrate", "is_deterministic",
+                                 "marginal", "observe", "recompose"),
+    "markov.inference.lens": ("BayesianLens", "bayes_lens", "diagram_lens", "lens_category"),
+    "markov.gaussian.hybrid": ("HybridKernel",),
+    "markov.gaussian.hybrid_inference": ("collapse",),
+    "markov.gaussian.hybrid_interpret": ("interpret", "interpret_hybrid"),
+    "markov.inference.marginals": ("all_marginals", "wire_keys"),
+    "markov.contraction.distributed": ("run_slices",),
+}
+
+__getattr__, __dir__ = _lazy_names(__name__, {name: module for module, names in _WHERE.items()
+                                              for name in names})

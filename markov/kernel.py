@@ -8,15 +8,18 @@ Batch axes lead and broadcast as in torch and pyro.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from diagrams import Box, Category, Diagram, Ty, as_ty
+from diagrams import Box, Diagram, Ty, as_ty
 from diagrams import diagram as _d
 from markov.arrays import backend as B
 from markov.arrays import ops as A
 from markov.errors import ShapeMismatch, UnknownAtom
+
+if TYPE_CHECKING:  # imported when used: kernels alone need no functor
+    from diagrams import Category
 
 
 class Kernel:
@@ -309,6 +312,8 @@ def kernel_category(sizes: Mapping[str, int], like: Any = None) -> Category:
     >>> F(p >> copy(X)).array.tolist()
     [[0.5, 0.0], [0.0, 0.5]]
     """
+    from diagrams import Category
+
     return Category(
         unit=Ty(),
         identity=lambda ty: Kernel.identity(ty, sizes, like),

@@ -1,23 +1,85 @@
 """Importing the library loads none of its heavy dependencies (networkx, opt_einsum, torch,
-sympy, pandas, matplotlib, cotengra): they load on first use. Counted, not timed."""
+sympy, pandas, scipy, matplotlib, dask, cotengra) and almost none of its own modules: every
+public name loads its module on first use (PEP 562, ``diagrams._lazy.lazy_names``). A cold
+start (load a BIF file, ask one posterior) loads only what that needs. Counted, not timed."""
 
+import gzip
+import json
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("networkx", "opt_einsum", "torch", "sympy", "pandas", "matplotlib", "cotengra",
-         "scipy")
+         "scipy", "dask")
+OWN = ("diagrams", "markov", "causal")
+
+# Prints, as JSON, the modules really loaded (not those only registered by a lazy loader).
 PROBE = """
-import sys, types
-import diagrams, markov, causal
-loaded = [m for m in {heavy!r} if type(sys.modules.get(m)) is types.ModuleType]
-print(",".join(loaded))
+import importlib.util, json, sys
+{setup}
+loaded = [m for m, v in sys.modules.items() if not isinstance(v, importlib.util._LazyModule)]
+print(json.dumps(sorted(loaded)))
 """
 
+BIF = """network rain { }
+variable Cloudy { type discrete [ 2 ] { yes, no }; }
+variable Rain { type discrete [ 2 ] { yes, no }; }
+variable Sprinkler { type discrete [ 2 ] { on, off }; }
+variable Wet { type discrete [ 2 ] { yes, no }; }
+probability ( Cloudy ) { table 0.5, 0.5; }
+probability ( Rain | Cloudy ) { (yes) 0.8, 0.2; (no) 0.2, 0.8; }
+probability ( Sprinkler | Cloudy ) { (yes) 0.1, 0.9; (no) 0.5, 0.5; }
+probability ( Wet | Rain, Sprinkler ) { (yes, on) 0.99, 0.01; (yes, off) 0.9, 0.1;
+  (no, on) 0.9, 0.1; (no, off) 0.01, 0.99; }
+"""
 
-def test_importing_the_packages_loads_no_heavy_dependency():
-    out = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY)], check=True,
-                         capture_output=True, text=True).stdout.strip()
-    assert out == "", f"imported at import time: {out}"
+#: Modules a plain posterior on a BIF model has no use for.
+NOT_FOR_A_POSTERIOR = ("markov.gaussian", "markov.inference.generic", "markov.inference.lens",
+                       "markov.inference.marginals", "markov.contraction.backward",
+                       "causal.identify", "causal.counterfactual", "causal.estimand",
+                       "causal.expression", "causal.admg", "causal.comb", "causal.hybrid",
+                       "causal.learning", "causal.map", "fractions", "logging", "tracemalloc")
+
+
+def _loaded(setup: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE.format(setup=setup)], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def _own(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in OWN]
+
+
+@pytest.mark.parametrize("package", OWN)
+def test_importing_a_package_loads_no_heavy_dependency_and_at_most_three_own_modules(package):
+    loaded = _loaded(f"import {package}")
+    assert not [m for m in HEAVY if m in loaded], f"import {package} loaded heavy modules"
+    own = _own(loaded)
+    # the package, diagrams (the lazy loader lives there) and diagrams._lazy
+    assert len(own) <= 3, f"import {package} loaded {own}"
+    assert "numpy" not in loaded, f"import {package} loaded numpy"
+
+
+def test_importing_all_three_packages_loads_no_heavy_dependency():
+    loaded = _loaded("import diagrams, markov, causal")
+    assert not [m for m in HEAVY if m in loaded]
+    assert sorted(_own(loaded)) == ["causal", "diagrams", "diagrams._lazy", "markov"]
+
+
+def test_a_cold_posterior_loads_what_it_needs_and_no_more(tmp_path):
+    path = tmp_path / "rain.bif.gz"
+    path.write_bytes(gzip.compress(BIF.encode()))
+    loaded = _loaded(f"import causal\nm = causal.CausalModel.from_bif({str(path)!r})\n"
+                     "m.query('Cloudy', evidence={'Wet': 'yes'})")
+    # opt_einsum finds the contraction path; nothing else heavy is needed
+    assert [m for m in HEAVY if m in loaded] == ["opt_einsum"]
+    unneeded = [m for m in NOT_FOR_A_POSTERIOR if m in loaded]
+    assert not unneeded, f"a posterior loaded {unneeded}"
+    own = _own(loaded)
+    # 47 (December 2026); about 90 before the packages loaded their names lazily
+    assert len(own) <= 55, f"a cold posterior loaded {len(own)} of the library's modules: {own}"
 
 
 def test_a_lazy_dependency_loads_on_first_use():
@@ -29,3 +91,48 @@ def test_a_lazy_dependency_loads_on_first_use():
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
                          text=True).stdout.strip()
     assert out == "True"
+
+
+def test_every_public_name_resolves_lazily_and_is_listed_by_dir():
+    probe = ("import json, diagrams, markov, causal\n"
+             "out = {}\n"
+             "for p in (diagrams, markov, causal):\n"
+             "    listed = set(dir(p))\n"
+             "    out[p.__name__] = [n for n in p.__all__\n"
+             "                       if n not in listed or getattr(p, n) is None]\n"
+             "print(json.dumps(out))")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout
+    assert json.loads(out) == {"diagrams": [], "markov": [], "causal": []}
+
+
+def test_a_submodule_imported_first_never_shadows_its_namesake_function():
+    # causal.identify is the function, though causal/identify.py defines it; importing the
+    # submodule (as the library does internally) must leave the package's name alone
+    probe = ("import causal.identify, causal.surgery, causal.counterfactual, diagrams.trace\n"
+             "import causal, diagrams, sys, types\n"
+             "names = (causal.identify, causal.surgery, causal.counterfactual, diagrams.trace)\n"
+             "print(all(isinstance(f, types.FunctionType) for f in names))\n"
+             "from causal import identify\n"
+             "print(identify is causal.identify is sys.modules['causal.identify'].identify)")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout.split()
+    assert out == ["True", "True"]
+
+
+def test_submodules_are_reachable_as_attributes_and_unknown_names_raise_attribute_error():
+    import markov
+
+    assert markov.contraction.cache.PLANS is not None
+    with pytest.raises(AttributeError, match="module 'markov' has no attribute 'nothing'"):
+        markov.nothing  # noqa: B018
+    from markov import Kernel, interpret
+    assert Kernel.__name__ == "Kernel" and interpret is markov.interpret
+
+
+def test_star_import_gives_every_public_name():
+    probe = ("from causal import *\nimport causal\n"
+             "print(sorted(set(causal.__all__) - set(globals())))")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    assert out == "[]"

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
+from functools import cache
 from numbers import Number
 from typing import Any
 
@@ -46,8 +46,21 @@ def backend_of(array: Any) -> str:
     return "numpy"
 
 
+@cache
+def fraction_class() -> type:
+    """``fractions.Fraction``, imported on first use: float arrays never need it, and a cold
+    start is faster without it.
+
+    >>> fraction_class()(1, 2)
+    Fraction(1, 2)
+    """
+    from fractions import Fraction
+
+    return Fraction
+
+
 def _is_exact_scalar(x: Any) -> bool:
-    if isinstance(x, (Fraction, int, np.integer)) and not isinstance(x, bool):
+    if isinstance(x, (fraction_class(), int, np.integer)) and not isinstance(x, bool):
         return True
     return type(x).__module__.startswith("sympy")
 
@@ -91,6 +104,7 @@ def as_array(value: Any, what: str = "an array") -> Any:
         raise InvalidArray(f"{what}: a ragged nested list (rows of different lengths) is "
                            "not an array") from None
     flat = array.ravel()
+    Fraction = fraction_class()
     if flat.size and any(isinstance(x, Fraction) or type(x).__module__.startswith("sympy")
                          for x in flat):
         bad = [x for x in flat if not _is_exact_scalar(x)]

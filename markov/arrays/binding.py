@@ -70,18 +70,41 @@ def check_all(tables: Sequence[tuple[Any, int, str]]) -> None:
 
     >>> check_all([(np.array([0.5, 0.5]), 1, "p")])
     """
-    flags = []
+    flags, rows = [], []
     for array, n_cod, name in tables:
         if B.is_torch(array):
             flags.append((B.stochastic_flag(array, n_cod), array, n_cod, name))
+        elif n_cod == 1 and type(array) is np.ndarray and array.dtype == np.float64 \
+                and array.size and array.flags.c_contiguous:
+            rows.append((array, name))
         else:
             B.check_stochastic(array, n_cod, name)
+    if rows and not _all_rows_stochastic([a for a, _ in rows]):
+        for array, name in rows:  # name the first table at fault
+            B.check_stochastic(array, 1, name)
     if flags:
         import torch
 
         if bool(torch.stack([f[0] for f in flags]).any()):  # one synchronisation
             for _, array, n_cod, name in flags:
                 B.check_stochastic(array, n_cod, name)
+
+
+def _all_rows_stochastic(arrays: list[np.ndarray]) -> bool:
+    """Whether every row (last axis) of these float arrays is non-negative and sums to 1
+    within ``ATOL``: the test of :func:`~markov.arrays.backend.check_stochastic`, with the
+    same row sums (rows of one length stacked into one C-ordered array and summed along its
+    last axis), in a few reductions for the lot rather than a few per array (a network's
+    hundreds of small tables)."""
+    by_length: dict[int, list[np.ndarray]] = {}
+    for a in arrays:
+        by_length.setdefault(a.shape[-1], []).append(a.reshape(-1))
+    for length, flats in by_length.items():
+        every = np.concatenate(flats) if len(flats) > 1 else flats[0]
+        sums = every.reshape(-1, length).sum(axis=-1)
+        if not (every.min() >= 0 and sums.min() >= 1 - B.ATOL and sums.max() <= 1 + B.ATOL):
+            return False  # NaN fails the comparisons too
+    return True
 
 
 def all_plain(arrays: Sequence[Any]) -> bool:

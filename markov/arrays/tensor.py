@@ -5,13 +5,15 @@ arrays spell it so that the callers never ask which kind they hold."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from markov.arrays import backend as B
 from markov.arrays.reduce import reduce_trailing
+
+if TYPE_CHECKING:  # fractions is imported when exact numbers are used
+    from fractions import Fraction
 
 EXACT = "exact"
 
@@ -28,6 +30,7 @@ def exact_backend(backend: str) -> bool:
 def is_exact(array: Any) -> bool:
     """Whether ``array`` holds exact numbers (a numpy object array).
 
+    >>> from fractions import Fraction
     >>> is_exact(np.array([Fraction(1, 2)], dtype=object)), is_exact(np.ones(1))
     (True, False)
     """
@@ -40,25 +43,29 @@ def exact_one() -> Fraction:
     >>> exact_one()
     Fraction(1, 1)
     """
-    return Fraction(1)
+    return B.fraction_class()(1)
 
 
 def all_rational(array: Any) -> bool:
     """Whether every entry of an object array is a ``Fraction`` or an integer (no symbols).
 
+    >>> from fractions import Fraction
     >>> all_rational(np.array([Fraction(1, 2), 1], dtype=object))
     True
     """
-    return all(isinstance(v, (Fraction, int)) for v in np.ravel(array))
+    exact = (B.fraction_class(), int)
+    return all(isinstance(v, exact) for v in np.ravel(array))
 
 
 def is_number_vector(array: np.ndarray) -> bool:
     """Whether an object array holds only floats, ``Fraction`` s or sympy expressions.
 
+    >>> from fractions import Fraction
     >>> is_number_vector(np.array([0.5, Fraction(1, 2)], dtype=object))
     True
     """
-    return all(isinstance(x, (float, Fraction)) or type(x).__module__.startswith("sympy")
+    numbers = (float, B.fraction_class())
+    return all(isinstance(x, numbers) or type(x).__module__.startswith("sympy")
                for x in array.flat)
 
 
@@ -68,6 +75,7 @@ def rationals(counts: np.ndarray, denominator: int = 1, offset: float = 0) -> np
     >>> rationals(np.array([1, 3]), 4).tolist()
     [Fraction(1, 4), Fraction(3, 4)]
     """
+    Fraction = B.fraction_class()
     plus = Fraction(offset)
     return np.array([Fraction(int(c), denominator) + plus for c in counts.ravel()],
                     dtype=object).reshape(counts.shape)
@@ -79,6 +87,7 @@ def as_rationals(array: np.ndarray) -> np.ndarray:
     >>> as_rationals(np.array([0.5])).tolist()
     [Fraction(1, 2)]
     """
+    Fraction = B.fraction_class()
     return np.array([Fraction(x) for x in array.flat], dtype=object).reshape(array.shape)
 
 
@@ -86,6 +95,7 @@ def in_kind_of(array: Any, like: Any) -> Any:
     """``array`` (numpy) in the kind of array ``like`` is: exact numbers for an exact one,
     floats otherwise, a tensor of ``like``'s dtype and device for a tensor.
 
+    >>> from fractions import Fraction
     >>> in_kind_of(np.array([0.5]), np.array([Fraction(1)], dtype=object)).tolist()
     [Fraction(1, 2)]
     """

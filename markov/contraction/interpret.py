@@ -19,13 +19,13 @@ evidence is conditioned on without underflow.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from diagrams import Box, Diagram
+from diagrams._lazy import DEBUG, INFO, log
 from markov.arrays import backend as B
 from markov.arrays import binding, ops
 from markov.arrays.steps import ops_for
@@ -172,8 +172,6 @@ _HYBRID_TYPES = frozenset({"GaussianKernel", "HybridKernel", "GaussianCondition"
 
 
 # ---- binding --------------------------------------------------------------------------------
-
-_log = logging.getLogger("markov.contraction")
 
 #: Diagrams with at least this many boxes log their plan's cost at INFO level when compiled.
 LOG_BOXES = 200
@@ -369,7 +367,7 @@ def _compile(meta: _Meta, arrays: list, sizes, max_memory, item: tuple) -> Plan:
                         tuple(type_size[ty] for ty in d.wires), max_memory=max_memory,
                         itemsize=itemsize, constant=constant)
     # Large networks say what their plan costs (logger "markov.contraction").
-    _log.log(logging.INFO if len(d.boxes) >= LOG_BOXES else logging.DEBUG,
-             "compiled a plan for %d boxes: %.3g flops, largest intermediate %d entries, "
-             "%d slice(s)", len(d.boxes), plan.flops, plan.largest_intermediate, plan.n_slices)
+    log("markov.contraction", INFO if len(d.boxes) >= LOG_BOXES else DEBUG,
+        "compiled a plan for %d boxes: %.3g flops, largest intermediate %d entries, "
+        "%d slice(s)", len(d.boxes), plan.flops, plan.largest_intermediate, plan.n_slices)
     return plan

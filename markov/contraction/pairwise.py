@@ -18,10 +18,8 @@ value ``mantissa * exp(log_scale)``. Scales are detached from autograd: the grad
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -29,10 +27,12 @@ from markov.arrays.steps import ops_for
 from markov.contraction.paths import label_uses
 
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
+#: einsum's letters (string.ascii_letters, without importing string on a cold start)
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-@dataclass(frozen=True)
-class Step:
+# Immutable records as NamedTuples: a frozen dataclass costs a cold start ~1 ms each to build.
+class Step(NamedTuple):
     """One pairwise contraction of the operands ``x`` and ``y`` (SSA ids: inputs first, then
     each step's result in order). ``y == -1`` for a reduction of one operand.
 
@@ -59,8 +59,7 @@ class Step:
     reshape_out: bool = True
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(NamedTuple):
     """How to rescale an array with given labels: reduce the non-batch ``axes`` to one
     maximum per batch element, view the logarithms as the ``batch`` axes present, permute
     them into the output's batch order and view them over all of the output's batch axes.
@@ -76,8 +75,7 @@ class Scale:
     view: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(NamedTuple):
     """A compiled pairwise contraction.
 
     >>> p = compile_program(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 4}, [(0, 1)])
@@ -124,7 +122,7 @@ def compile_program(terms: Sequence[str], out: str, sizes: dict[str, int],
     for term in terms:
         unique = "".join(dict.fromkeys(term))
         if len(unique) < len(term):
-            letters = dict(zip(unique, string.ascii_letters))
+            letters = dict(zip(unique, _LETTERS))
             diagonals.append("".join(letters[c] for c in term) + "->"
                              + "".join(letters[c] for c in unique))
         else:
