@@ -127,29 +127,15 @@ def agrum_asker(engine, variable: str, n: int, targets):
 
 # ---- the table --------------------------------------------------------------------------------
 
-def cold(name: str) -> tuple[float, float]:
-    """Seconds of a fresh process: import, load, first posterior (ours, pyAgrum)."""
-    ours = ("import time; t = time.perf_counter(); import causal;"
-            f"m = causal.CausalModel.from_bif({path_of(name)!r});"
-            "v = m.variables[-1];"
-            "m.query(m.variables[0], evidence={v: m.states[v][0]}, on_zero='uniform');"
-            "print(time.perf_counter() - t)")
-    theirs = ("import time, gzip, os, tempfile; t = time.perf_counter(); import pyagrum as gum;"
-              f"src = gzip.open({path_of(name)!r}).read();"
-              "f = tempfile.NamedTemporaryFile(suffix='.bif', delete=False); f.write(src);"
-              "f.close(); bn = gum.loadBN(f.name); e = gum.LazyPropagation(bn);"
-              "names = sorted(bn.names()); e.setEvidence({names[0]: 0}); e.makeInference();"
-              "e.posterior(names[-1]); print(time.perf_counter() - t)")
-    out = []
-    for code in (ours, theirs):
-        try:
-            r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                               timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT},
-                               check=False)
-            out.append(float(r.stdout.strip().splitlines()[-1]))
-        except (ValueError, IndexError, subprocess.TimeoutExpired):
-            out.append(float("nan"))
-    return out[0], out[1]
+def cold(name: str, repeats: int = 3) -> tuple[float, float]:
+    """Seconds of a fresh process: import, load, first posterior (ours, pyAgrum), the median
+    of ``repeats`` processes reading compiled bytecode as installed packages do
+    (:mod:`bench.cold`)."""
+    from bench.cold import medians, programs
+
+    codes = {k: v for k, v in programs([name]).items() if k.startswith(name + " ")}
+    found = medians(codes, repeats)
+    return found[f"{name} ours"], found[f"{name} pyAgrum"]
 
 
 def row(name: str, budget: float) -> dict:
