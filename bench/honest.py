@@ -138,7 +138,9 @@ def cold(name: str, repeats: int = 3) -> tuple[float, float]:
     return found[f"{name} ours"], found[f"{name} pyAgrum"]
 
 
-def row(name: str, budget: float) -> dict:
+def row(name: str, budget: float, report=lambda partial: None) -> dict:
+    """One network's measurements; ``report`` gets the row so far after each stage (what
+    may take longest, pyAgrum's propagation to every variable, comes last)."""
     from causal import CausalModel
 
     model = CausalModel.from_bif(path_of(name))
@@ -161,28 +163,38 @@ def row(name: str, budget: float) -> dict:
     def ours_all():
         counter["i"] += 1
         return model.marginals(evidence={ev: ev_states[counter["i"] % n_ev]},
-                           on_zero="uniform")
+                               on_zero="uniform")
 
     post = agrum_engines(bn, [target], {ev: 0})
     cut = agrum_engines(agrum_bn(model, cut=do), [target], {do: 0})
-    every = agrum_engines(bn, None, {ev: 0})
     t = interleaved({
         "post": ours_post, "do": ours_do,
         "post lazy": agrum_asker(post["lazy"], ev, n_ev, [target]),
         "post shafer": agrum_asker(post["shafer"], ev, n_ev, [target]),
         "do lazy": agrum_asker(cut["lazy"], do, n_do, [target]),
         "do shafer": agrum_asker(cut["shafer"], do, n_do, [target])}, budget)
-    t.update(interleaved({
+    result.update({k: t[k] for k in ("post", "do")})
+    for q in ("post", "do"):
+        result[q + " agrum"] = min(t[q + " lazy"], t[q + " shafer"])
+        result[q + " engine"] = "LP" if t[q + " lazy"] <= t[q + " shafer"] else "SS"
+    report(result)
+    result.update(batch_row(model, target, ev, n_ev, post, budget))
+    report(result)
+    result["all"] = interleaved({"all": ours_all}, budget, max_rounds=30)["all"]
+    report(result)
+    result.update(pgmpy_row(model, target, ev, budget))
+    result["cold"], result["cold agrum"] = cold(name)
+    report(result)
+    every = agrum_engines(bn, None, {ev: 0})
+    t = interleaved({
         "all": ours_all,
         "all lazy": agrum_asker(every["lazy"], ev, n_ev, model.variables),
         "all shafer": agrum_asker(every["shafer"], ev, n_ev, model.variables)},
-        budget, max_rounds=30))
-    result.update({k: t[k] for k in ("post", "do", "all")})
-    for q in ("post", "do", "all"):
-        result[q + " agrum"] = min(t[q + " lazy"], t[q + " shafer"])
-        result[q + " engine"] = "LP" if t[q + " lazy"] <= t[q + " shafer"] else "SS"
-    result.update(batch_row(model, target, ev, n_ev, post, budget))
-    result.update(pgmpy_row(model, target, ev, budget))
+        budget, max_rounds=30)
+    result["all"] = t["all"]
+    result["all agrum"] = min(t["all lazy"], t["all shafer"])
+    result["all engine"] = "LP" if t["all lazy"] <= t["all shafer"] else "SS"
+    report(result)
     return result
 
 
@@ -251,21 +263,24 @@ def table(rows: list[dict]) -> str:
             "do: ours / pyAgrum (ratio) | all marginals: ours / pyAgrum (ratio) | "
             "B=1024: ours / cotengra (ratio) / pyAgrum loop | pgmpy VE posterior |")
     lines = [head, "|" + "---|" * 7]
+    def ratio(a, b):
+        return "–" if math.isnan(a / b) else f"{a / b:.2g}x"
+
     def pair(r, q):
         return (f"{fmt(r[q])} / {fmt(r[q + ' agrum'])} {r[q + ' engine']} "
-                f"({r[q] / r[q + ' agrum']:.2g}x)")
+                f"({ratio(r[q], r[q + ' agrum'])})")
 
     for r in rows:
-        if "timeout" in r:
-            lines.append(f"| {r['network']} | not finished within {r['timeout']:.0f} s "
-                         "(the network, with pyAgrum, pgmpy and cotengra) |" + " |" * 5)
-            continue
         lines.append(
             f"| {r['network']} ({r['n']}) | {fmt(r['cold'])} / {fmt(r['cold agrum'])} | "
             f"{pair(r, 'post')} | {pair(r, 'do')} | {pair(r, 'all')} | "
             f"{fmt(r['batch'])} / {fmt(r['batch cotengra'])} "
-            f"({r['batch'] / r['batch cotengra']:.2g}x) / {fmt(r['batch agrum'])} | "
+            f"({ratio(r['batch'], r['batch cotengra'])}) / {fmt(r['batch agrum'])} | "
             f"{fmt(r['post pgmpy'])} |")
+    late = [f"{r['network']} ({r['timeout']:.0f} s)" for r in rows if "timeout" in r]
+    if late:
+        lines.append(f"\n– not measured: the process was stopped after its time ran out, on "
+                     f"{', '.join(late)}; the columns shown were measured before.")
     return "\n".join(lines)
 
 
@@ -278,7 +293,7 @@ ALL = ("asia", "cancer", "earthquake", "sachs", "survey", "alarm", "barley", "ch
 def summary(rows: list[dict]) -> str:
     """The targets of issue 12 against the rows: geometric mean and worst ratio, and on how
     many networks each is met."""
-    done = [r for r in rows if "timeout" not in r]
+    done = rows
     lines = ["| target | geomean | worst | met on |", "|---|---|---|---|"]
 
     def line(what, ratios, goal, at_least=False):
@@ -301,24 +316,38 @@ def summary(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: What a row holds, NaN until measured.
+COLUMNS = ("post", "post agrum", "do", "do agrum", "all", "all agrum", "batch",
+           "batch cotengra", "batch agrum", "post pgmpy", "cold", "cold agrum")
+
+
 def isolated(name: str, timeout: float) -> dict:
     """One network's row, measured in a fresh process that may take at most ``timeout``
-    seconds."""
+    seconds; on time-out, what it had measured by then (``"timeout"`` says so)."""
     import json
 
     try:
         out = subprocess.run([sys.executable, "-m", "bench.honest", "--row", name],
                              capture_output=True, text=True, timeout=timeout, cwd=ROOT,
                              check=True).stdout
-    except subprocess.TimeoutExpired:
-        return {"network": name, "timeout": timeout}
-    return json.loads(out.strip().splitlines()[-1])
+        late = False
+    except subprocess.TimeoutExpired as stopped:
+        out, late = stopped.stdout or "", True
+        out = out.decode() if isinstance(out, bytes) else out
+    lines = [line for line in out.strip().splitlines() if line.startswith("{")]
+    found = json.loads(lines[-1]) if lines else {"network": name}
+    row = {k: float("nan") for k in COLUMNS}
+    row.update({"n": "?", "post engine": "", "do engine": "", "all engine": ""}, **found)
+    if late:
+        row["timeout"] = timeout
+    return row
 
 
 def measure(name: str, budget: float) -> dict:
+    import json
+
     t0 = time.perf_counter()
-    r = row(name, budget)
-    r["cold"], r["cold agrum"] = cold(name)
+    r = row(name, budget, lambda partial: print(json.dumps(partial), flush=True))
     print(f"{name}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     return r
 
@@ -338,7 +367,7 @@ def main(argv: list[str]) -> None:
     sys.path.insert(0, ROOT)
     budget = float(os.environ.get("BENCH_BUDGET", "1.0"))
     if argv[:1] == ["--row"]:
-        print(json.dumps(measure(argv[1], budget)))
+        measure(argv[1], budget)  # prints the row after each stage
         return
     if argv[:1] == ["--all"]:
         timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
