@@ -33,6 +33,8 @@ from markov.contraction.cache import PLANS
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
+#: At most this many runners (one per batch length) are kept per query pattern.
+RUNNERS = 8
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
     shapes = tuple(a.shape for a in changing.values())
     runner = prepared.runners.get(shapes)
     if runner is None:
+        if len(prepared.runners) >= RUNNERS:  # batch lengths come and go: keep the last few
+            del prepared.runners[next(iter(prepared.runners))]
         runner = prepared.runners[shapes] = runner_for(compiled, changing, model._arrays)
     array = None if runner is None else runner(list(changing.values()))
     if array is None:

@@ -161,3 +161,12 @@ def test_booleans_never_pass_for_integer_names():
             m.query("A", evidence={"B": values})
     assert np.allclose(m.query("B", do={"A": np.array([1, "2"], dtype=object)}).array,
                        [[0.9, 0.1], [0.2, 0.8]])
+
+
+def test_runners_kept_per_pattern_are_bounded():
+    m = chain()
+    PLANS.clear()
+    for n in range(1, 20):
+        m.query("A", evidence={"D": ["no"] * n})
+    (prepared,) = PLANS.entries("fast")
+    assert len(prepared.runners) <= 8
