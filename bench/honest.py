@@ -113,12 +113,14 @@ def agrum_engines(bn, targets, evidence: dict):
     return engines
 
 
-def agrum_asker(engine, variable: str, n: int, targets):
+def agrum_asker(engine, variable: str, values: list[int], targets):
+    """A call that moves ``variable``'s evidence to the next of ``values`` (indices) and
+    reads the posteriors of ``targets``."""
     state = {"i": 0}
 
     def ask():
         state["i"] += 1
-        engine.chgEvidence(variable, state["i"] % n)
+        engine.chgEvidence(variable, values[state["i"] % len(values)])
         engine.makeInference()
         return [engine.posterior(t).toarray() for t in targets]
 
@@ -145,8 +147,12 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
 
     model = CausalModel.from_bif(path_of(name))
     target, ev, do = choose(model)
-    n_ev, n_do = len(model.states[ev]), len(model.states[do])
-    ev_states, do_states = model.states[ev], model.states[do]  # values are state names
+    # evidence cycles through the states of positive probability (pyAgrum refuses the
+    # others), interventions through all; values are state names
+    possible = [i for i, p in enumerate(model.query(ev).array.tolist()) if p > 0]
+    ev_states = [model.states[ev][i] for i in possible]
+    do_states, every_do = model.states[do], list(range(len(model.states[do])))
+    n_ev, n_do = len(ev_states), len(do_states)
     result = {"network": name, "n": len(model.variables)}
     bn = agrum_bn(model)
     counter = {"i": 0}
@@ -165,31 +171,31 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
         return model.marginals(evidence={ev: ev_states[counter["i"] % n_ev]},
                                on_zero="uniform")
 
-    post = agrum_engines(bn, [target], {ev: 0})
+    post = agrum_engines(bn, [target], {ev: possible[0]})
     cut = agrum_engines(agrum_bn(model, cut=do), [target], {do: 0})
     t = interleaved({
         "post": ours_post, "do": ours_do,
-        "post lazy": agrum_asker(post["lazy"], ev, n_ev, [target]),
-        "post shafer": agrum_asker(post["shafer"], ev, n_ev, [target]),
-        "do lazy": agrum_asker(cut["lazy"], do, n_do, [target]),
-        "do shafer": agrum_asker(cut["shafer"], do, n_do, [target])}, budget)
+        "post lazy": agrum_asker(post["lazy"], ev, possible, [target]),
+        "post shafer": agrum_asker(post["shafer"], ev, possible, [target]),
+        "do lazy": agrum_asker(cut["lazy"], do, every_do, [target]),
+        "do shafer": agrum_asker(cut["shafer"], do, every_do, [target])}, budget)
     result.update({k: t[k] for k in ("post", "do")})
     for q in ("post", "do"):
         result[q + " agrum"] = min(t[q + " lazy"], t[q + " shafer"])
         result[q + " engine"] = "LP" if t[q + " lazy"] <= t[q + " shafer"] else "SS"
     report(result)
-    result.update(batch_row(model, target, ev, n_ev, post, budget))
+    result.update(batch_row(model, target, ev, possible, post, budget))
     report(result)
     result["all"] = interleaved({"all": ours_all}, budget, max_rounds=30)["all"]
     report(result)
-    result.update(pgmpy_row(model, target, ev, budget))
+    result.update(pgmpy_row(model, target, (ev, model.states[ev][possible[0]]), budget))
     result["cold"], result["cold agrum"] = cold(name)
     report(result)
-    every = agrum_engines(bn, None, {ev: 0})
+    every = agrum_engines(bn, None, {ev: possible[0]})
     t = interleaved({
         "all": ours_all,
-        "all lazy": agrum_asker(every["lazy"], ev, n_ev, model.variables),
-        "all shafer": agrum_asker(every["shafer"], ev, n_ev, model.variables)},
+        "all lazy": agrum_asker(every["lazy"], ev, possible, model.variables),
+        "all shafer": agrum_asker(every["shafer"], ev, possible, model.variables)},
         budget, max_rounds=30)
     result["all"] = t["all"]
     result["all agrum"] = min(t["all lazy"], t["all shafer"])
@@ -198,7 +204,7 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
     return result
 
 
-def batch_row(model, target, ev, n_ev, engines, budget) -> dict:
+def batch_row(model, target, ev, possible, engines, budget) -> dict:
     """B = 1,024 evidence rows: our batched query, the same equation along cotengra's path,
     and a warm pyAgrum loop (16 rows, scaled)."""
     import cotengra as ctg
@@ -207,7 +213,7 @@ def batch_row(model, target, ev, n_ev, engines, budget) -> dict:
     from causal._query import bind
     from markov.contraction.interpret import _bind
 
-    idx = np.arange(BATCH) % n_ev
+    idx = np.asarray(possible)[np.arange(BATCH) % len(possible)]
     rows = np.asarray(model.states[ev], dtype=object)[idx]  # values are state names
     fixed = frozenset({ev}) if ev != target else frozenset()
     compiled = model._compile((target,), (ev,), frozenset(), fixed)
@@ -220,8 +226,8 @@ def batch_row(model, target, ev, n_ev, engines, budget) -> dict:
     opt = ctg.HyperOptimizer(max_repeats=64, max_time=5, parallel=False, progbar=False,
                              minimize="flops")
     expr = oe.contract_expression(plan.equation, *[a.shape for a in operands], optimize=opt)
-    loop = agrum_asker(engines["lazy"], ev, n_ev, [target])
-    loop_shafer = agrum_asker(engines["shafer"], ev, n_ev, [target])
+    loop = agrum_asker(engines["lazy"], ev, possible, [target])
+    loop_shafer = agrum_asker(engines["shafer"], ev, possible, [target])
 
     def loop16(ask):
         return lambda: [ask() for _ in range(16)]
@@ -234,7 +240,7 @@ def batch_row(model, target, ev, n_ev, engines, budget) -> dict:
             "batch agrum": min(t["batch lazy"], t["batch shafer"]) * BATCH / 16}
 
 
-def pgmpy_row(model, target, ev, budget) -> dict:
+def pgmpy_row(model, target, observed, budget) -> dict:
     import warnings
 
     from pgmpy.inference import VariableElimination
@@ -243,7 +249,7 @@ def pgmpy_row(model, target, ev, budget) -> dict:
         warnings.simplefilter("ignore")
         bn = model.to_pgmpy()
         ve = VariableElimination(bn)
-        state = model.states[ev][0]
+        ev, state = observed
         t = interleaved({"pgmpy": lambda: ve.query([target], evidence={ev: state},
                                                    show_progress=False)}, budget / 2, 10)
     return {"post pgmpy": t["pgmpy"]}
@@ -334,6 +340,10 @@ def isolated(name: str, timeout: float) -> dict:
     except subprocess.TimeoutExpired as stopped:
         out, late = stopped.stdout or "", True
         out = out.decode() if isinstance(out, bytes) else out
+    except subprocess.CalledProcessError as failed:  # keep what it measured, say why
+        out, late = failed.stdout or "", False
+        print(f"{name}: failed: {(failed.stderr or '').strip().splitlines()[-1:]}",
+              file=sys.stderr, flush=True)
     lines = [line for line in out.strip().splitlines() if line.startswith("{")]
     found = json.loads(lines[-1]) if lines else {"network": name}
     row = {k: float("nan") for k in COLUMNS}
@@ -376,6 +386,7 @@ def main(argv: list[str]) -> None:
             rows.append(isolated(name, timeout))
             print(f"{name}: {'timed out' if 'timeout' in rows[-1] else 'done'}",
                   file=sys.stderr, flush=True)
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # kept, come what may
     else:
         rows = [measure(name, budget) for name in argv or ["asia", "alarm"]]
     print(table(rows))
