@@ -33,6 +33,7 @@ from markov.contraction.cache import PLANS
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
+_NO_TYPE = Ty()  # the answer's domain
 #: At most this many runners (one per batch length) are kept per query pattern.
 RUNNERS = 8
 
@@ -131,7 +132,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
 
 
 def _kernel(prepared: Prepared, array: Any) -> Any:
-    return Kernel._trusted(array, Ty(), prepared.cod, dict(prepared.labels), prepared.name)
+    return Kernel._trusted(array, _NO_TYPE, prepared.cod, dict(prepared.labels), prepared.name)
 
 
 def _indices(lookup: dict, value: Any) -> np.ndarray | None:

@@ -269,16 +269,17 @@ class CausalModel(StructuralModel, ModelData):
         ``max_memory`` (bytes) bounds the largest intermediate (the plan is sliced to fit,
         or the query refused); ``progress=True`` shows the steps (:mod:`causal.progress`).
         """
+        if not (likelihood or progress or soft != "pearl" or max_memory is not None
+                or executor is not None):
+            # names, one each or in a column, asked again (dask data is neither)
+            answer = fast_query(self, targets, do, evidence)
+            if answer is not None:
+                return answer
         if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
             from causal.distributed import map_batches
 
             return map_batches(self, "query", targets, do=do, evidence=evidence,
                                on_zero=on_zero, max_memory=max_memory)
-        if not (likelihood or progress or soft != "pearl" or max_memory is not None
-                or executor is not None):
-            answer = fast_query(self, targets, do, evidence)  # one value each, again
-            if answer is not None:
-                return answer
         from causal.progress import Steps
 
         steps = Steps(progress, ("compile", "bind", "contract", "normalise"), "query")
