@@ -42,6 +42,12 @@ NOT_FOR_A_POSTERIOR = ("markov.gaussian", "markov.inference.generic", "markov.in
                        "causal.learning", "causal.map", "fractions", "logging", "tracemalloc")
 
 
+def _run(probe: str) -> str:
+    """What a fresh interpreter running ``probe`` prints."""
+    return subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                          text=True).stdout
+
+
 def _loaded(setup: str) -> list[str]:
     out = subprocess.run([sys.executable, "-c", PROBE.format(setup=setup)], check=True,
                          capture_output=True, text=True).stdout
@@ -78,7 +84,7 @@ def test_a_cold_posterior_loads_what_it_needs_and_no_more(tmp_path):
     unneeded = [m for m in NOT_FOR_A_POSTERIOR if m in loaded]
     assert not unneeded, f"a posterior loaded {unneeded}"
     own = _own(loaded)
-    # 47 (December 2026); about 90 before the packages loaded their names lazily
+    # 50 (December 2026); about 90 before the packages loaded their names lazily
     assert len(own) <= 55, f"a cold posterior loaded {len(own)} of the library's modules: {own}"
 
 
@@ -88,8 +94,7 @@ def test_a_lazy_dependency_loads_on_first_use():
              " 'B': [[1, 0], [0, 1]]})\n"
              "assert m.graph.number_of_edges() == 1\n"
              "print(type(sys.modules['networkx']) is types.ModuleType)")
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True).stdout.strip()
+    out = _run(probe).strip()
     assert out == "True"
 
 
@@ -101,8 +106,7 @@ def test_every_public_name_resolves_lazily_and_is_listed_by_dir():
              "    out[p.__name__] = [n for n in p.__all__\n"
              "                       if n not in listed or getattr(p, n) is None]\n"
              "print(json.dumps(out))")
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True).stdout
+    out = _run(probe)
     assert json.loads(out) == {"diagrams": [], "markov": [], "causal": []}
 
 
@@ -115,8 +119,7 @@ def test_a_submodule_imported_first_never_shadows_its_namesake_function():
              "print(all(isinstance(f, types.FunctionType) for f in names))\n"
              "from causal import identify\n"
              "print(identify is causal.identify is sys.modules['causal.identify'].identify)")
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True).stdout.split()
+    out = _run(probe).split()
     assert out == ["True", "True"]
 
 
@@ -133,6 +136,5 @@ def test_submodules_are_reachable_as_attributes_and_unknown_names_raise_attribut
 def test_star_import_gives_every_public_name():
     probe = ("from causal import *\nimport causal\n"
              "print(sorted(set(causal.__all__) - set(globals())))")
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True).stdout.strip()
+    out = _run(probe).strip()
     assert out == "[]"
