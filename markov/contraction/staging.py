@@ -48,7 +48,7 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
     n = len(terms)
     changing = [i for i in range(n) if i not in constant]
     interface = set(out).union(*(terms[i] for i in changing))
-    parent = list(range(n))
+    parent = list(range(n))  # union-find: networkx would add its import to a first query
 
     def find(i: int) -> int:
         while parent[i] != i:
