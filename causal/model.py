@@ -271,8 +271,7 @@ class CausalModel(StructuralModel, ModelData):
         """
         if not (likelihood or progress or soft != "pearl" or max_memory is not None
                 or executor is not None):
-            # names, one each or in a column, asked again (dask data is neither)
-            answer = fast_query(self, targets, do, evidence)
+            answer = fast_query(self, targets, do, evidence)  # state names (not dask data)
             if answer is not None:
                 return answer
         if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
