@@ -170,3 +170,14 @@ def test_runners_kept_per_pattern_are_bounded():
         m.query("A", evidence={"D": ["no"] * n})
     (prepared,) = PLANS.entries("fast")
     assert len(prepared.runners) <= 8
+
+
+@pytest.mark.parametrize("kwargs", [{"evidence": {"A": "yes"}},
+                                    {"evidence": {"A": "yes", "D": "no"}},
+                                    {"do": {"A": "no"}},
+                                    {"do": {"B": "no"}, "evidence": {"B": "no"}}])
+def test_targets_observed_or_intervened_on_agree_with_the_general_path(kwargs):
+    m = chain()
+    fast = m.query(["A", "C"], **kwargs)
+    assert np.allclose(fast.array, m.query(["A", "C"], **kwargs, **GENERAL).array,
+                       rtol=1e-12, atol=1e-15)
