@@ -92,10 +92,9 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
                 return None  # batches that differ: the general path broadcasts or refuses
             batch = i.shape
     for v, i in hard.items():
-        masses = prepared.masses[v]
-        do_arrays[v] = masses[int(i)] if not i.ndim else masses[i]
-    fixed = {v: i for v, i in observed.items() if v in prepared.fixed}
-    fixed.update((v, i) for v, i in hard.items() if v in prepared.fixed and v not in fixed)
+        do_arrays[v] = prepared.masses[v][i]  # row i: one point mass, or a batch of them
+    # evidence and interventions name different variables (else the general path)
+    fixed = {v: i for v, i in (*observed.items(), *hard.items()) if v in prepared.fixed}
     compiled = prepared.compiled
     changing, zero = bind(compiled, model._arrays, do_arrays, observed, fixed=fixed,
                           states=model._states, backend=model._backend, changing=True,

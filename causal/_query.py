@@ -47,15 +47,14 @@ class Compiled:
     indicator). ``constants`` are factors on no wire."""
 
     diagram: Diagram
-    recipe: dict
+    #: the source of each box, in the diagram's order
+    sources: tuple
     constants: tuple
     #: positions of the boxes whose arrays are the model's own tables, the same on every
     #: call: the contraction folds them (see markov.contraction.folding)
     fold: frozenset = frozenset()
     #: the other positions: the boxes whose arrays are made on every call
     changing: tuple = ()
-    #: the recipe of each box, in the diagram's order
-    sources: tuple = ()
 
 
 def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
@@ -98,10 +97,10 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
         box_out.append([])
         recipe[effect] = source
     diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs))
-    fold = frozenset(j for j, box in enumerate(diagram.boxes) if _is_table(recipe[box]))
-    changing = tuple(j for j in range(len(diagram.boxes)) if j not in fold)
-    return Compiled(diagram, recipe, tuple(constants), fold, changing,
-                    tuple(recipe[box] for box in diagram.boxes))
+    sources = tuple(recipe[box] for box in diagram.boxes)
+    fold = frozenset(j for j, source in enumerate(sources) if _is_table(source))
+    changing = tuple(j for j in range(len(sources)) if j not in fold)
+    return Compiled(diagram, sources, tuple(constants), fold, changing)
 
 
 def _is_table(source: tuple) -> bool:
@@ -186,8 +185,9 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool, *,
     """Contract the query's diagram (effects included, so not pruned) in one cached plan;
     ``scaled`` returns the mantissa of a log-scaled result (evidence far below the floating
     range), which normalising makes the answer (the general path: a repeated query takes
-    :func:`run` first). ``like`` (a table of the model) keeps the model's backend when pruning left no box at
-    all; ``max_memory`` and ``executor`` as in :func:`markov.interpret`."""
+    :func:`run` first). ``like`` (a table of the model) keeps the model's backend when
+    pruning left no box at all; ``max_memory`` and ``executor`` as in
+    :func:`markov.interpret`."""
     options = {"max_memory": max_memory, "like": like, "executor": executor}
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,

@@ -409,7 +409,7 @@ def test_observed_variables_leave_the_contraction_as_variable_elimination_does()
     assert {c.diagram.boxes[j].name for j in c.fold} == {"U", "Smoking"}
     # Evidence on a target stays a wire, with an indicator effect on it.
     c = m._compile(("Tar",), ("Tar",), frozenset(), frozenset())
-    assert c.recipe[c.diagram.boxes[-1]] == ("observe", "Tar", ())
+    assert c.sources[-1] == ("observe", "Tar", ())
 
 
 def test_a_likelihood_no_box_can_take_stays_an_effect():
