@@ -3,8 +3,8 @@
 A repeated query binds new evidence or intervention values to a few boxes; the others keep
 the very same arrays (a model's tables). A step of the pairwise program whose operands all
 come from such *constant* inputs gives the same result on every call: :func:`compile_folding`
-marks them, and a :class:`~markov.contraction.runner.Runner` computes them once and runs only
-the rest on each call. That is what a warm junction-tree engine does when evidence changes,
+marks them, and a :class:`~markov.contraction.runner.Runner` computes them once and runs
+only the rest on each call. That is what a warm junction-tree engine does when evidence changes,
 on any path (and :mod:`markov.contraction.staging` chooses paths that fold most).
 """
 

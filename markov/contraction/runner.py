@@ -22,7 +22,6 @@ from markov.contraction import pairwise
 from markov.contraction.folding import compile_folding
 from markov.contraction.interpret import _bind
 from markov.contraction.pairwise import REDUCE
-from markov.contraction.plan import _normalise_max
 
 
 class Runner:
@@ -74,11 +73,10 @@ class Runner:
         self.kept = {j: values[j] for j in sorted(read - set(self.changing))}
         self.runs += 1
 
-    def __call__(self, arrays: Sequence, *, scaled: bool = False) -> Any:
+    def __call__(self, arrays: Sequence) -> Any:
         """The contraction with ``arrays`` bound to the changing boxes (in ``changing``
         order, in the runner's backend), or None when the result needs rescaling against
-        underflow (the caller then contracts in full). ``scaled`` divides the result by its
-        largest entry per batch element."""
+        underflow (the caller then contracts in full)."""
         plan, program = self.plan, self.plan.program
         ops = pairwise.ops_for(self.backend)
         values: list[Any] = [None] * (program.n_inputs + len(program.steps))
@@ -96,12 +94,8 @@ class Runner:
         if result is None:
             return None
         result = pairwise.finish(ops, program, result)
-        n_batch = len(program.batch_shape)
-        if ops.floating([result], None):
-            if not ops.fits(result, n_batch):
-                return None
-            if scaled:
-                result, _ = _normalise_max(result, n_batch, self.backend)
+        if ops.floating([result], None) and not ops.fits(result, len(program.batch_shape)):
+            return None
         if not self.folding.steps:  # the answer is a kept value: never hand out the cache
             result = result.copy()
         return result.reshape(plan.output_shape)
