@@ -18,11 +18,13 @@ observation, an answer in need of rescaling, a model with batched tables or in t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from math import prod
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
+from causal._query import (Compiled, bind, broadcast_batch, contract, query_name,
+                           runner_for)
 from causal._values import one_hot
 from causal.errors import CausalError
 from diagrams import Ty
@@ -36,6 +38,10 @@ _SCALARS = (str, int, np.str_, np.integer)
 _NO_TYPE = Ty()  # the answer's domain
 #: At most this many runners (one per batch length) are kept per query pattern.
 RUNNERS = 8
+#: A pattern whose values range over at most this many combinations (and whose answers
+#: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its first call.
+TABLE_ROWS = 256
+TABLE_ENTRIES = 2**16
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,21 @@ class Prepared:
     runners: dict
     #: the answer, once known, where no array changes (the values only select constants)
     answer: list
+    #: [Table] once the answers to every combination of values are known, [None] where
+    #: they are not tabulated (too many combinations, or the runner does not apply)
+    table: list
+
+
+class Table(NamedTuple):
+    """Every answer of a pattern: row ``sum(i_v * strides[v])`` is the answer when each
+    observed or intervened variable ``v`` takes its state ``i_v`` (in the pattern's order);
+    ``zero`` marks the combinations of probability zero (the general path applies the
+    ``on_zero`` policy to them)."""
+
+    strides: tuple
+    answers: Any
+    zero: np.ndarray
+    any_zero: bool
 
 
 def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
@@ -78,7 +99,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
         return None
     if prepared is None:
         return None
-    observed, hard, do_arrays = {}, {}, {}
+    observed, hard = {}, {}
     for values, out in ((evidence, observed), (do, hard)):
         for v, value in values.items():
             i = _indices(prepared.lookups[v], value)
@@ -87,34 +108,25 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
             out[v] = i
     batch = ()
     for i in (*observed.values(), *hard.values()):
-        if i.ndim:
+        if type(i) is not int:
             if batch and i.shape != batch:
                 return None  # batches that differ: the general path broadcasts or refuses
             batch = i.shape
-    for v, i in hard.items():
-        do_arrays[v] = prepared.masses[v][i]  # row i: one point mass, or a batch of them
-    # evidence and interventions name different variables (else the general path)
-    fixed = {v: i for v, i in (*observed.items(), *hard.items()) if v in prepared.fixed}
-    compiled = prepared.compiled
-    changing, zero = bind(compiled, model._arrays, do_arrays, observed, fixed=fixed,
-                          states=model._states, backend=model._backend, changing=True,
-                          scale=False)  # the runner checks its answer for underflow
-    if zero is not None and zero.any():
+    table = prepared.table
+    if not table:
+        table.append(_tabulate(model, prepared))
+    if table[0] is not None:
+        return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch)
+    if not batch:
+        observed = {v: np.asarray(i) for v, i in observed.items()}
+        hard = {v: np.asarray(i) for v, i in hard.items()}
+    unchanging = not (prepared.compiled.changing or prepared.compiled.constants)
+    if not batch and prepared.answer and unchanging:
+        return _kernel(prepared, prepared.answer[0].copy())  # the values change nothing
+    found = _contract(model, prepared, observed, hard, batch)
+    if found is None or (found[1] is not None and found[1].any()):
         return None
-    if not changing and not batch and prepared.answer:  # the values change nothing
-        return _kernel(prepared, prepared.answer[0].copy())
-    shapes = tuple(a.shape for a in changing.values())
-    runner = prepared.runners.get(shapes)
-    if runner is None:
-        if len(prepared.runners) >= RUNNERS:  # batch lengths come and go: keep the last few
-            del prepared.runners[next(iter(prepared.runners))]
-        runner = prepared.runners[shapes] = runner_for(compiled, changing, model._arrays)
-    array = None if runner is None else runner(list(changing.values()))
-    if array is None:
-        return None
-    n_batch = array.ndim - len(targets)
-    if n_batch != len(batch):
-        array = broadcast_batch(array, batch, n_batch)
+    array = found[0]
     if prepared.normalise:
         if not batch and array.dtype.kind == "f":  # one float answer: one sum
             total = array.sum()
@@ -125,31 +137,110 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
             if A.first_index(A.is_zero(total)) is not None:
                 return None
         array = array / total
-    if not changing and not batch:
+    if unchanging and not batch:
         prepared.answer.append(array.copy())
     return _kernel(prepared, array)
+
+
+def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
+              batch: tuple, in_full: bool = False) -> tuple | None:
+    """The unnormalised answer for the state indices ``observed`` and ``hard`` (all of
+    shape ``batch``, or scalars) and the mask of batch rows where a constant evidence factor
+    is zero (or None), or None where the runner does not apply; ``in_full`` contracts
+    everything instead, rescaled against underflow, where the runner's answer needs it
+    (rows of probability zero look the same to its check)."""
+    do_arrays = {v: prepared.masses[v][i] for v, i in hard.items()}  # point masses
+    # evidence and interventions name different variables (else the general path)
+    fixed = {v: i for v, i in (*observed.items(), *hard.items()) if v in prepared.fixed}
+    compiled = prepared.compiled
+    changing, zero = bind(compiled, model._arrays, do_arrays, observed, fixed=fixed,
+                          states=model._states, backend=model._backend, changing=True,
+                          scale=False)  # the runner checks its answer for underflow
+    shapes = tuple(a.shape for a in changing.values())
+    runner = prepared.runners.get(shapes)
+    if runner is None:
+        if len(prepared.runners) >= RUNNERS:  # batch lengths come and go: keep the last few
+            del prepared.runners[next(iter(prepared.runners))]
+        runner = prepared.runners[shapes] = runner_for(compiled, changing, model._arrays)
+    array = None if runner is None else runner(list(changing.values()))
+    if array is None and in_full:
+        mapping, _ = bind(compiled, model._arrays, do_arrays, observed, fixed=fixed,
+                          states=model._states, backend=model._backend)
+        array = contract(compiled, mapping, scaled=bool(observed))
+    if array is None:
+        return None
+    n_batch = array.ndim - len(prepared.cod)
+    if n_batch != len(batch):
+        array = broadcast_batch(array, batch, n_batch)
+    return array, zero
+
+
+def _tabulate(model: Any, prepared: Prepared) -> Table | None:
+    """Every answer of the pattern, from one batched run over all combinations of values,
+    or None where there are too many, none, or the runner does not apply."""
+    sizes = [len(model._states[v]) for v in prepared.lookups]
+    rows = prod(sizes)
+    if (not sizes or rows > TABLE_ROWS
+            or rows * prod(len(s) for s in prepared.labels.values()) > TABLE_ENTRIES):
+        return None
+    columns = dict(zip(prepared.lookups, np.unravel_index(np.arange(rows), sizes)))
+    observed = {v: i for v, i in columns.items() if v not in prepared.masses}
+    hard = {v: i for v, i in columns.items() if v in prepared.masses}
+    found = _contract(model, prepared, observed, hard, (rows,), in_full=True)
+    if found is None:
+        return None
+    array, zero = found
+    zero = np.zeros(rows, dtype=bool) if zero is None else np.asarray(zero, dtype=bool)
+    if prepared.normalise:
+        total = A.sum_keep(array, len(prepared.cod))
+        empty = A.is_zero(total)
+        zero = zero | empty.reshape(rows)
+        array = array / np.where(empty, 1, total)
+    strides = tuple(int(s) for s in np.cumprod([1, *sizes[:0:-1]])[::-1])
+    return Table(strides, array, zero, bool(zero.any()))
+
+
+def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple) -> Any:
+    """The tabulated answer for the state indices ``indices`` (in the pattern's order), or
+    None for a combination of probability zero (the general path applies the policy)."""
+    if not batch:
+        row = 0
+        for i, stride in zip(indices, table.strides):
+            row += i * stride
+        if table.any_zero and table.zero[row]:
+            return None
+        return _kernel(prepared, table.answers[row].copy())
+    rows = sum(np.multiply(i, s) for i, s in zip(indices, table.strides))
+    if table.any_zero and table.zero[rows].any():
+        return None
+    return _kernel(prepared, table.answers.take(rows, axis=0))
 
 
 def _kernel(prepared: Prepared, array: Any) -> Any:
     return Kernel._trusted(array, _NO_TYPE, prepared.cod, dict(prepared.labels), prepared.name)
 
 
-def _indices(lookup: dict, value: Any) -> np.ndarray | None:
-    """The state indices ``value`` names (one, or a one-dimensional batch), or None when it
-    is anything else: the general path reads it or says what is wrong."""
+def _indices(lookup: tuple, value: Any) -> int | np.ndarray | None:
+    """The state index ``value`` names, or the array of indices of a one-dimensional batch
+    of names, or None when it is anything else: the general path reads it or says what is
+    wrong. ``lookup``: the states by name, and by name or plainly written integer."""
+    names, every = lookup
     if isinstance(value, _SCALARS) and not isinstance(value, bool):
-        i = lookup.get(value)
-        return None if i is None else np.asarray(i)
+        return every.get(value)
     if type(value) not in (list, tuple, np.ndarray):
         return None
     array = np.asarray(value)
     if array.ndim != 1 or not array.size or array.dtype.kind not in "OUiu":
         return None
-    if (array.dtype.kind == "O" and any(type(k) is int for k in lookup)
-            and not set(map(type, array)) <= {str, np.str_}):
-        return None  # True == 1: where integers name states, only names are read here
+    try:  # names first: they are what batches hold, and no boolean passes for one
+        return np.fromiter(map(names.__getitem__, array), dtype=np.intp, count=array.size)
+    except (KeyError, TypeError):
+        if every is names:
+            return None
+    if array.dtype.kind == "O" and not set(map(type, array)) <= {int, np.int64, str, np.str_}:
+        return None  # True == 1: where integers name states, booleans must not pass
     try:
-        return np.fromiter(map(lookup.__getitem__, array), dtype=np.intp, count=array.size)
+        return np.fromiter(map(every.__getitem__, array), dtype=np.intp, count=array.size)
     except (KeyError, TypeError):
         return None
 
@@ -174,16 +265,15 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, Ty(*targets),
                     {v: states[v] for v in targets}, name,
-                    bool(evidence) or not T.exact_backend(model._backend), {}, [])
+                    bool(evidence) or not T.exact_backend(model._backend), {}, [], [])
 
 
-def _lookup(states: tuple) -> dict:
-    """Each value that names a state (by the rule of :mod:`causal.values`): its name, and
-    for a name that is an integer written plainly, that integer."""
-    out: dict = {}
-    for i, name in enumerate(states):
-        name = str(name)
-        out[name] = i
+def _lookup(states: tuple) -> tuple[dict, dict]:
+    """The states by name, and (the same dict where there are none) by name and by the
+    integer a name writes plainly (the rule of :mod:`causal.values`)."""
+    names = {str(name): i for i, name in enumerate(states)}
+    every = dict(names)
+    for name, i in names.items():
         if name.lstrip("-").isdigit() and str(int(name)) == name:
-            out[int(name)] = i
-    return out
+            every[int(name)] = i
+    return names, (names if len(every) == len(names) else every)

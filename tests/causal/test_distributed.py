@@ -107,11 +107,11 @@ def test_max_memory_bounds_the_rows_of_each_contraction(client):
     rows = evidence_frame(m, ["V6", "V7"], 400, seed=9)
     expected = local(m, "query", "V1", evidence=rows)
     arrays = {v: da.from_array(rows[v].to_numpy(), chunks=400) for v in rows}
-    out = map_batches(m, "query", "V1", evidence=arrays, max_memory=40_000)
+    out = map_batches(m, "query", "V1", evidence=arrays, max_memory=6_000)
     assert 1 < out.numblocks[0] and max(out.chunks[0]) < 400   # rechunked by the rule
     np.testing.assert_allclose(out.compute(), expected, rtol=1e-12)
     frame = dd.from_pandas(rows, npartitions=1)          # pieces within one partition
-    got = map_batches(m, "query", "V1", evidence=frame, max_memory=40_000).compute()
+    got = map_batches(m, "query", "V1", evidence=frame, max_memory=6_000).compute()
     np.testing.assert_allclose(got.to_numpy(), expected, rtol=1e-12)
 
 
