@@ -39,7 +39,7 @@ _NO_TYPE = Ty()  # the answer's domain
 #: At most this many runners (one per batch length) are kept per query pattern.
 RUNNERS = 8
 #: A pattern whose values range over at most this many combinations (and whose answers
-#: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its first call.
+#: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its second call.
 TABLE_ROWS = 256
 TABLE_ENTRIES = 2**16
 
@@ -61,8 +61,9 @@ class Prepared:
     runners: dict
     #: the answer, once known, where no array changes (the values only select constants)
     answer: list
-    #: [Table] once the answers to every combination of values are known, [None] where
-    #: they are not tabulated (too many combinations, or the runner does not apply)
+    #: [Table] once the answers to every combination of values are known (on the second
+    #: call), [None] where they are not tabulated (too many combinations, or the runner does
+    #: not apply), [False] after the first call
     table: list
 
 
@@ -114,8 +115,10 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
             batch = i.shape
     table = prepared.table
     if not table:
-        table.append(_tabulate(model, prepared))
-    if table[0] is not None:
+        table.append(False)  # a one-off query tabulates nothing: the second call does
+    elif table[0] is False:
+        table[0] = _tabulate(model, prepared)
+    if table[0]:
         return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch)
     if not batch:
         observed = {v: np.asarray(i) for v, i in observed.items()}

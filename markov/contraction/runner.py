@@ -27,7 +27,7 @@ from markov.contraction.pairwise import REDUCE
 class Runner:
     """The folded contraction of one diagram (unpruned) whose boxes outside ``changing``
     keep the arrays it was compiled with. ``runs`` counts how often the folded steps ran
-    (once, by construction: counted by tests).
+    (once, by construction: counted by tests), ``calls`` how often it was called.
 
     >>> import numpy as np
     >>> from diagrams import Ty, Box
@@ -36,10 +36,12 @@ class Runner:
     >>> run = compile_runner(p >> f, arrays, changing=(0,))
     >>> run([np.array([1.0, 0.0])]).tolist(), run([np.array([0.0, 1.0])]).tolist(), run.runs
     ([1.0, 0.0], [0.5, 0.5], 1)
+    >>> run.calls
+    2
     """
 
     __slots__ = ("_inputs", "_steps", "backend", "changing", "constants", "folding", "kept",
-                 "plan", "runs")
+                 "plan", "runs", "calls")
 
     def __init__(self, plan: Any, backend: str, changing: tuple[int, ...], constants: list):
         self.plan, self.backend, self.changing = plan, backend, changing
@@ -48,7 +50,7 @@ class Runner:
         constant = frozenset(range(program.n_inputs)) - set(changing)
         self.folding = compile_folding(program, constant)
         self.kept: dict[int, Any] = {}
-        self.runs = 0
+        self.runs = self.calls = 0
         # what a call does, spelled out once: prepare the changing inputs, run the steps
         self._inputs = [(p, plan.squeeze[p], program.diagonals[p]) for p in changing]
         n = program.n_inputs
@@ -79,6 +81,7 @@ class Runner:
         underflow (the caller then contracts in full)."""
         plan, program = self.plan, self.plan.program
         ops = pairwise.ops_for(self.backend)
+        self.calls += 1
         values: list[Any] = [None] * (program.n_inputs + len(program.steps))
         for j, v in self.kept.items():
             values[j] = v

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from causal import CausalModel
+from causal import CausalModel, _fast
 from markov.contraction.cache import PLANS
 
 pgmpy = pytest.importorskip("pgmpy")
@@ -19,7 +19,8 @@ def load(name: str) -> CausalModel:
 
 
 @pytest.mark.parametrize("name", ["asia", "alarm", "andes"])
-def test_folded_subtrees_are_computed_once_over_many_evidence_values(name):
+def test_folded_subtrees_are_computed_once_over_many_evidence_values(name, monkeypatch):
+    monkeypatch.setattr(_fast, "TABLE_ROWS", 0)  # untabulated: every call runs the runner
     PLANS.clear()
     m = load(name)
     target, observed = m.variables[0], m.variables[-1]
@@ -28,6 +29,28 @@ def test_folded_subtrees_are_computed_once_over_many_evidence_values(name):
     runners = PLANS.entries("runner")
     assert len(runners) == 1 and runners[0].folding.folded  # something was folded
     assert runners[0].runs == 1                             # ... and computed once, not 12 times
+    assert runners[0].calls == 12
+
+
+@pytest.mark.parametrize("name", ["asia", "alarm", "andes"])
+def test_a_tabulated_pattern_contracts_twice_over_many_values(name):
+    PLANS.clear()
+    m = load(name)
+    target, observed = m.variables[0], m.variables[-1]
+    states = m.states[observed]
+    answers = [m.query(target, evidence={observed: states[i % len(states)]},
+                       on_zero="uniform") for i in range(12)]
+    runners = PLANS.entries("runner")
+    # the first call's runner, then one batched run over every value: then lookups only
+    assert [r.calls for r in runners] == [1, 1] and all(r.runs == 1 for r in runners)
+    (prepared,) = PLANS.entries("fast")
+    assert prepared.table[0].answers.shape == (len(states), len(m.states[target]))
+    fresh = load(name)
+    for i, answer in enumerate(answers):
+        value = states[i % len(states)]
+        expected = fresh.query(target, evidence={observed: value}, on_zero="uniform",
+                               max_memory=2**40)  # the general path
+        assert np.allclose(answer.array, expected.array, rtol=1e-12, atol=1e-15)
 
 
 def test_folded_subtrees_are_computed_once_over_many_interventions():
@@ -36,7 +59,8 @@ def test_folded_subtrees_are_computed_once_over_many_interventions():
     target, y = m.variables[0], m.variables[len(m.variables) // 2]
     for i in range(8):
         m.query(target, do={y: m.states[y][i % len(m.states[y])]})
-    assert [s.runs for s in PLANS.entries("runner")] == [1]
+    runners = PLANS.entries("runner")  # the first call's, and the table's where it differs
+    assert runners and all(s.runs == 1 for s in runners)
 
 
 @pytest.mark.parametrize("name", ["asia", "alarm", "insurance"])
