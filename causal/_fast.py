@@ -32,10 +32,12 @@ from markov.arrays import ops as A
 from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
+from markov.inference.normalize import POLICIES, normalize
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
 _NO_TYPE = Ty()  # the answer's domain
+_NO_FILL = ("raise", "prior")  # zero-mass policies the general path applies
 #: At most this many runners (one per batch length) are kept per query pattern.
 RUNNERS = 8
 #: A pattern whose values range over at most this many combinations (and whose answers
@@ -77,12 +79,17 @@ class Table(NamedTuple):
     answers: Any
     zero: np.ndarray
     any_zero: bool
+    #: exact answers, where NaN (the ``"nan"`` policy) is left to the general path
+    exact: bool
 
 
-def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
-    """The answer of ``model.query(targets, do=do, evidence=evidence)`` (``on_zero`` aside:
-    a zero answer goes the general way), or None where this path does not apply. Values are
-    state names (or integers for unnamed states), one each or in one-dimensional batches."""
+def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = "raise") -> Any:
+    """The answer of ``model.query(targets, do=do, evidence=evidence, on_zero=on_zero)``,
+    or None where this path does not apply. Values are state names (or integers for unnamed
+    states), one each or in one-dimensional batches. Evidence of probability zero goes the
+    general way, except for a tabulated pattern under the ``"uniform"`` or ``"nan"`` policy."""
+    if on_zero not in POLICIES:
+        return None  # the general path says what is wrong
     if type(targets) is str:
         targets = (targets,)
     elif type(targets) in (tuple, list):
@@ -119,7 +126,8 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
     elif table[0] is False:
         table[0] = _tabulate(model, prepared)
     if table[0]:
-        return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch)
+        return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch,
+                        on_zero)
     if not batch:
         observed = {v: np.asarray(i) for v, i in observed.items()}
         hard = {v: np.asarray(i) for v, i in hard.items()}
@@ -146,7 +154,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any) -> Any:
 
 
 def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
-              batch: tuple, in_full: bool = False) -> tuple | None:
+              batch: tuple, *, in_full: bool = False) -> tuple | None:
     """The unnormalised answer for the state indices ``observed`` and ``hard`` (all of
     shape ``batch``, or scalars) and the mask of batch rows where a constant evidence factor
     is zero (or None), or None where the runner does not apply; ``in_full`` contracts
@@ -199,24 +207,38 @@ def _tabulate(model: Any, prepared: Prepared) -> Table | None:
         empty = A.is_zero(total)
         zero = zero | empty.reshape(rows)
         array = array / np.where(empty, 1, total)
+    if zero.any():  # rows of zero mass are kept as zeros: the policy fills them
+        array = np.array(array, copy=True)
+        array[zero] = 0
     strides = tuple(int(s) for s in np.cumprod([1, *sizes[:0:-1]])[::-1])
-    return Table(strides, array, zero, bool(zero.any()))
+    return Table(strides, array, zero, bool(zero.any()),
+                 T.exact_backend(model._backend))
 
 
-def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple) -> Any:
+def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple,
+              on_zero: str) -> Any:
     """The tabulated answer for the state indices ``indices`` (in the pattern's order), or
-    None for a combination of probability zero (the general path applies the policy)."""
+    None for a combination of probability zero under a policy the general path applies
+    (``"raise"`` says which values, ``"prior"`` asks another query)."""
     if not batch:
         row = 0
         for i, stride in zip(indices, table.strides):
             row += i * stride
+        answer = table.answers[row].copy()
         if table.any_zero and table.zero[row]:
-            return None
-        return _kernel(prepared, table.answers[row].copy())
+            if on_zero in _NO_FILL or (on_zero == "nan" and table.exact):
+                return None
+            answer = normalize(answer, answer.ndim, on_zero)  # all zero: the policy's fill
+        return _kernel(prepared, answer)
     rows = sum(np.multiply(i, s) for i, s in zip(indices, table.strides))
-    if table.any_zero and table.zero[rows].any():
-        return None
-    return _kernel(prepared, table.answers.take(rows, axis=0))
+    answer = table.answers.take(rows, axis=0)
+    if table.any_zero:
+        zero = table.zero[rows]
+        if zero.any():
+            if on_zero in _NO_FILL or (on_zero == "nan" and table.exact):
+                return None
+            answer[zero] = normalize(answer[zero], answer.ndim - 1, on_zero)
+    return _kernel(prepared, answer)
 
 
 def _kernel(prepared: Prepared, array: Any) -> Any:

@@ -36,6 +36,8 @@ from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
 from markov.contraction.runner import compile_runner
 from markov.contraction.interpret import interpret, interpret_scaled
+from markov.errors import ZeroProbabilityEvidence
+from markov.inference.normalize import normalize
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,21 @@ def broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
     event = tuple(array.shape[nb:])
     array = array.reshape((1,) * (len(batch) - nb) + tuple(array.shape))
     return T.broadcast_owned(array, batch + event)
+
+
+def normalise(model: Any, array: Any, targets: tuple, do: Any, observed: Mapping, *,
+              on_zero: str) -> Any:
+    """``array`` normalised over the targets (its last axes); rows of probability zero
+    follow ``on_zero`` (:func:`markov.inference.normalize.normalize`), where ``"prior"`` is
+    the answer without the evidence, ``P(targets | do)``."""
+    fallback = None
+    if on_zero == "prior" and observed:
+        total = O.sum_keep(array, len(targets))
+        if O.first_index(O.is_zero(total)) is not None:  # only then: it is a second query
+            fallback = model.query(targets, do=do).array
+    return normalize(array, len(targets), on_zero=on_zero, fallback=fallback,
+                     what=describe_evidence(observed, model.states),
+                     error=ZeroProbabilityEvidence)
 
 
 def describe_evidence(observed: Mapping[str, np.ndarray], states: Mapping) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from causal.errors import CausalError, CombConditionsNotMet, UnknownVariable
+from causal.errors import CausalError, CombConditionsNotMet, InvalidValue, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from markov import Kernel, conditional, interpret
 from markov.arrays import ops as A
@@ -242,7 +242,7 @@ def check_comb_conditions(graph: Any, treatment: str | Iterable[str],
 def _check_parts(x: tuple, y: tuple, z: tuple, known: set, where: str) -> None:
     for role, vs in (("treatment", x), ("mediator", y), ("outcome", z)):
         if not vs:
-            raise ValueError(f"the {role} is empty")
+            raise InvalidValue(f"the {role} is empty")
         unknown = [v for v in vs if v not in known]
         if unknown:
             raise UnknownVariable(f"the {role} names {unknown}, not variables of {where} "
@@ -251,7 +251,7 @@ def _check_parts(x: tuple, y: tuple, z: tuple, known: set, where: str) -> None:
     for role, vs in (("treatment", x), ("mediator", y), ("outcome", z)):
         for v in vs:
             if v in seen:
-                raise ValueError(f"{v} is in both the {seen[v]} and the {role}")
+                raise InvalidValue(f"{v} is in both the {seen[v]} and the {role}")
             seen[v] = role
 
 
@@ -280,7 +280,7 @@ def comb_disintegrate(joint: Kernel, treatment: str | Iterable[str],
     causal.errors.CombConditionsNotMet: positivity fails: P(S=1, T=1) = 0.0, so P(C | T, S) is not unique there; pass on_zero= to choose a conditional
     """
     if on_zero not in POLICIES:
-        raise ValueError(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
+        raise InvalidValue(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
     if not isinstance(joint, Kernel) or len(joint.dom):
         raise CausalError("comb_disintegrate takes the observational joint as a "
                           "markov.Kernel state (empty domain)")

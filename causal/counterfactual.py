@@ -47,7 +47,7 @@ import numpy as np
 
 from causal._values import indices, one_hot
 from causal.distributed import has_dask_rows
-from causal.errors import CausalError, UnknownVariable
+from causal.errors import CausalError, InvalidValue, UnknownVariable
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel, ZeroProbabilityEvidence, interpret
@@ -79,7 +79,7 @@ def twin_diagram(model: Any, do: Mapping[str, Any], *, factual: Iterable[str] = 
     (['S', 'do(S)', 'twin(C)'], Ty('S', 'C', 'C'))
     """
     if coupling not in COUPLINGS:
-        raise ValueError(f"coupling must be one of {COUPLINGS}, got {coupling!r}")
+        raise InvalidValue(f"coupling must be one of {COUPLINGS}, got {coupling!r}")
     states, parents = model.states, model.parents
     for role, names in (("factual", factual), ("counterfactual", counterfactual),
                         ("do", do)):

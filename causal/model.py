@@ -22,7 +22,7 @@ from causal._query import (
     broadcast_batch,
     compile_query,
     contract,
-    describe_evidence,
+    normalise,
     query_name,
     run,
     zero_rows,
@@ -40,11 +40,10 @@ from causal.model_data import ModelData
 from causal.surgery import do_box
 from diagrams import Box, Ty
 from diagrams._lazy import lazy_module
-from markov import Kernel, ZeroProbabilityEvidence
+from markov import Kernel
 from markov.arrays import backend as B
 from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
-from markov.inference.normalize import normalize
 
 nx = lazy_module("networkx")
 
@@ -245,7 +244,8 @@ class CausalModel(StructuralModel, ModelData):
         batch shapes broadcast together into the result's leading batch axes. Float results
         are normalised over the targets (exact ones are exact already). Evidence of
         probability zero raises :class:`markov.ZeroProbabilityEvidence` (``on_zero`` takes the
-        other policies of :func:`markov.inference.normalize.normalize`). ``max_memory`` and
+        other policies of :func:`markov.inference.normalize.normalize`; ``"prior"`` is the
+        answer without the evidence). ``max_memory`` and
         ``executor`` (a ``distributed.Client``: slices run as its tasks) are those of
         :func:`markov.interpret`. Dask data in ``do`` or ``evidence`` gives a lazy dask
         result, one row per input row (see :func:`causal.distributed.map_batches`).
@@ -271,7 +271,7 @@ class CausalModel(StructuralModel, ModelData):
         """
         if not (likelihood or progress or soft != "pearl" or max_memory is not None
                 or executor is not None):
-            answer = fast_query(self, targets, do, evidence)  # state names (not dask data)
+            answer = fast_query(self, targets, do, evidence, on_zero)  # state names (not dask data)
             if answer is not None:
                 return answer
         if has_dask_rows(do) or has_dask_rows(evidence):  # one task per partition
@@ -335,9 +335,7 @@ class CausalModel(StructuralModel, ModelData):
             array = zero_rows(array, zero, len(targets))
         if observed or not T.exact_backend(self._backend):
             # Floats are renormalised too: real networks' tables sum to 1 only to ~1e-7.
-            array = normalize(array, len(targets), on_zero=on_zero,
-                              what=describe_evidence(observed, self._states),
-                              error=ZeroProbabilityEvidence)
+            array = normalise(self, array, targets, do, observed, on_zero=on_zero)
         steps.advance("normalise")
         steps.close()
         return Kernel(array, cod=Ty(*targets), validate=False,

@@ -15,6 +15,7 @@ from diagrams._lazy import lazy_names as _lazy_names
 __all__ = [
                            "ContractionTooLarge",
                            "InvalidArray",
+                           "InvalidOption",
                            "Kernel",
                            "MarkovError",
                            "MissingBox",
@@ -85,7 +86,8 @@ __all__ += ["run_slices"]
 # or hybrid kernel's module imports markov.gaussian, which registers them with the generic
 # inference functions.
 _WHERE = {
-    "markov.errors": ("ConditionError", "ContractionTooLarge", "InvalidArray", "MarkovError",
+    "markov.errors": ("ConditionError", "ContractionTooLarge", "InvalidArray", "InvalidOption",
+                      "MarkovError",
                       "MissingBox", "NotConditionalGaussian", "NotCovariance",
                       "NotStochastic", "ShapeMismatch", "UnknownAtom", "UnsupportedKernel",
                       "ZeroMass", "ZeroProbabilityEvidence"),

@@ -17,6 +17,18 @@ class NotStochastic(MarkovError, ValueError):
     """
 
 
+class InvalidOption(MarkovError, ValueError):
+    """An option names none of its choices (``on_zero``, ``rescale``...), or a choice lacks
+    what it needs.
+
+    >>> from markov.inference.normalize import normalize
+    >>> normalize([1.0, 0.0], 1, on_zero="zero")
+    Traceback (most recent call last):
+    ...
+    markov.errors.InvalidOption: on_zero must be one of ('uniform', 'prior', 'nan', 'raise'), got 'zero'
+    """
+
+
 class InvalidArray(MarkovError, TypeError):
     """An array that cannot hold probabilities: complex, boolean, string or non-number
     entries, ragged nesting, zero size, or something that is no array at all; the message

@@ -43,6 +43,7 @@ import numpy as np
 from markov.arrays import backend as B
 from markov.arrays.steps import cpu_views, to_torch
 from markov.contraction import pairwise
+from markov.errors import InvalidOption
 from markov.contraction.cache import PLANS
 
 #: Default cap on the largest intermediate of a contraction, in bytes.
@@ -180,7 +181,7 @@ class Plan:
 
     def _run(self, arrays, backend, template, rescale, progress):
         if rescale not in RESCALE_MODES and rescale != "scaled":
-            raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
+            raise InvalidOption(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
         if not pairwise.ops_for(backend).host:
             views = numpy_views(self, arrays, template)
             if views is not None:

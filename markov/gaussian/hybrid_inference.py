@@ -39,6 +39,7 @@ from markov.arrays import gaussian as G
 from markov.arrays import hybrid as H
 from markov.arrays import ops as A
 from markov.errors import (
+    InvalidOption,
     ZeroMass,
 )
 from markov.gaussian import condition as gc
@@ -104,7 +105,7 @@ def conditional(kernel: HybridKernel, given: Atoms, on_zero: str = "uniform") ->
     (Ty('C'), Ty('X'), [[0.0], [2.0]])
     """
     if on_zero not in POLICIES:
-        raise ValueError(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
+        raise InvalidOption(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
     given_p = kernel.positions(given)
     rest_p = [p for p in range(len(kernel.cod)) if p not in given_p]
     names = kernel.cod.names

@@ -17,7 +17,7 @@ from typing import Any
 from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov.arrays import ops as A
 from markov.contraction.interpret import interpret
-from markov.errors import ShapeMismatch
+from markov.errors import InvalidOption, ShapeMismatch
 from markov.inference.normalize import POLICIES, normalize
 from markov.kernel import Kernel
 from markov.labels import carry
@@ -26,16 +26,17 @@ Atoms = Iterable[int | str] | Ty | str
 
 
 def check_policy(on_zero: str) -> None:
-    """Raise ``ValueError`` unless ``on_zero`` is one of the zero-mass policies.
+    """Raise :class:`~markov.errors.InvalidOption` unless ``on_zero`` is one of the
+    zero-mass policies.
 
     >>> check_policy("uniform")
     >>> check_policy("zero")
     Traceback (most recent call last):
     ...
-    ValueError: on_zero must be one of ('uniform', 'prior', 'nan', 'raise'), got 'zero'
+    markov.errors.InvalidOption: on_zero must be one of ('uniform', 'prior', 'nan', 'raise'), got 'zero'
     """
     if on_zero not in POLICIES:
-        raise ValueError(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
+        raise InvalidOption(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
 
 
 def marginal(kernel: Kernel, keep: Atoms) -> Kernel:
@@ -62,7 +63,7 @@ def split(kernel: Kernel, given: Atoms) -> tuple[list[int], list[int]]:
         if not 0 <= i < n:
             raise ShapeMismatch(f"position {i} is not in the codomain {kernel.cod}")
     if len(set(given)) != len(given):
-        raise ValueError(f"the conditioning atoms {given} of {kernel.cod} repeat a position")
+        raise ShapeMismatch(f"the conditioning atoms {given} of {kernel.cod} repeat a position")
     return given, [i for i in range(n) if i not in given]
 
 

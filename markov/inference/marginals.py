@@ -26,7 +26,8 @@ from markov.contraction.backward import compile_backward, joints, run_forward
 from markov.contraction.cache import PLANS
 from markov.contraction.interpret import _bind
 from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, as_given
-from markov.errors import ContractionTooLarge, ShapeMismatch, UnknownAtom, ZeroProbabilityEvidence
+from markov.errors import (ContractionTooLarge, InvalidOption, ShapeMismatch, UnknownAtom,
+                            ZeroProbabilityEvidence)
 from markov.inference.folded_marginals import folded_marginals, stacked_posteriors, wire_types
 from markov.inference.normalize import normalize
 from markov.kernel import Kernel
@@ -93,7 +94,7 @@ def all_marginals(diagram: Diagram | Box, mapping: Mapping, evidence: Mapping[st
         raise ShapeMismatch(f"all_marginals needs a diagram without inputs; this one has "
                             f"inputs {d.dom}")
     if rescale not in RESCALE_MODES:
-        raise ValueError(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
+        raise InvalidOption(f"rescale must be one of {RESCALE_MODES}, got {rescale!r}")
     keys = PLANS.about(d, "wire keys", lambda: wire_keys(d))
     evidence = dict(evidence or {})
     for key in evidence:

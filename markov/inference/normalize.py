@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from markov.arrays import ops as A
-from markov.errors import ZeroMass
+from markov.errors import InvalidOption, ZeroMass
 
 POLICIES = ("uniform", "prior", "nan", "raise")
 
@@ -36,7 +36,7 @@ def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any =
     markov.errors.ZeroMass: the conditioning variables have probability zero at row (1,)
     """
     if on_zero not in POLICIES:
-        raise ValueError(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
+        raise InvalidOption(f"on_zero must be one of {POLICIES}, got {on_zero!r}")
     total = A.sum_keep(array, n_axes)
     zero = A.is_zero(total)
     index = A.first_index(zero)
@@ -56,5 +56,5 @@ def normalize(array: Any, n_axes: int, on_zero: str = "uniform", fallback: Any =
 
 def _need(fallback):
     if fallback is None:
-        raise ValueError('on_zero="prior" needs a fallback distribution')
+        raise InvalidOption('on_zero="prior" needs a fallback distribution')
     return fallback

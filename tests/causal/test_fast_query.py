@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from causal import CausalModel
-from causal import _fast
+from causal import _fast, _query
 from causal.errors import InvalidValue, UnknownVariable
-from markov import ZeroProbabilityEvidence
+from markov import InvalidOption, NotStochastic, ZeroProbabilityEvidence
 from markov.contraction.cache import PLANS
 
 GENERAL = {"max_memory": 2**40}  # any max_memory takes the general path
@@ -185,3 +185,74 @@ def test_targets_observed_or_intervened_on_agree_with_the_general_path(kwargs):
     fast = m.query(["A", "C"], **kwargs)
     assert np.allclose(fast.array, m.query(["A", "C"], **kwargs, **GENERAL).array,
                        rtol=1e-12, atol=1e-15)
+
+
+def zero_model(exact: bool = False) -> CausalModel:
+    f = (lambda x: Fraction(str(x))) if exact else float
+    return CausalModel({"A": [], "B": ["A"]},
+                       {"A": [f(1.0), f(0.0)], "B": [[f(1.0), f(0.0)], [f(0.5), f(0.5)]]},
+                       states={"A": ["no", "yes"], "B": ["no", "yes"]})
+
+
+@pytest.mark.parametrize("exact", [False, True])
+@pytest.mark.parametrize("on_zero", ["uniform", "nan", "prior"])
+def test_zero_mass_in_a_table_follows_the_policy(on_zero, exact):
+    PLANS.clear()
+    m = zero_model(exact)
+    rows = ["yes", "no", "yes"]
+    if exact and on_zero == "nan":  # NaN is no exact number: not beside Fractions
+        for _ in range(3):
+            assert np.isnan(m.query("A", evidence={"B": "yes"}, on_zero=on_zero).array.astype(
+                float)).all()
+            with pytest.raises(NotStochastic, match="nan"):
+                m.query("A", evidence={"B": rows}, on_zero=on_zero)
+        return
+    for _ in range(3):  # the second call tabulates, the third reads the table
+        one = m.query("A", evidence={"B": "yes"}, on_zero=on_zero)
+        many = m.query("A", evidence={"B": rows}, on_zero=on_zero)
+    (prepared, *_) = PLANS.entries("fast")
+    assert prepared.table[0] and prepared.table[0].any_zero
+    general = m.query("A", evidence={"B": rows}, on_zero=on_zero, **GENERAL).array
+    assert np.array_equal(one.array, general[0], equal_nan=not exact)
+    assert np.array_equal(many.array, general, equal_nan=not exact)
+    if on_zero == "prior":  # the answer without the evidence
+        assert one.array.tolist() == m.query("A").array.tolist() == [1, 0]
+    if on_zero == "uniform":
+        assert one.array.tolist() == [0.5, 0.5]
+        assert not exact or isinstance(one.array[0], Fraction)
+    with pytest.raises(ZeroProbabilityEvidence, match="B='yes'"):
+        m.query("A", evidence={"B": "yes"})
+    with pytest.raises(ZeroProbabilityEvidence):
+        m.query("A", evidence={"B": rows})
+
+
+def test_a_bad_policy_is_refused_on_every_path():
+    m = chain()
+    for _ in range(3):
+        with pytest.raises(InvalidOption, match="'zero'"):
+            m.query("A", evidence={"D": "no"}, on_zero="zero")
+
+
+def test_a_table_of_answers_far_below_the_floating_range(monkeypatch):
+    # six children copy their parent but for a flip of probability 1e-60, all observed:
+    # three against three has probability ~1e-180, below what the runner's underflow
+    # check lets through, so the table is contracted in full, rescaled, as the general
+    # path does
+    parents = {f"X{i}": ["X0"] if i else [] for i in range(7)}
+    tiny = 1e-60
+    tables = {v: [[1 - tiny, tiny], [tiny, 1 - tiny]] if ps else [0.5, 0.5]
+              for v, ps in parents.items()}
+    m = CausalModel(parents, tables, states={v: ["a", "b"] for v in parents})
+    contracted = []
+    monkeypatch.setattr(_fast, "contract", lambda *a, **k: contracted.append(1) or
+                        _query.contract(*a, **k))
+    PLANS.clear()
+    for values in (["a"] * 6, ["a", "b"] * 3, ["b", "a"] * 3):
+        evidence = dict(zip(list(parents)[1:], values))
+        for _ in range(2):
+            fast = m.query("X0", evidence=evidence)
+        general = m.query("X0", evidence=evidence, **GENERAL)
+        assert np.allclose(fast.array, general.array, rtol=1e-12, atol=0)
+    (prepared,) = PLANS.entries("fast")
+    assert prepared.table[0] and contracted == [1]  # tabulated once, in full
+    assert np.allclose(fast.array, [0.5, 0.5], rtol=1e-12)
