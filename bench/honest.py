@@ -42,18 +42,34 @@ def path_of(name: str) -> str:
 
 
 def interleaved(methods: dict, budget: float = 1.0, max_rounds: int = 200) -> dict:
-    """Median seconds per call of each method, calling them in turn (so that load on a
-    shared machine hits them alike) until ``budget`` seconds have passed."""
+    """Median seconds per call of each method, the methods called in turn (so that load
+    on a shared machine hits them alike) until ``budget`` seconds have passed. Each turn
+    is a short burst of calls of one method (up to 10, about 0.2 ms in all), timed
+    together: a steady call is one that follows calls of its own kind, as when a user
+    clicks through evidence, not one whose caches another library has just filled. The
+    order turns by one each round: the first turn of a round runs some microseconds slower
+    on this machine, whichever method takes it."""
     times: dict = {k: [] for k in methods}
-    for f in methods.values():
+    bursts = {}
+    for k, f in methods.items():
         f()  # warm
-    start = time.perf_counter()
-    rounds = 0
-    while rounds < 3 or (time.perf_counter() - start < budget and rounds < max_rounds):
-        for k, f in methods.items():
+        each = []
+        for _ in range(3):
             t = time.perf_counter()
             f()
-            times[k].append(time.perf_counter() - t)
+            each.append(time.perf_counter() - t)
+        bursts[k] = max(1, min(10, round(2e-4 / max(min(each), 1e-9))))
+    start = time.perf_counter()
+    rounds = 0
+    order = list(methods.items())
+    while rounds < 3 or (time.perf_counter() - start < budget and rounds < max_rounds):
+        turn = rounds % len(order)
+        for k, f in order[turn:] + order[:turn]:
+            n = bursts[k]
+            t = time.perf_counter()
+            for _ in range(n):
+                f()
+            times[k].append((time.perf_counter() - t) / n)
         rounds += 1
     return {k: statistics.median(v) for k, v in times.items()}
 
@@ -171,20 +187,31 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
         return model.marginals(evidence={ev: ev_states[counter["i"] % n_ev]},
                                on_zero="uniform")
 
+    plain = untabulated(name, target, ev_states[0], do_states[0], ev, do)
+
+    def plain_post():
+        counter["i"] += 1
+        return plain.query(target, evidence={ev: ev_states[counter["i"] % n_ev]},
+                           on_zero="uniform")
+
+    def plain_do():
+        counter["i"] += 1
+        return plain.query(target, do={do: do_states[counter["i"] % n_do]})
+
     post = agrum_engines(bn, [target], {ev: possible[0]})
     cut = agrum_engines(agrum_bn(model, cut=do), [target], {do: 0})
     t = interleaved({
-        "post": ours_post, "do": ours_do,
+        "post": ours_post, "do": ours_do, "post plain": plain_post, "do plain": plain_do,
         "post lazy": agrum_asker(post["lazy"], ev, possible, [target]),
         "post shafer": agrum_asker(post["shafer"], ev, possible, [target]),
         "do lazy": agrum_asker(cut["lazy"], do, every_do, [target]),
         "do shafer": agrum_asker(cut["shafer"], do, every_do, [target])}, budget)
-    result.update({k: t[k] for k in ("post", "do")})
+    result.update({k: t[k] for k in ("post", "do", "post plain", "do plain")})
     for q in ("post", "do"):
         result[q + " agrum"] = min(t[q + " lazy"], t[q + " shafer"])
         result[q + " engine"] = "LP" if t[q + " lazy"] <= t[q + " shafer"] else "SS"
     report(result)
-    result.update(batch_row(model, target, ev, possible, post, budget))
+    result.update(batch_row(model, target, ev, possible, post, budget, plain=plain))
     report(result)
     result["all"] = interleaved({"all": ours_all}, budget, max_rounds=30)["all"]
     report(result)
@@ -204,9 +231,26 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
     return result
 
 
-def batch_row(model, target, ev, possible, engines, budget) -> dict:
-    """B = 1,024 evidence rows: our batched query, the same equation along cotengra's path,
-    and a warm pyAgrum loop (16 rows, scaled)."""
+def untabulated(name, target, ev_value, do_value, ev, do):
+    """A second copy of the network whose query patterns (evidence on ``ev``, an
+    intervention on ``do``) are never tabulated (:mod:`causal._fast`): each call runs the
+    compiled query's runner, as a pattern over too many combinations of values does."""
+    from causal import CausalModel, _fast
+
+    plain = CausalModel.from_bif(path_of(name))
+    kept, _fast.TABLE_ROWS = _fast.TABLE_ROWS, 0
+    try:  # a pattern decides on its second call whether to tabulate: here, never
+        for _ in range(2):
+            plain.query(target, evidence={ev: ev_value}, on_zero="uniform")
+            plain.query(target, do={do: do_value})
+    finally:
+        _fast.TABLE_ROWS = kept
+    return plain
+
+
+def batch_row(model, target, ev, possible, engines, budget, *, plain) -> dict:
+    """B = 1,024 evidence rows: our batched query (tabulated, and ``plain``'s untabulated),
+    the same equation along cotengra's path, and a warm pyAgrum loop (16 rows, scaled)."""
     import cotengra as ctg
     import opt_einsum as oe
 
@@ -234,9 +278,11 @@ def batch_row(model, target, ev, possible, engines, budget) -> dict:
 
     t = interleaved({
         "batch": lambda: model.query(target, evidence={ev: rows}, on_zero="uniform"),
+        "batch plain": lambda: plain.query(target, evidence={ev: rows}, on_zero="uniform"),
         "batch cotengra": lambda: expr(*operands),
         "batch lazy": loop16(loop), "batch shafer": loop16(loop_shafer)}, budget, 50)
-    return {"batch": t["batch"], "batch cotengra": t["batch cotengra"],
+    return {"batch": t["batch"], "batch plain": t["batch plain"],
+            "batch cotengra": t["batch cotengra"],
             "batch agrum": min(t["batch lazy"], t["batch shafer"]) * BATCH / 16}
 
 
@@ -267,8 +313,9 @@ def fmt(seconds: float) -> str:
 def table(rows: list[dict]) -> str:
     head = ("| network | cold: ours / pyAgrum | posterior: ours / pyAgrum (ratio) | "
             "do: ours / pyAgrum (ratio) | all marginals: ours / pyAgrum (ratio) | "
-            "B=1024: ours / cotengra (ratio) / pyAgrum loop | pgmpy VE posterior |")
-    lines = [head, "|" + "---|" * 7]
+            "B=1024: ours / cotengra (ratio) / pyAgrum loop | "
+            "untabulated: posterior, do, B=1024 (ratios) | pgmpy VE posterior |")
+    lines = [head, "|" + "---|" * 8]
     def ratio(a, b):
         return "–" if math.isnan(a / b) else f"{a / b:.2g}x"
 
@@ -282,6 +329,9 @@ def table(rows: list[dict]) -> str:
             f"{pair(r, 'post')} | {pair(r, 'do')} | {pair(r, 'all')} | "
             f"{fmt(r['batch'])} / {fmt(r['batch cotengra'])} "
             f"({ratio(r['batch'], r['batch cotengra'])}) / {fmt(r['batch agrum'])} | "
+            f"{fmt(r['post plain'])} ({ratio(r['post plain'], r['post agrum'])}), "
+            f"{fmt(r['do plain'])} ({ratio(r['do plain'], r['do agrum'])}), "
+            f"{fmt(r['batch plain'])} ({ratio(r['batch plain'], r['batch cotengra'])}) | "
             f"{fmt(r['post pgmpy'])} |")
     late = [f"{r['network']} ({r['timeout']:.0f} s)" for r in rows if "timeout" in r]
     if late:
@@ -319,12 +369,18 @@ def summary(rows: list[dict]) -> str:
          [(r["network"], r["batch"] / r["batch cotengra"]) for r in done], 1.2)
     line("pyAgrum loop / B=1024 ≥ 1000",
          [(r["network"], r["batch agrum"] / r["batch"]) for r in done], 1e3, at_least=True)
+    for q, what in (("post", "untabulated posterior / pyAgrum ≤ 1"),
+                    ("do", "untabulated do-query / pyAgrum ≤ 1")):
+        line(what, [(r["network"], r[q + " plain"] / r[q + " agrum"]) for r in done], 1.0)
+    line("untabulated B=1024 / cotengra ≤ 1.2",
+         [(r["network"], r["batch plain"] / r["batch cotengra"]) for r in done], 1.2)
     return "\n".join(lines)
 
 
 #: What a row holds, NaN until measured.
 COLUMNS = ("post", "post agrum", "do", "do agrum", "all", "all agrum", "batch",
-           "batch cotengra", "batch agrum", "post pgmpy", "cold", "cold agrum")
+           "batch cotengra", "batch agrum", "post pgmpy", "cold", "cold agrum",
+           "post plain", "do plain", "batch plain")
 
 
 def isolated(name: str, timeout: float) -> dict:
