@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from causal.admg import ADMG
-from causal.errors import CausalError, NoDiagramForm, UnknownVariable
+from causal.errors import CausalError, InvalidArgument, NoDiagramForm, UnknownVariable
 from causal.expression import (  # the tree's home; re-exported here, private names too
     _ONE,  # noqa: F401
     Expr,
@@ -275,7 +275,7 @@ class Estimand:
 
     def _check_state(self, joint: Any) -> None:
         if not hasattr(joint, "dom") or not hasattr(joint, "cod"):
-            raise TypeError(f"the observational joint must be a markov.Kernel state, got "
+            raise InvalidArgument(f"the observational joint must be a markov.Kernel state, got "
                             f"{type(joint).__name__}; use evaluate_array for a plain array")
         if len(joint.dom):
             raise CausalError(f"the observational joint must be a state (empty domain), got "

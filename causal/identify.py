@@ -27,7 +27,7 @@ from typing import Any
 
 from causal._id_distributions import _Chain, _Fail
 from causal.admg import ADMG
-from causal.errors import NotIdentifiable, UnknownVariable
+from causal.errors import InvalidArgument, NotIdentifiable, UnknownVariable
 from causal.estimand import Estimand
 from causal.expression import _ONE, Expr, Prob, Product, Quotient, Sum, _factors, _names, _query
 from causal.hedge import Hedge
@@ -323,7 +323,7 @@ def _as_admg(graph: Any) -> ADMG:
     if isinstance(graph, nx.DiGraph):
         latent = [v for v, data in graph.nodes(data=True) if data.get("latent")]
         return ADMG.from_latent_dag(graph, latent)
-    raise TypeError(f"identify needs an ADMG, a CausalModel, a networkx DiGraph (latent nodes "
+    raise InvalidArgument(f"identify needs an ADMG, a CausalModel, a networkx DiGraph (latent nodes "
                     f"marked latent=True) or an object with .to_admg(), got "
                     f"{type(graph).__name__}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from causal.errors import InvalidArgument
 from diagrams import Box, Diagram, Ty, TypeMismatch, discard, permutation
 from markov import Kernel
 
@@ -110,7 +111,7 @@ def _states(interventions: Mapping[str, State] | Iterable[str]) -> dict[str, Dia
         elif isinstance(value, Kernel):
             value = Box(value.name or f"do({name})", value.dom, value.cod)
         elif not isinstance(value, (Box, Diagram)):
-            raise TypeError(f"the state for {name} must be a Box, a Diagram, a Kernel or None, "
+            raise InvalidArgument(f"the state for {name} must be a Box, a Diagram, a Kernel or None, "
                             f"not {type(value).__name__}")
         if value.dom != Ty() or value.cod != Ty(name):
             raise TypeMismatch(f"the state for {name} has type {value.dom} -> {value.cod}, "

@@ -18,8 +18,9 @@ class NotStochastic(MarkovError, ValueError):
 
 
 class InvalidOption(MarkovError, ValueError):
-    """An option names none of its choices (``on_zero``, ``rescale``...), or a choice lacks
-    what it needs.
+    """An argument outside what a function takes: an option that names none of its choices
+    (``on_zero``, ``rescale``...) or lacks what it needs, a negative count, sets that must
+    be disjoint and are not, an observed value that is not one of the variable's.
 
     >>> from markov.inference.normalize import normalize
     >>> normalize([1.0, 0.0], 1, on_zero="zero")

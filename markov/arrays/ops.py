@@ -23,6 +23,7 @@ from markov.arrays.construct import (  # noqa: F401  (re-exported: one namespace
     template_array,
 )
 from markov.arrays.reduce import reduce_trailing
+from markov.errors import InvalidArray
 
 
 def transpose(array: Any, perm: Sequence[int]) -> Any:
@@ -97,7 +98,7 @@ def both(a: Any, b: Any) -> Any:
 
 def exact_like(value: Any, array: Any, what: str) -> Any:
     """An array-like as an array, made exact (Fractions) when ``array`` is exact: integer
-    values convert, other floats raise ``TypeError`` naming ``what`` (an exact computation
+    values convert, other floats raise :class:`~markov.errors.InvalidArray` naming ``what`` (an exact computation
     never silently mixes in floats).
 
     >>> from fractions import Fraction
@@ -106,7 +107,7 @@ def exact_like(value: Any, array: Any, what: str) -> Any:
     >>> exact_like([0.3, 0.7], np.array([Fraction(1, 2)], dtype=object), "the evidence")
     Traceback (most recent call last):
     ...
-    TypeError: the evidence has float entries but the prior is exact; give Fractions
+    markov.errors.InvalidArray: the evidence has float entries but the prior is exact; give Fractions
     """
     from fractions import Fraction
 
@@ -114,7 +115,7 @@ def exact_like(value: Any, array: Any, what: str) -> Any:
     if B.backend_of(array) != "exact" or B.backend_of(value) != "numpy":
         return value
     if not np.all(np.mod(value, 1) == 0):
-        raise TypeError(f"{what} has float entries but the prior is exact; give Fractions")
+        raise InvalidArray(f"{what} has float entries but the prior is exact; give Fractions")
     return np.vectorize(lambda v: Fraction(int(v)), otypes=[object])(value)
 
 

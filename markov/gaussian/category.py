@@ -18,7 +18,7 @@ import numpy as np
 
 from diagrams import Category, Ty, TypeMismatch
 from markov.arrays import gaussian as G
-from markov.errors import ShapeMismatch, UnknownAtom
+from markov.errors import ShapeMismatch, UnknownAtom, UnsupportedKernel
 from markov.gaussian.dims import _check_dims, _coordinates
 from markov.gaussian.kernel import GaussianKernel, _describe
 
@@ -31,7 +31,7 @@ def compose(first: GaussianKernel, second: GaussianKernel) -> GaussianKernel:
     [3.0]
     """
     if not isinstance(second, GaussianKernel):
-        raise TypeError(f"cannot compose a Gaussian kernel with {type(second).__name__}")
+        raise UnsupportedKernel(f"cannot compose a Gaussian kernel with {type(second).__name__}")
     if first.cod != second.dom:
         raise TypeMismatch(f"cannot compose: the codomain of {_describe(first)} is "
                            f"{first.cod!r} but the domain of {_describe(second)} is "
@@ -54,7 +54,7 @@ def tensor(first: GaussianKernel, second: GaussianKernel) -> GaussianKernel:
     [0.0, 0.0]
     """
     if not isinstance(second, GaussianKernel):
-        raise TypeError(f"cannot tensor a Gaussian kernel with {type(second).__name__}")
+        raise UnsupportedKernel(f"cannot tensor a Gaussian kernel with {type(second).__name__}")
     a, b = _same_backend(first, second)
     batch = tuple(np.broadcast_shapes(a.batch_shape, b.batch_shape))
     a, b = a.broadcast(batch), b.broadcast(batch)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from diagrams import Ty, as_ty
+from markov.errors import InvalidOption
 
 if TYPE_CHECKING:
     from markov.gaussian.kernel import GaussianKernel
@@ -75,7 +76,7 @@ class GaussianConstructors:
         """
         ty = as_ty(ty)
         if n < 0:
-            raise ValueError(f"copy takes n >= 0, got {n}")
+            raise InvalidOption(f"copy takes n >= 0, got {n}")
         return _wire(ty, list(range(len(ty))) * n, dims, like)
 
     @staticmethod

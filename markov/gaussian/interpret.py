@@ -27,7 +27,7 @@ import numpy as np
 
 from diagrams import Box, Diagram
 from markov.arrays import gaussian as G
-from markov.errors import MissingBox, ShapeMismatch
+from markov.errors import MissingBox, ShapeMismatch, UnsupportedKernel
 from markov.gaussian.condition import GaussianCondition, condition_affine
 from markov.gaussian.kernel import GaussianKernel
 
@@ -139,7 +139,7 @@ def _lookup(mapping: Mapping, box: Box) -> GaussianKernel | GaussianCondition:
                                 f"{len(value.dom)} wires -> I")
         return value
     if not isinstance(value, GaussianKernel):
-        raise TypeError(f"box {box.name} is mapped to a {type(value).__name__}; "
+        raise UnsupportedKernel(f"box {box.name} is mapped to a {type(value).__name__}; "
                         "interpret_gaussian takes GaussianKernel or GaussianCondition values")
     if len(value.dom) != len(box.dom) or len(value.cod) != len(box.cod):
         raise ShapeMismatch(f"box {box.name}: {box.dom} -> {box.cod} is mapped to a Gaussian "

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from diagrams import Ty, TypeMismatch
 from markov.arrays import ops as A
+from markov.errors import InvalidOption
 from markov.inference.disintegration import recompose
 from markov.kernel import Kernel
 
@@ -82,7 +83,7 @@ def independent(joint: Kernel, a: Atoms, b: Atoms, given: Atoms = (),
     for role, ps in (("a", pa), ("b", pb), ("given", pc)):
         for i in ps:
             if i in seen:
-                raise ValueError(f"variable {joint.cod.names[i]} appears in both {seen[i]} "
+                raise InvalidOption(f"variable {joint.cod.names[i]} appears in both {seen[i]} "
                                  f"and {role}; the three sets must be disjoint")
             seen[i] = role
     k = joint.n_batch + len(joint.dom)

@@ -24,7 +24,8 @@ from typing import Any
 from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov.arrays import ops as A
 from markov.contraction.interpret import interpret
-from markov.errors import ShapeMismatch, ZeroProbabilityEvidence
+from markov.errors import (InvalidOption, ShapeMismatch, UnsupportedKernel,
+                           ZeroProbabilityEvidence)
 from markov.inference.bayes import bayes_invert
 from markov.inference.disintegration import as_state, check_policy
 from markov.inference.normalize import normalize
@@ -223,11 +224,11 @@ def _index(kernel: Kernel, name: str, value: Any, n: int) -> int:
         labels = (kernel.labels or {}).get(name)
         if labels is None or value not in list(labels):
             shown = f"its labels are {list(labels)}" if labels else "it has no labels"
-            raise ValueError(f"{value!r} is not a value of {name}: {shown}")
+            raise InvalidOption(f"{value!r} is not a value of {name}: {shown}")
         return list(labels).index(value)
     index = int(value)
     if not 0 <= index < n:
-        raise ValueError(f"{name} has {n} values; the evidence {name}={index} is out of range")
+        raise InvalidOption(f"{name} has {n} values; the evidence {name}={index} is out of range")
     return index
 
 
@@ -237,7 +238,7 @@ def _likelihood_array(value: Any, shape: tuple[int, ...], what: str, like: Any) 
         raise ShapeMismatch(f"{what} has shape {tuple(array.shape)}, expected trailing axes "
                             f"{shape}")
     if not A.is_finite_nonnegative(array):
-        raise ValueError(f"{what} must be finite and non-negative")
+        raise InvalidOption(f"{what} must be finite and non-negative")
     return array
 
 
@@ -298,7 +299,7 @@ def _target_state(target: Any, prior: Kernel) -> Kernel:
         prior.positions(target.cod)          # unknown variables raise here
         return target
     if not isinstance(target, Mapping) or not target:
-        raise TypeError("without a channel, Jeffrey's target is a state (Kernel) on some of "
+        raise UnsupportedKernel("without a channel, Jeffrey's target is a state (Kernel) on some of "
                         "the prior's variables, or a dict {name: distribution}")
     states = []
     for name, value in target.items():
