@@ -18,6 +18,7 @@ from markov import Kernel, ZeroProbabilityEvidence
 from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
+from markov.inference.disintegration import check_policy
 from markov.inference.marginals import all_marginals
 from markov.inference.normalize import normalize
 
@@ -64,6 +65,7 @@ def marginals(model: Any, evidence: Mapping[str, Any] | Any = None,
     >>> post["S"].array.round(3).tolist(), post["C"].array.tolist()
     ([0.125, 0.875], [0.0, 1.0])
     """
+    check_policy(on_zero)  # before any work: a bad policy is refused even where no row is zero
     if evidence is not None and hasattr(evidence, "columns"):  # a pandas DataFrame
         evidence = {str(c): evidence[c].to_numpy() for c in evidence.columns}
     steps = Steps(progress, ("bind", "forward and backward sweeps"), "marginals")
