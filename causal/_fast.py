@@ -27,6 +27,7 @@ from causal._query import (Compiled, bind, broadcast_batch, contract, query_name
                            runner_for)
 from causal._values import one_hot
 from causal.errors import CausalError
+from causal.surgery import do_box
 from diagrams import Ty
 from markov.arrays import ops as A
 from markov.arrays import tensor as T
@@ -63,6 +64,8 @@ class Prepared:
     runners: dict
     #: the answer, once known, where no array changes (the values only select constants)
     answer: list
+    #: [(getters, constant getters)] once made (:func:`_binder`)
+    binder: list
     #: [Table] once the answers to every combination of values are known (on the second
     #: call), [None] where they are not tabulated (too many combinations, or the runner does
     #: not apply), [False] after the first call
@@ -128,16 +131,18 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
     if table[0]:
         return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch,
                         on_zero)
-    if not batch:
-        observed = {v: np.asarray(i) for v, i in observed.items()}
-        hard = {v: np.asarray(i) for v, i in hard.items()}
     unchanging = not (prepared.compiled.changing or prepared.compiled.constants)
     if not batch and prepared.answer and unchanging:
         return _kernel(prepared, prepared.answer[0].copy())  # the values change nothing
-    found = _contract(model, prepared, observed, hard, batch)
-    if found is None or (found[1] is not None and found[1].any()):
-        return None
-    array = found[0]
+    if batch:
+        found = _contract(model, prepared, observed, hard, batch)
+        if found is None or (found[1] is not None and found[1].any()):
+            return None
+        array = found[0]
+    else:
+        array = _one(model, prepared, {**observed, **hard})
+        if array is None:
+            return None
     if prepared.normalise:
         if not batch and array.dtype.kind == "f":  # one float answer: one sum
             total = array.sum()
@@ -184,6 +189,60 @@ def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
     if n_batch != len(batch):
         array = broadcast_batch(array, batch, n_batch)
     return array, zero
+
+
+def _one(model: Any, prepared: Prepared, values: dict) -> Any:
+    """The unnormalised answer for one state index per observed or intervened variable,
+    by the pattern's binder (:func:`_binder`) and runner, or None where a constant evidence
+    factor is zero or the runner does not apply."""
+    if not prepared.binder:
+        prepared.binder.append(_binder(model, prepared))
+    getters, constants = prepared.binder[0]
+    for get in constants:
+        if get(values) == 0:
+            return None
+    arrays = [get(values) for get in getters]
+    runner = prepared.runners.get(None)
+    if runner is None:
+        boxes = prepared.compiled.diagram.boxes
+        changing = {boxes[j]: a for j, a in zip(prepared.compiled.changing, arrays)}
+        runner = prepared.runners[None] = runner_for(prepared.compiled, changing,
+                                                     model._arrays)
+    return None if runner is None else runner(arrays)
+
+
+def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
+    """For one value per variable, how each changing box's array (and each constant
+    factor) is read: a function of ``{variable: state index}`` that picks the indicator's
+    row, or indexes the box's table (or intervention's point mass) at the fixed values:
+    what :func:`causal._query.bind` does for any value, resolved once."""
+    compiled = prepared.compiled
+
+    def getter(source):
+        kind, key, cuts = source
+        if kind == "observe":
+            rows = one_hot(np.arange(len(model._states[key])), len(model._states[key]),
+                           model._backend)
+            return lambda values: rows[values[key]]
+        v = key.cod.names[0]
+        rows = prepared.masses.get(v) if key == do_box(v) else None
+        table = model._arrays[key] if rows is None else None
+        n_event = len(key.dom) + len(key.cod)
+        template = [slice(None)] * n_event
+        slots = [(n_event + axis, u) for axis, u in cuts]
+
+        def get(values):
+            array = table if rows is None else rows[values[v]]
+            if not slots:
+                return array
+            index = template.copy()
+            for p, u in slots:
+                index[p] = values[u]
+            return array[tuple(index)]
+        return get
+
+    return ([getter(compiled.sources[j]) for j in compiled.changing],
+            [getter(source) for source in compiled.constants])
 
 
 def _tabulate(model: Any, prepared: Prepared) -> Table | None:
@@ -290,7 +349,7 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, Ty(*targets),
                     {v: states[v] for v in targets}, name,
-                    bool(evidence) or not T.exact_backend(model._backend), {}, [], [])
+                    bool(evidence) or not T.exact_backend(model._backend), {}, [], [], [])
 
 
 def _lookup(states: tuple) -> tuple[dict, dict]:
