@@ -47,8 +47,17 @@ def networks(draw):
     return CausalModel(parents, tables, states=states)
 
 
-@given(networks(), st.data())
-def test_the_short_way_equals_the_general_path(model, data):
+@given(networks(), st.data(), st.sampled_from([_fast.TABLE_ROWS, 0]))
+def test_the_short_way_equals_the_general_path(model, data, rows):
+    """Tabulated (from the second call of a pattern) or not (every call runs the runner)."""
+    kept, _fast.TABLE_ROWS = _fast.TABLE_ROWS, rows
+    try:
+        _compare_on_random_values(model, data)
+    finally:
+        _fast.TABLE_ROWS = kept
+
+
+def _compare_on_random_values(model, data):
     names = list(model.variables)
     target = data.draw(st.sampled_from(names))
     others = [v for v in names if v != target]
@@ -56,7 +65,7 @@ def test_the_short_way_equals_the_general_path(model, data):
     rest = [v for v in others if v not in observed]
     intervened = data.draw(st.lists(st.sampled_from(rest), unique=True, max_size=1)) \
         if rest else []
-    for _ in range(3):
+    for _ in range(4):
         evidence = {v: data.draw(st.sampled_from(model.states[v])) for v in observed}
         do = {v: data.draw(st.sampled_from(model.states[v])) for v in intervened}
         try:
