@@ -18,12 +18,13 @@ observation, an answer in need of rescaling, a model with batched tables or in t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from math import prod
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from causal._query import (Compiled, bind, broadcast_batch, contract, query_name,
+from causal._query import (Compiled, bind, broadcast_batch, query_name,
                            runner_for)
 from causal._values import one_hot
 from causal.errors import CausalError
@@ -33,12 +34,11 @@ from markov.arrays import ops as A
 from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
-from markov.inference.normalize import POLICIES, normalize
+from markov.inference.normalize import POLICIES
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
 _NO_TYPE = Ty()  # the answer's domain
-_NO_FILL = ("raise", "prior")  # zero-mass policies the general path applies
 #: At most this many runners (one per batch length) are kept per query pattern.
 RUNNERS = 8
 #: A pattern whose values range over at most this many combinations (and whose answers
@@ -75,22 +75,20 @@ class Prepared:
 class Table(NamedTuple):
     """Every answer of a pattern: row ``sum(i_v * strides[v])`` is the answer when each
     observed or intervened variable ``v`` takes its state ``i_v`` (in the pattern's order);
-    ``zero`` marks the combinations of probability zero (the general path applies the
-    ``on_zero`` policy to them)."""
+    ``deferred`` marks the combinations the general path answers (probability zero, where
+    it applies the ``on_zero`` policy, or in need of rescaling against underflow)."""
 
     strides: tuple
     answers: Any
-    zero: np.ndarray
-    any_zero: bool
-    #: exact answers, where NaN (the ``"nan"`` policy) is left to the general path
-    exact: bool
+    deferred: np.ndarray
+    any_deferred: bool
 
 
 def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = "raise") -> Any:
     """The answer of ``model.query(targets, do=do, evidence=evidence, on_zero=on_zero)``,
     or None where this path does not apply. Values are state names (or integers for unnamed
     states), one each or in one-dimensional batches. Evidence of probability zero goes the
-    general way, except for a tabulated pattern under the ``"uniform"`` or ``"nan"`` policy."""
+    general way, which applies ``on_zero``."""
     if on_zero not in POLICIES:
         return None  # the general path says what is wrong
     if type(targets) is str:
@@ -129,8 +127,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
     elif table[0] is False:
         table[0] = _tabulate(model, prepared)
     if table[0]:
-        return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch,
-                        on_zero)
+        return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch)
     unchanging = not (prepared.compiled.changing or prepared.compiled.constants)
     if not batch and prepared.answer and unchanging:
         return _kernel(prepared, prepared.answer[0].copy())  # the values change nothing
@@ -159,12 +156,10 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
 
 
 def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
-              batch: tuple, *, in_full: bool = False) -> tuple | None:
-    """The unnormalised answer for the state indices ``observed`` and ``hard`` (all of
-    shape ``batch``, or scalars) and the mask of batch rows where a constant evidence factor
-    is zero (or None), or None where the runner does not apply; ``in_full`` contracts
-    everything instead, rescaled against underflow, where the runner's answer needs it
-    (rows of probability zero look the same to its check)."""
+              batch: tuple) -> tuple | None:
+    """The unnormalised answer for the batches of state indices ``observed`` and ``hard``
+    (of shape ``batch``, or scalars) and the mask of batch rows where a constant evidence
+    factor is zero (or None), or None where the runner does not apply."""
     do_arrays = {v: prepared.masses[v][i] for v, i in hard.items()}  # point masses
     # evidence and interventions name different variables (else the general path)
     fixed = {v: i for v, i in (*observed.items(), *hard.items()) if v in prepared.fixed}
@@ -179,10 +174,6 @@ def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
             del prepared.runners[next(iter(prepared.runners))]
         runner = prepared.runners[shapes] = runner_for(compiled, changing, model._arrays)
     array = None if runner is None else runner(list(changing.values()))
-    if array is None and in_full:
-        mapping, _ = bind(compiled, model._arrays, do_arrays, observed, fixed=fixed,
-                          states=model._states, backend=model._backend)
-        array = contract(compiled, mapping, scaled=bool(observed))
     if array is None:
         return None
     n_batch = array.ndim - len(prepared.cod)
@@ -246,58 +237,63 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
 
 
 def _tabulate(model: Any, prepared: Prepared) -> Table | None:
-    """Every answer of the pattern, from one batched run over all combinations of values,
-    or None where there are too many, none, or the runner does not apply."""
+    """Every answer of the pattern, by the runner of one value per variable (kept from the
+    first call: no other plan is compiled), or None where there are too many combinations
+    or the runner does not apply. Combinations whose answer the runner leaves to the
+    general path (probability zero, or so small that it needs rescaling) are marked."""
     sizes = [len(model._states[v]) for v in prepared.lookups]
     rows = prod(sizes)
     if (not sizes or rows > TABLE_ROWS
             or rows * prod(len(s) for s in prepared.labels.values()) > TABLE_ENTRIES):
         return None
-    columns = dict(zip(prepared.lookups, np.unravel_index(np.arange(rows), sizes)))
-    observed = {v: i for v, i in columns.items() if v not in prepared.masses}
-    hard = {v: i for v, i in columns.items() if v in prepared.masses}
-    found = _contract(model, prepared, observed, hard, (rows,), in_full=True)
-    if found is None:
+    answers, defer = None, np.zeros(rows, dtype=bool)
+    for row, combination in enumerate(product(*map(range, sizes))):
+        array = _one(model, prepared, dict(zip(prepared.lookups, combination)))
+        if array is not None:
+            array = _normalised(prepared, array, ())
+        if array is None:
+            defer[row] = True
+            continue
+        if answers is None:
+            answers = np.zeros((rows, *array.shape), dtype=array.dtype)
+        answers[row] = array
+    if answers is None:
         return None
-    array, zero = found
-    zero = np.zeros(rows, dtype=bool) if zero is None else np.asarray(zero, dtype=bool)
-    if prepared.normalise:
-        total = A.sum_keep(array, len(prepared.cod))
-        empty = A.is_zero(total)
-        zero = zero | empty.reshape(rows)
-        array = array / np.where(empty, 1, total)
-    if zero.any():  # rows of zero mass are kept as zeros: the policy fills them
-        array = np.array(array, copy=True)
-        array[zero] = 0
     strides = tuple(int(s) for s in np.cumprod([1, *sizes[:0:-1]])[::-1])
-    return Table(strides, array, zero, bool(zero.any()),
-                 T.exact_backend(model._backend))
+    return Table(strides, answers, defer, bool(defer.any()))
 
 
-def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple,
-              on_zero: str) -> Any:
+def _normalised(prepared: Prepared, array: Any, batch: tuple) -> Any:
+    """``array`` normalised over the targets where the pattern asks it (float answers, or
+    any with evidence), or None where a row has probability zero (or no mass left after
+    underflow): the general path applies the policy."""
+    if not prepared.normalise:
+        return array
+    if not batch and array.dtype.kind == "f":  # one float answer: one sum
+        total = array.sum()
+        if not total > 0:
+            return None
+    else:
+        total = A.sum_keep(array, len(prepared.cod))
+        if A.first_index(A.is_zero(total)) is not None:
+            return None
+    return array / total
+
+
+def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple) -> Any:
     """The tabulated answer for the state indices ``indices`` (in the pattern's order), or
-    None for a combination of probability zero under a policy the general path applies
-    (``"raise"`` says which values, ``"prior"`` asks another query)."""
+    None for a combination left to the general path."""
     if not batch:
         row = 0
         for i, stride in zip(indices, table.strides):
             row += i * stride
-        answer = table.answers[row].copy()
-        if table.any_zero and table.zero[row]:
-            if on_zero in _NO_FILL or (on_zero == "nan" and table.exact):
-                return None
-            answer = normalize(answer, answer.ndim, on_zero)  # all zero: the policy's fill
-        return _kernel(prepared, answer)
+        if table.any_deferred and table.deferred[row]:
+            return None
+        return _kernel(prepared, table.answers[row].copy())
     rows = sum(np.multiply(i, s) for i, s in zip(indices, table.strides))
-    answer = table.answers.take(rows, axis=0)
-    if table.any_zero:
-        zero = table.zero[rows]
-        if zero.any():
-            if on_zero in _NO_FILL or (on_zero == "nan" and table.exact):
-                return None
-            answer[zero] = normalize(answer[zero], answer.ndim - 1, on_zero)
-    return _kernel(prepared, answer)
+    if table.any_deferred and table.deferred[rows].any():
+        return None
+    return _kernel(prepared, table.answers.take(rows, axis=0))
 
 
 def _kernel(prepared: Prepared, array: Any) -> Any:
