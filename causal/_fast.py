@@ -44,7 +44,7 @@ RUNNERS = 8
 #: A pattern whose values range over at most this many combinations (and whose answers
 #: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its second call.
 TABLE_ROWS = 256
-TABLE_ENTRIES = 2**16
+TABLE_ENTRIES = 2**14
 
 
 @dataclass(frozen=True)
