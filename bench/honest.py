@@ -168,35 +168,14 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
     possible = [i for i, p in enumerate(model.query(ev).array.tolist()) if p > 0]
     ev_states = [model.states[ev][i] for i in possible]
     do_states, every_do = model.states[do], list(range(len(model.states[do])))
-    n_ev, n_do = len(ev_states), len(do_states)
     result = {"network": name, "n": len(model.variables)}
     bn = agrum_bn(model)
-    counter = {"i": 0}
-
-    def ours_post():
-        counter["i"] += 1
-        return model.query(target, evidence={ev: ev_states[counter["i"] % n_ev]},
-                           on_zero="uniform")
-
-    def ours_do():
-        counter["i"] += 1
-        return model.query(target, do={do: do_states[counter["i"] % n_do]})
-
-    def ours_all():
-        counter["i"] += 1
-        return model.marginals(evidence={ev: ev_states[counter["i"] % n_ev]},
-                               on_zero="uniform")
-
     plain = untabulated(name, target, ev_states[0], do_states[0], ev, do)
-
-    def plain_post():
-        counter["i"] += 1
-        return plain.query(target, evidence={ev: ev_states[counter["i"] % n_ev]},
-                           on_zero="uniform")
-
-    def plain_do():
-        counter["i"] += 1
-        return plain.query(target, do={do: do_states[counter["i"] % n_do]})
+    ours_post = cycling(model.query, target, "evidence", ev, ev_states, on_zero="uniform")
+    ours_do = cycling(model.query, target, "do", do, do_states)
+    ours_all = cycling(model.marginals, None, "evidence", ev, ev_states, on_zero="uniform")
+    plain_post = cycling(plain.query, target, "evidence", ev, ev_states, on_zero="uniform")
+    plain_do = cycling(plain.query, target, "do", do, do_states)
 
     post = agrum_engines(bn, [target], {ev: possible[0]})
     cut = agrum_engines(agrum_bn(model, cut=do), [target], {do: 0})
@@ -229,6 +208,19 @@ def row(name: str, budget: float, report=lambda partial: None) -> dict:
     result["all engine"] = "LP" if t["all lazy"] <= t["all shafer"] else "SS"
     report(result)
     return result
+
+
+def cycling(ask, target, role: str, variable: str, values: list, **options):
+    """A call of ``ask`` (a model's ``query``, or ``marginals`` when ``target`` is None)
+    with ``variable`` given (``role``: ``"evidence"`` or ``"do"``) the next of ``values``."""
+    state = {"i": 0}
+
+    def call():
+        state["i"] += 1
+        given = {role: {variable: values[state["i"] % len(values)]}}
+        return ask(**given, **options) if target is None else ask(target, **given, **options)
+
+    return call
 
 
 def untabulated(name, target, ev_value, do_value, ev, do):
