@@ -40,8 +40,8 @@ class Runner:
     2
     """
 
-    __slots__ = ("_inputs", "_steps", "backend", "changing", "constants", "folding", "kept",
-                 "plan", "runs", "calls")
+    __slots__ = ("_inputs", "_ops", "_steps", "_values", "backend", "calls", "changing",
+                 "constants", "folding", "kept", "plan", "runs")
 
     def __init__(self, plan: Any, backend: str, changing: tuple[int, ...], constants: list):
         self.plan, self.backend, self.changing = plan, backend, changing
@@ -50,6 +50,8 @@ class Runner:
         constant = frozenset(range(program.n_inputs)) - set(changing)
         self.folding = compile_folding(program, constant)
         self.kept: dict[int, Any] = {}
+        self._values: list = []  # what a call starts from: the kept values in place
+        self._ops = pairwise.ops_for(backend)
         self.runs = self.calls = 0
         # what a call does, spelled out once: prepare the changing inputs, run the steps
         self._inputs = [(p, plan.squeeze[p], program.diagonals[p]) for p in changing]
@@ -73,18 +75,16 @@ class Runner:
         if not program.steps and n:
             read.add(0)
         self.kept = {j: values[j] for j in sorted(read - set(self.changing))}
+        self._values = [self.kept.get(j) for j in range(len(values))]
         self.runs += 1
 
     def __call__(self, arrays: Sequence) -> Any:
         """The contraction with ``arrays`` bound to the changing boxes (in ``changing``
         order, in the runner's backend), or None when the result needs rescaling against
         underflow (the caller then contracts in full)."""
-        plan, program = self.plan, self.plan.program
-        ops = pairwise.ops_for(self.backend)
+        plan, program, ops = self.plan, self.plan.program, self._ops
         self.calls += 1
-        values: list[Any] = [None] * (program.n_inputs + len(program.steps))
-        for j, v in self.kept.items():
-            values[j] = v
+        values = self._values.copy()
         for (position, axis, diagonal), array in zip(self._inputs, arrays):
             if axis:
                 array = array.squeeze(axis)
