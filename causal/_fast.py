@@ -2,12 +2,13 @@
 
 A user clicking through evidence asks the same question again and again with other values:
 the same targets, the same observed and intervened variables, one state each (or a column
-of states, a batch). The general
-path of :meth:`causal.CausalModel.query` reads every kind of argument (batches, data frames,
-soft evidence, dask data, torch models) on every call; this one is compiled once per pattern
-(:class:`Prepared`, kept with the model) and then reads each value by a dictionary lookup,
-binds the few boxes that change, runs the query's :class:`~markov.contraction.runner.Runner`
-(the model's tables folded once), normalises and wraps the answer.
+of states, a batch). The general path of :meth:`causal.CausalModel.query` reads every kind
+of argument (batches, data frames, soft evidence, dask data, torch models) on every call;
+this one is compiled once per pattern (:class:`Prepared`, kept with the model) and then
+reads each value by a dictionary lookup, binds the few boxes that change, runs the query's
+:class:`~markov.contraction.runner.Runner` (the model's tables folded once), normalises and
+wraps the answer. A pattern whose values take few combinations is tabulated on its second
+call (:class:`Table`): every later answer is a row of the table.
 
 Whatever it does not cover it hands back (``None``) to the general path, which gives the same
 answer or raises the same error: a value that is not a state name or a one-dimensional
@@ -24,8 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from causal._query import (Compiled, bind, broadcast_batch, query_name,
-                           runner_for)
+from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
 from causal._values import one_hot
 from causal.errors import CausalError
 from causal.surgery import do_box
@@ -140,16 +140,9 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
         array = _one(model, prepared, {**observed, **hard})
         if array is None:
             return None
-    if prepared.normalise:
-        if not batch and array.dtype.kind == "f":  # one float answer: one sum
-            total = array.sum()
-            if not total > 0:
-                return None
-        else:
-            total = A.sum_keep(array, len(targets))
-            if A.first_index(A.is_zero(total)) is not None:
-                return None
-        array = array / total
+    array = _normalised(prepared, array, batch)
+    if array is None:
+        return None
     if unchanging and not batch:
         prepared.answer.append(array.copy())
     return _kernel(prepared, array)
