@@ -283,7 +283,8 @@ def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple) -> 
         if table.any_deferred and table.deferred[row]:
             return None
         return _kernel(prepared, table.answers[row].copy())
-    rows = sum(np.multiply(i, s) for i, s in zip(indices, table.strides))
+    rows = indices[0] if len(indices) == 1 else sum(
+        np.multiply(i, s) for i, s in zip(indices, table.strides))
     if table.any_deferred and table.deferred[rows].any():
         return None
     return _kernel(prepared, table.answers.take(rows, axis=0))
