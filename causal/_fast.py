@@ -34,6 +34,7 @@ from markov.arrays import ops as A
 from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
+from markov.contraction.staging import call_cost
 from markov.inference.normalize import POLICIES
 from markov.kernel import Kernel
 
@@ -45,6 +46,9 @@ RUNNERS = 8
 #: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its second call.
 TABLE_ROWS = 256
 TABLE_ENTRIES = 2**14
+#: ... and whose runner calls cost at most this much in all (multiply-adds, and
+#: :data:`~markov.contraction.staging.STEP_COST` per step: tens of milliseconds at most).
+TABLE_WORK = 2**26
 
 
 @dataclass(frozen=True)
@@ -236,9 +240,14 @@ def _tabulate(model: Any, prepared: Prepared) -> Table | None:
     general path (probability zero, or so small that it needs rescaling) are marked."""
     sizes = [len(model._states[v]) for v in prepared.lookups]
     rows = prod(sizes)
-    if (not sizes or rows > TABLE_ROWS
+    runner = prepared.runners.get(None)  # the first call's
+    if (not sizes or rows > TABLE_ROWS or runner is None
             or rows * prod(len(s) for s in prepared.labels.values()) > TABLE_ENTRIES):
         return None
+    program = runner.plan.program
+    if rows * call_cost(program, set(range(program.n_inputs)) - set(runner.changing)) \
+            > TABLE_WORK:
+        return None  # a second call that would take long: calls run the runner instead
     answers, defer = None, np.zeros(rows, dtype=bool)
     for row, combination in enumerate(product(*map(range, sizes))):
         array = _one(model, prepared, dict(zip(prepared.lookups, combination)))

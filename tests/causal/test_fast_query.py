@@ -262,3 +262,15 @@ def test_a_table_of_answers_far_below_the_floating_range():
     table = prepared.table[0]  # three against three: left to the general path
     assert table and table.deferred.sum() == 20 and not table.deferred[0]
     assert np.allclose(fast.array, [0.5, 0.5], rtol=1e-12)
+
+
+@pytest.mark.parametrize("setting", ["TABLE_ROWS", "TABLE_ENTRIES", "TABLE_WORK"])
+def test_patterns_beyond_a_bound_are_not_tabulated(setting, monkeypatch):
+    monkeypatch.setattr(_fast, setting, 1)  # too many rows, numbers or runner work
+    PLANS.clear()
+    m = chain()
+    answers = [m.query("A", evidence={"D": v}).array for v in ("no", "yes", "no", "yes")]
+    (prepared,) = PLANS.entries("fast")
+    assert prepared.table == [None]
+    assert [r.calls for r in PLANS.entries("runner")] == [4]  # every call runs the runner
+    assert np.allclose(answers[1], m.query("A", evidence={"D": "yes"}, **GENERAL).array)
