@@ -16,7 +16,6 @@ import os
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,7 +31,6 @@ __all__ = ["MAX_CELLS", "NUMBER", "ROW_TOLERANCE", "BayesNetSpec", "format_bif",
 MAX_CELLS = 10_000_000
 
 
-@dataclass(frozen=True, eq=False)
 class BayesNetSpec:
     """A discrete Bayesian network as plain data.
 
@@ -61,24 +59,38 @@ class BayesNetSpec:
     cpts: dict[str, np.ndarray]
     renormalised: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        states = {str(v): tuple(map(str, s)) for v, s in self.states.items()}
-        if set(self.parents) != set(states) or set(self.cpts) != set(states):
+    # A frozen record written out: building a dataclass costs every cold start ~1 ms.
+    def __init__(self, name: str, states: dict[str, tuple[str, ...]],
+                 parents: dict[str, tuple[str, ...]], cpts: dict[str, np.ndarray],
+                 renormalised: tuple[str, ...] = ()) -> None:
+        states = {str(v): tuple(map(str, s)) for v, s in states.items()}
+        if set(parents) != set(states) or set(cpts) != set(states):
             raise InvalidCPT(
                 "states, parents and cpts must have the same variables; "
-                f"differences: {sorted(set(states) ^ set(self.parents) ^ set(self.cpts))}"
+                f"differences: {sorted(set(states) ^ set(parents) ^ set(cpts))}"
             )
-        parents = {v: tuple(map(str, self.parents[v])) for v in states}
-        cpts = {v: _checked_cpt(Axes(v, parents[v], states), self.cpts[v]) for v in states}
+        given = cpts
+        parents = {v: tuple(map(str, parents[v])) for v in states}
+        cpts = {v: _checked_cpt(Axes(v, parents[v], states), given[v]) for v in states}
         cycle = find_cycle(parents)
         if cycle is not None:
             raise CyclicModel(f"variable {cycle[0]!r}: cycle in the parent structure: "
                               + " -> ".join(cycle))
-        object.__setattr__(self, "name", str(self.name))
+        object.__setattr__(self, "name", str(name))
         object.__setattr__(self, "states", states)
         object.__setattr__(self, "parents", parents)
         object.__setattr__(self, "cpts", cpts)
-        object.__setattr__(self, "renormalised", tuple(self.renormalised))
+        object.__setattr__(self, "renormalised", tuple(renormalised))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     @property
     def variables(self) -> tuple[str, ...]:

@@ -35,8 +35,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 from diagrams._lazy import lazy_module
 from markov.contraction.elimination import (  # noqa: F401 (re-exported)
     PathWalk,
@@ -92,7 +90,6 @@ def total_budget(n_operands: int) -> float:
     return max(2.0, n_operands / 50)
 
 
-@dataclass
 class NoPathFits(Exception):
     """No contraction path keeps every intermediate within ``max_axes`` axes. ``axes``,
     ``elements`` and ``flops`` estimate the narrowest path's widest intermediate and its
@@ -115,6 +112,19 @@ class NoPathFits(Exception):
     tried: tuple[str, ...]
     seconds: float
     max_axes: int
+
+    # by hand, not a dataclass: building one costs a cold start ~1 ms
+    def __init__(self, *, axes: int, elements: int, flops: float, proven: bool,
+                 treewidth: int, tried: tuple[str, ...], seconds: float, max_axes: int):
+        super().__init__()
+        self.axes, self.elements, self.flops, self.proven = axes, elements, flops, proven
+        self.treewidth, self.tried, self.seconds, self.max_axes = (treewidth, tried, seconds,
+                                                                   max_axes)
+
+    def __repr__(self) -> str:
+        fields = ("axes", "elements", "flops", "proven", "treewidth", "tried", "seconds",
+                  "max_axes")
+        return "NoPathFits(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in fields) + ")"
 
     def __str__(self) -> str:
         how = "proven by treewidth" if self.proven else "narrowest of " + ", ".join(self.tried)
