@@ -479,3 +479,18 @@ def test_from_bif_passes_renormalise_and_max_cells_to_the_reader(tmp_path):
     np.testing.assert_allclose(model.cpts["B"].sum(axis=-1), 1.0, rtol=0, atol=1e-15)
     with pytest.raises(TableTooLarge):
         from_bif(path, max_cells=5)
+
+
+def test_a_gzip_file_of_several_members_or_zero_padded_reads_as_gzip_reads_it(tmp_path):
+    text = (EXAMPLES / "asia.bif.gz").read_bytes()
+    plain = gzip.decompress(text)
+    half = len(plain) // 2
+    joined = gzip.compress(plain[:half]) + gzip.compress(plain[half:]) + b"\0" * 8
+    path = tmp_path / "joined.bif.gz"
+    path.write_bytes(joined)
+    assert read_bif(path) == read_bif(EXAMPLES / "asia.bif.gz")
+    damaged = bytearray(gzip.compress(plain))
+    damaged[-6] ^= 0xFF  # the CRC of the data
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(BIFParseError, match="joined.bif.gz: the gzip stream is damaged"):
+        read_bif(path)
