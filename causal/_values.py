@@ -3,6 +3,7 @@ to point masses or indicators in a model's backend."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -59,3 +60,13 @@ def observed_variables(model: Any, variables: str | Sequence[str] | None) -> lis
             raise LatentVariable(f"variable {v!r} is latent: it has no observational "
                                  "distribution; use query() for the full model")
     return names
+
+
+def dask_rows(*values: Any) -> bool:
+    """Whether any of ``values`` is dask data or a mapping holding some
+    (:func:`causal.distributed.has_dask_rows`); that module loads only once dask has."""
+    if "dask" not in sys.modules:
+        return False
+    from causal.distributed import has_dask_rows
+
+    return any(has_dask_rows(v) for v in values)

@@ -8,13 +8,13 @@ Queries are answered by surgery on the diagram, pruning and one cached contracti
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from causal._construct import mechanisms as _mechanisms, topological_order as _topological_order
+from causal._construct import mechanisms as _mechanisms
+from causal._construct import topological_order as _topological_order
 from causal._fast import fast_query
 from causal._query import (
     Compiled,
@@ -27,7 +27,7 @@ from causal._query import (
     run,
     zero_rows,
 )
-from causal._values import check_batches, indices, one_hot, require_mapping
+from causal._values import check_batches, dask_rows, indices, one_hot, require_mapping
 from causal.base import StructuralModel
 from causal.errors import (
     CausalError,
@@ -45,7 +45,6 @@ from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
 
 nx = lazy_module("networkx")
-_dist = lazy_module("causal.distributed")  # runs once dask is loaded (rows may be dask data)
 
 
 class CausalModel(StructuralModel, ModelData):
@@ -274,7 +273,7 @@ class CausalModel(StructuralModel, ModelData):
             answer = fast_query(self, targets, do, evidence, on_zero)  # state names (not dask data)
             if answer is not None:
                 return answer
-        if "dask" in sys.modules and (_dist.has_dask_rows(do) or _dist.has_dask_rows(evidence)):
+        if dask_rows(do, evidence):  # one task per partition
             from causal.distributed import map_batches
 
             return map_batches(self, "query", targets, do=do, evidence=evidence,
@@ -398,7 +397,7 @@ class CausalModel(StructuralModel, ModelData):
         >>> post["S"].batch_shape, post["S"].array.round(3).tolist()
         ((2,), [[0.75, 0.25], [0.125, 0.875]])
         """
-        if "dask" in sys.modules and (_dist.has_dask_rows(do) or _dist.has_dask_rows(evidence)):
+        if dask_rows(do, evidence):  # one task per partition
             from causal.distributed import map_batches
 
             return map_batches(self, "marginals", do=do, evidence=evidence,
