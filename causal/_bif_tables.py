@@ -25,9 +25,6 @@ NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(NUMBER)
 _NUMBERS = re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
 _KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
-# Rows whose numbers are separated by commas only, so that commas count them.
-_ROW = re.compile(r'\s*\(([^()";]*)\)\s*([^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*)\s*;')
-_ROWS_ONLY = re.compile(rf"(?:{_ROW.pattern})+\s*")
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 
 Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
@@ -58,7 +55,7 @@ class Entries:
     """The rows of one probability block as read, before assembly. Numbers stay text until
     the whole block is checked against :data:`NUMBER` at once."""
 
-    __slots__ = ("default", "numbers", "plain", "row_at", "rows", "table")
+    __slots__ = ("default", "numbers", "plain", "row_at", "rows", "table", "texts")
 
     def __init__(self) -> None:
         self.rows: list[int] = []  # flat row index of each '(...)' entry
@@ -67,6 +64,7 @@ class Entries:
         self.table: tuple[list[str], int] | None = None
         self.default: tuple[list[str], int] | None = None
         self.plain = False  # read by the fast path, rows placed at the block's start
+        self.texts: list[str] = []  # with bulk reading, the plain rows' numbers as written
 
 
 # ------------------------------------------------------------------------------ row parsing
@@ -154,44 +152,57 @@ def _row_index(axes: Axes, names: list[str], index: list[dict[str, int]]) -> int
     return r
 
 
-def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
-                ) -> Entries | None:
+def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]],
+                bulk: bool = False) -> Entries | None:
     """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
-    published file), read with two regular-expression calls; None for anything else, which
+    published file), cut with ``str`` methods; None for anything else, which
     :func:`read_entries` then reads entry by entry and explains. Rows are placed at the
     block's start: an error found later reads the block again, entry by entry, to name its
-    line."""
-    if not _ROWS_ONLY.fullmatch(body):
+    line. With ``bulk``, each row's numbers stay text (``texts``) and only their commas are
+    counted here: :mod:`causal._bif_bulk` checks every row's words at once."""
+    entries = body.split(";")
+    if entries[-1].strip() or '"' in body:
         return None
-    found, commas, cards = Entries(), axes.card - 1, axes.cards
+    found, commas, cards, card = Entries(), axes.card - 1, axes.cards, axes.card
     texts = []
-    for head, text in _ROW.findall(body):
+    for entry in entries[:-1]:
+        head, close, text = entry.partition(")")
+        head = head.lstrip()
+        if not close or head[:1] != "(" or "(" in head[1:]:
+            return None
+        head = head[1:]
         names = [x.strip() for x in head.split(",")] if "," in head else head.split()
         if len(names) != len(cards) or text.count(",") != commas:
             return None
+        if not bulk and len(text.replace(",", " ").split()) != card:
+            return None
         r = 0
-        for idx, card, state in zip(index, cards, names):
+        for idx, n, state in zip(index, cards, names):
             i = idx.get(state)
             if i is None:
                 return None
-            r = r * card + i
+            r = r * n + i
         found.rows.append(r)
         texts.append(text)
     found.row_at = [offset] * len(found.rows)
-    found.numbers = ",".join(texts).replace(",", " ").split()
+    if bulk:
+        found.texts = texts
+    else:
+        found.numbers = ",".join(texts).replace(",", " ").split()
     found.plain = True
     return found
 
 
-def read_entries(axes: Axes, body: str, offset: int, error: Error, plain: bool = True
-                 ) -> Entries:
+def read_entries(axes: Axes, body: str, offset: int, error: Error, plain: bool = True,
+                 bulk: bool = False) -> Entries:
     """Parse the text between a probability block's braces (``offset`` is where it starts
     in the file) into :class:`Entries`; numbers are counted here and checked later.
-    ``plain=False`` reads entry by entry, keeping each row's position for errors."""
+    ``plain=False`` reads entry by entry, keeping each row's position for errors; ``bulk``
+    leaves the numbers of plain rows as text (:func:`_plain_rows`)."""
     var, card = axes.var, axes.card
     index = [{s: i for i, s in enumerate(axes.states[p])} for p in axes.parents]
     if axes.parents and plain:
-        plain = _plain_rows(axes, body, offset, index)
+        plain = _plain_rows(axes, body, offset, index, bulk)
         if plain is not None:
             return plain
     found = Entries()
@@ -345,44 +356,3 @@ def checked_table(axes: Axes, found: Entries, block_at: int, error: Error,
             worst = float(np.abs(sums - 1.0).max())
             flat[off] /= sums[off, None]
     return flat.reshape(*axes.cards, axes.card), worst
-
-
-def all_tables_at_once(blocks: dict[str, tuple[Axes, str, int]], error: Error
-                       ) -> dict[str, np.ndarray] | None:
-    """Every table of a file whose blocks are all plain (complete rows in order, or one
-    ``table``), its numbers checked and converted in one call and its rows checked in a few
-    array operations for the whole file; None when anything is not plain or not right, and
-    the reader then goes table by table and names what is wrong."""
-    parts: list[str] = []
-    shapes = []
-    for v, (axes, body, offset) in blocks.items():
-        found = read_entries(axes, body, offset, error)
-        n_rows = math.prod(axes.cards)
-        if found.default is not None or (found.table is None) == (not found.rows) \
-                or (found.rows and (len(found.rows) != n_rows or len(set(found.rows)) != n_rows)):
-            return None  # rows missing or given twice: the general path explains
-        parts += found.numbers if found.table is None else found.table[0]
-        shapes.append((v, axes, n_rows, found.rows))
-    if not _NUMBERS.fullmatch(" ".join(parts)):
-        return None
-    values = np.array(parts, dtype=np.float64)
-    tables, flats, start = {}, [], 0
-    for v, axes, n_rows, rows in shapes:
-        chunk = values[start:start + n_rows * axes.card]
-        start += n_rows * axes.card
-        if not rows:  # a 'table' lists the variable's own state slowest
-            flat = chunk.reshape(axes.card, n_rows).T.copy()
-        elif rows == list(range(n_rows)):
-            flat = chunk.reshape(n_rows, axes.card)
-        else:
-            flat = np.empty((n_rows, axes.card))
-            flat[rows] = chunk.reshape(n_rows, axes.card)
-        flats.append(flat.ravel())
-        tables[v] = flat.reshape(*axes.cards, axes.card)
-    lengths = np.repeat([a.card for _, a, _, _ in shapes], [n for _, _, n, _ in shapes])
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    every = np.concatenate(flats)
-    sums = np.add.reduceat(every, starts)
-    if not (every.min() >= 0 and np.abs(sums - 1.0).max() <= ROW_TOLERANCE):
-        return None  # NaN fails the comparisons too
-    return tables
