@@ -193,7 +193,7 @@ def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]],
     return found
 
 
-def read_entries(axes: Axes, body: str, offset: int, error: Error, plain: bool = True,
+def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: bool = True,
                  bulk: bool = False) -> Entries:
     """Parse the text between a probability block's braces (``offset`` is where it starts
     in the file) into :class:`Entries`; numbers are counted here and checked later.
