@@ -38,8 +38,8 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
                 search: Callable = find_path) -> tuple[tuple, str]:
     """A path (opt_einsum's list format) for ``terms -> out`` (labels unique per term) that
     contracts each component of the ``constant`` operands to its interface first (and, with
-    ``merge``, all of those into one tensor); ``search(terms, out, sizes)`` finds the paths
-    of the parts.
+    ``merge``, all of those into one tensor); ``search(terms, out, sizes, once=...)`` finds
+    the paths of the parts (``once`` for those of constants alone, which run once: folded).
 
     >>> sizes = {c: 2 for c in "abcd"}
     >>> staged_path(["a", "ab", "bc", "cd"], "d", sizes, {1, 2, 3})  # "a" changes
@@ -81,7 +81,8 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
         if len(members) == 1:
             ssa.append((members[0],))
         else:
-            _extend(ssa, members, search([terms[i] for i in members], kept, sizes)[0], n)
+            _extend(ssa, members, search([terms[i] for i in members], kept, sizes, once=True)[0],
+                    n)
         stage_two.append(n + len(ssa) - 1)
         stage_terms.append(kept)
     # A constant tensor over a subset of another's labels multiplies into it (no growth).
@@ -96,7 +97,7 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
     stage_terms = [t for t in stage_terms if t is not None]
     if merge and len(stage_terms) > 1:  # every constant into one tensor: one product a call
         union = "".join(sorted(set("".join(stage_terms))))
-        _extend(ssa, stage_two, search(stage_terms, union, sizes)[0], n)
+        _extend(ssa, stage_two, search(stage_terms, union, sizes, once=True)[0], n)
         stage_two, stage_terms = [n + len(ssa) - 1], [union]
     for i in changing:
         stage_two.append(i)
@@ -167,10 +168,10 @@ def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequen
     limit = max(plain.largest, STAGED_LARGEST)
     found: dict = {}
 
-    def search(ts, o, sz):  # the two variants share their first stage: search it once
-        key = (tuple(ts), o)
+    def search(ts, o, sz, once=False):  # the two variants share their first stage
+        key = (tuple(ts), o, once)
         if key not in found:
-            found[key] = find_path(ts, o, sz)
+            found[key] = find_path(ts, o, sz, once=once)
         return found[key]
 
     for merge in (False, True):
