@@ -147,13 +147,41 @@ def _step_flops(step: pairwise.Step) -> int:
     return max(pairwise._prod(step.out_shape), pairwise._prod(step.shape_a))
 
 
+def staged_candidates(terms: Sequence[str], unique: Sequence[str], out: str,
+                      sizes: dict[str, int], *, constant: Collection[int], batch: str = ""
+                      ) -> list[tuple[tuple, pairwise.Program]]:
+    """The constants-first paths (each component to its interface; then, the second, all of
+    those into one tensor) and their programs, compiled from ``terms``.
+
+    >>> sizes = {c: 4 for c in "abcde"}
+    >>> terms = ["a", "ab", "bc", "cd", "de"]
+    >>> [path for path, _ in staged_candidates(terms, terms, "e", sizes, constant={1, 2, 3, 4})]
+    [((1, 2), (1, 2), (1, 2), (0, 1)), ((1, 2), (1, 2), (1, 2), (0, 1))]
+    """
+    found: dict = {}
+
+    def search(ts, o, sz, once=False):  # the two variants share their first stage
+        key = (tuple(ts), o, once)
+        if key not in found:
+            found[key] = find_path(ts, o, sz, once=once)
+        return found[key]
+
+    out_ = []
+    for merge in (False, True):
+        path, _ = staged_path(unique, out, sizes, constant, merge=merge, search=search)
+        out_.append((path, pairwise.compile_program(terms, out, sizes, path, batch)))
+    return out_
+
+
 def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequence[str],
                    out: str, sizes: dict[str, int], *, constant: Collection[int],
-                   batch: str = "") -> tuple[tuple, pairwise.Program] | None:
+                   batch: str = "", candidates: list | None = None
+                   ) -> tuple[tuple, pairwise.Program] | None:
     """The constants-first path and its program, where it does less work per call than
     ``plain`` (compiled from the same ``terms``) under the same folding (multiply-adds, and
     :data:`STEP_COST` a step) and its largest intermediate stays within
-    :data:`STAGED_LARGEST` (or ``plain``'s); else None.
+    :data:`STAGED_LARGEST` (or ``plain``'s); else None. ``candidates``: those of
+    :func:`staged_candidates`, if already compiled.
 
     >>> sizes = {c: 4 for c in "abcde"}
     >>> terms = ["a", "ab", "bc", "cd", "de"]
@@ -166,19 +194,40 @@ def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequen
         return None
     best, best_cost = None, call_cost(plain, constant)
     limit = max(plain.largest, STAGED_LARGEST)
-    found: dict = {}
-
-    def search(ts, o, sz, once=False):  # the two variants share their first stage
-        key = (tuple(ts), o, once)
-        if key not in found:
-            found[key] = find_path(ts, o, sz, once=once)
-        return found[key]
-
-    for merge in (False, True):
-        path, _ = staged_path(unique, out, sizes, constant, merge=merge, search=search)
-        program = pairwise.compile_program(terms, out, sizes, path, batch)
+    if candidates is None:
+        candidates = staged_candidates(terms, unique, out, sizes, constant=constant,
+                                       batch=batch)
+    for path, program in candidates:
         cost = call_cost(program, constant)
         if program.largest <= limit and cost < best_cost:
+            best, best_cost = (path, program), cost
+    return best
+
+
+def unbeatable(candidates: list, n_inputs: int, constant: Collection[int], max_axes: int
+               ) -> tuple[tuple, pairwise.Program] | None:
+    """The cheaper candidate where no plain path can cost less per call, so that the plain
+    path need not be searched: one changing input, read by one step of at most
+    :data:`STEP_COST` multiply-adds (a plain path reads it in one step, after contracting
+    every constant to at least the same interface, or pays two steps), and no intermediate
+    over :data:`STAGED_LARGEST` elements or ``max_axes`` axes; else None.
+
+    >>> sizes = {c: 4 for c in "abcde"}
+    >>> terms = ["a", "ab", "bc", "cd", "de"]
+    >>> found = staged_candidates(terms, terms, "e", sizes, constant={1, 2, 3, 4})
+    >>> unbeatable(found, 5, {1, 2, 3, 4}, 64)[0]
+    ((1, 2), (1, 2), (1, 2), (0, 1))
+    >>> unbeatable(found, 5, {2, 3, 4}, 64) is None  # two changing inputs
+    True
+    """
+    if n_inputs - len(constant) != 1:
+        return None
+    best, best_cost = None, 2 * STEP_COST
+    for path, program in candidates:
+        steps = _changing(program, constant)
+        cost = call_cost(program, constant)
+        if (len(steps) == 1 and cost < best_cost and program.largest <= STAGED_LARGEST
+                and max((len(s.labels) for s in program.steps), default=0) <= max_axes):
             best, best_cost = (path, program), cost
     return best
 
