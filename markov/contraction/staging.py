@@ -166,10 +166,13 @@ def staged_candidates(terms: Sequence[str], unique: Sequence[str], out: str,
             found[key] = find_path(ts, o, sz, once=once)
         return found[key]
 
-    out_ = []
+    out_: list = []
     for merge in (False, True):
         path, _ = staged_path(unique, out, sizes, constant, merge=merge, search=search)
-        out_.append((path, pairwise.compile_program(terms, out, sizes, path, batch)))
+        if out_ and out_[-1][0] == path:  # one component: merging changes nothing
+            out_.append(out_[-1])
+        else:
+            out_.append((path, pairwise.compile_program(terms, out, sizes, path, batch)))
     return out_
 
 
