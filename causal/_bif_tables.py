@@ -8,6 +8,7 @@ or holes, never probabilities.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -152,6 +153,29 @@ def _row_index(axes: Axes, names: list[str], index: list[dict[str, int]]) -> int
     return r
 
 
+def _in_order(axes: Axes, heads: list[str]) -> list[int] | None:
+    """The flat rows of the row headers ``heads`` (the text before each ')') where they name
+    every combination of parent states once, in order (the last parent varying fastest, or
+    the first), written ``(a, b)`` up to whitespace: a comparison of two strings instead of
+    a lookup per name. None (the caller then reads the names one by one) for any other
+    order, and wherever a state is not a single word without ',' or parentheses."""
+    states = [axes.states[p] for p in axes.parents]
+    n = math.prod(axes.cards)
+    if len(heads) != n or not all(
+            len(x.split()) == 1 and "," not in x and "(" not in x and ")" not in x
+            for names in states for x in names):
+        return None
+    found = " ".join(" \0 ".join(heads).split())
+    expected = " \0 ".join(["(" + ", ".join(c) for c in itertools.product(*states)])
+    if " ".join(expected.split()) == found:
+        return list(range(n))
+    expected = " \0 ".join(["(" + ", ".join(c[::-1])
+                             for c in itertools.product(*states[::-1])])
+    if len(states) > 1 and " ".join(expected.split()) == found:  # the first fastest
+        return np.arange(n).reshape(axes.cards).ravel(order="F").tolist()
+    return None
+
+
 def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]],
                 bulk: bool = False) -> Entries | None:
     """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
@@ -161,29 +185,35 @@ def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]],
     line. With ``bulk``, each row's numbers stay text (``texts``) and only their commas are
     counted here: :mod:`causal._bif_bulk` checks every row's words at once."""
     entries = body.split(";")
-    if entries[-1].strip() or '"' in body:
+    if entries.pop().strip() or '"' in body or "\0" in body:
         return None
     found, commas, cards, card = Entries(), axes.card - 1, axes.cards, axes.card
-    texts = []
-    for entry in entries[:-1]:
-        head, close, text = entry.partition(")")
-        head = head.lstrip()
-        if not close or head[:1] != "(" or "(" in head[1:]:
-            return None
-        head = head[1:]
-        names = [x.strip() for x in head.split(",")] if "," in head else head.split()
-        if len(names) != len(cards) or text.count(",") != commas:
-            return None
-        if not bulk and len(text.replace(",", " ").split()) != card:
-            return None
-        r = 0
-        for idx, n, state in zip(index, cards, names):
-            i = idx.get(state)
-            if i is None:
+    parts = [entry.partition(")") for entry in entries]
+    texts = [text for _, _, text in parts]
+    counts = [text.count(",") for text in texts]
+    if counts.count(commas) != len(counts):
+        return None
+    if not bulk and any(len(text.replace(",", " ").split()) != card for text in texts):
+        return None
+    rows = _in_order(axes, [head for head, _, _ in parts])  # the common case
+    if rows is not None:
+        found.rows = rows
+    else:
+        for head, close, _ in parts:
+            head = head.lstrip()
+            if not close or head[:1] != "(" or "(" in head[1:]:
                 return None
-            r = r * n + i
-        found.rows.append(r)
-        texts.append(text)
+            head = head[1:]
+            names = [x.strip() for x in head.split(",")] if "," in head else head.split()
+            if len(names) != len(cards):
+                return None
+            r = 0
+            for idx, n, state in zip(index, cards, names):
+                i = idx.get(state)
+                if i is None:
+                    return None
+                r = r * n + i
+            found.rows.append(r)
     found.row_at = [offset] * len(found.rows)
     if bulk:
         found.texts = texts

@@ -154,23 +154,25 @@ def _canonical(terms, out, sizes):
     """An order of the operands and new names of the labels that depend on the hypergraph
     only (colour refinement; ties keep the given order)."""
     labels = list(dict.fromkeys("".join(terms) + out))
+    first = {c: k for k, c in enumerate(labels)}
+    sets = [set(t) for t in terms]
     holders: dict[str, list[int]] = {c: [] for c in labels}
-    for i, t in enumerate(terms):
-        for c in set(t):
+    for i, t in enumerate(sets):
+        for c in t:
             holders[c].append(i)
     colour = {c: hash((sizes[c], out.index(c) if c in out else -1)) for c in labels}
     op_colour = [0] * len(terms)
     for _ in range(4):
-        op_colour = [hash((len(set(t)), tuple(sorted(colour[c] for c in set(t)))))
-                     for t in terms]
-        colour = {c: hash((colour[c], tuple(sorted(op_colour[i] for i in holders[c]))))
-                  for c in labels}
+        get = colour.__getitem__
+        op_colour = [hash((len(t), tuple(sorted(map(get, t))))) for t in sets]
+        get = op_colour.__getitem__
+        colour = {c: hash((colour[c], tuple(sorted(map(get, holders[c]))))) for c in labels}
     order = sorted(range(len(terms)), key=lambda i: (op_colour[i], i))
     position = {}
     for rank, i in enumerate(order):
         for c in terms[i]:
             position.setdefault(c, rank)
-    ranked = sorted(labels, key=lambda c: (colour[c], position.get(c, -1), labels.index(c)))
+    ranked = sorted(labels, key=lambda c: (colour[c], position.get(c, -1), first[c]))
     return order, {c: oe.get_symbol(k) for k, c in enumerate(ranked)}
 
 

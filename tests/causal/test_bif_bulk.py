@@ -143,3 +143,45 @@ def test_a_bad_number_in_a_bulk_file_is_named_by_the_per_table_path(rows, line, 
     with pytest.raises(BIFParseError, match=words) as info:
         parse_bif(HEADER + "probability ( B | A ) {\n" + rows + "\n}")
     assert (info.value.line, info.value.variable) == (line, "B")
+
+
+TWO_PARENTS = """variable A { type discrete [ 2 ] { a0, a1 }; }
+variable B { type discrete [ 3 ] { b0, b1, b2 }; }
+variable C { type discrete [ 2 ] { c0, c1 }; }
+probability ( A ) { table 0.5, 0.5; }
+probability ( B ) { table 0.2, 0.3, 0.5; }
+probability ( C | A, B ) { %s }
+"""
+
+
+def _rows(order, spacing="(%s, %s)"):
+    import itertools
+
+    combos = [(a, b) for a, b in itertools.product(range(2), range(3))]
+    if order == "first fastest":
+        combos = [(a, b) for b, a in itertools.product(range(3), range(2))]
+    elif order == "shuffled":
+        combos = [combos[i] for i in (4, 0, 5, 2, 1, 3)]
+    return " ".join((spacing % (f"a{a}", f"b{b}")) + f" {(a + 3 * b + 1) / 10}, "
+                    f"{1 - (a + 3 * b + 1) / 10};" for a, b in combos)
+
+
+@pytest.mark.parametrize("order", ["last fastest", "first fastest", "shuffled"])
+@pytest.mark.parametrize("spacing", ["(%s, %s)", "(%s,%s)", "\n  ( %s ,\t%s )"])
+def test_rows_in_any_order_and_spacing_read_the_table_of_their_names(order, spacing,
+                                                                      monkeypatch):
+    text = TWO_PARENTS % _rows(order, spacing)
+    spec = parse_bif(text)
+    for a in range(2):
+        for b in range(3):
+            p = (a + 3 * b + 1) / 10
+            assert spec.cpts["C"][a, b].tolist() == [p, 1 - p]
+    again = _per_table(monkeypatch, lambda: parse_bif(text))
+    assert np.array_equal(_bits(spec.cpts["C"]), _bits(again.cpts["C"]))
+
+
+def test_a_header_that_splits_a_state_in_two_words_is_an_error():
+    rows = _rows("last fastest")
+    assert "(a0, b0)" in rows
+    with pytest.raises(BIFParseError, match="a 0"):
+        parse_bif(TWO_PARENTS % rows.replace("(a0, b0)", "(a 0, b0)"))
