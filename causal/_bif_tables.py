@@ -46,6 +46,11 @@ class Axes:
     def cards(self) -> list[int]:
         return [len(self.states[p]) for p in self.parents]
 
+    @cached_property
+    def index(self) -> list[dict[str, int]]:
+        """Each parent's states by name: their positions."""
+        return [{s: i for i, s in enumerate(self.states[p])} for p in self.parents]
+
     def row_label(self, r: int) -> str:
         """The parent states of flat row ``r``, as written in a file: ``(yes, >=3)``."""
         config = np.unravel_index(r, self.cards) if self.parents else ()
@@ -161,10 +166,12 @@ def _in_order(axes: Axes, heads: list[str]) -> list[int] | None:
     order, and wherever a state is not a single word without ',' or parentheses."""
     states = [axes.states[p] for p in axes.parents]
     n = math.prod(axes.cards)
-    if len(heads) != n or not all(
-            len(x.split()) == 1 and "," not in x and "(" not in x and ")" not in x
-            for names in states for x in names):
+    if len(heads) != n:
         return None
+    for names in states:  # single words, without ',' or parentheses
+        words = " ".join(names)
+        if len(words.split()) != len(names) or "," in words or "(" in words or ")" in words:
+            return None
     found = " ".join(" \0 ".join(heads).split())
     expected = " \0 ".join(["(" + ", ".join(c) for c in itertools.product(*states)])
     if " ".join(expected.split()) == found:
@@ -172,12 +179,15 @@ def _in_order(axes: Axes, heads: list[str]) -> list[int] | None:
     expected = " \0 ".join(["(" + ", ".join(c[::-1])
                              for c in itertools.product(*states[::-1])])
     if len(states) > 1 and " ".join(expected.split()) == found:  # the first fastest
-        return np.arange(n).reshape(axes.cards).ravel(order="F").tolist()
+        rows, stride = [0], n
+        for card in axes.cards:  # each parent outside those before it
+            stride //= card
+            rows = [r + i * stride for i in range(card) for r in rows]
+        return rows
     return None
 
 
-def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]],
-                bulk: bool = False) -> Entries | None:
+def _plain_rows(axes: Axes, body: str, offset: int, bulk: bool = False) -> Entries | None:
     """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
     published file), cut with ``str`` methods; None for anything else, which
     :func:`read_entries` then reads entry by entry and explains. Rows are placed at the
@@ -199,6 +209,7 @@ def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]],
     if rows is not None:
         found.rows = rows
     else:
+        index = axes.index
         for head, close, _ in parts:
             head = head.lstrip()
             if not close or head[:1] != "(" or "(" in head[1:]:
@@ -230,11 +241,11 @@ def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: boo
     ``plain=False`` reads entry by entry, keeping each row's position for errors; ``bulk``
     leaves the numbers of plain rows as text (:func:`_plain_rows`)."""
     var, card = axes.var, axes.card
-    index = [{s: i for i, s in enumerate(axes.states[p])} for p in axes.parents]
     if axes.parents and plain:
-        plain = _plain_rows(axes, body, offset, index, bulk)
+        plain = _plain_rows(axes, body, offset, bulk)
         if plain is not None:
             return plain
+    index = axes.index
     found = Entries()
     entries = split_entries(body)
     last = entries[-1]
