@@ -11,13 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from causal._bif_tables import (
-    Axes,
-    all_tables_at_once,
-    checked_table,
-    name_items,
-    read_entries,
-)
+from causal._bif_bulk import all_tables_at_once
+from causal._bif_tables import Axes, checked_table, name_items, read_entries
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 
 # such as ``Asy/Patch``, ``>=3``, ``0-3_days`` or ``Transp.`` are single words.

@@ -8,6 +8,7 @@ or holes, never probabilities.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -25,9 +26,6 @@ NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(NUMBER)
 _NUMBERS = re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
 _KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
-# Rows whose numbers are separated by commas only, so that commas count them.
-_ROW = re.compile(r'\s*\(([^()";]*)\)\s*([^\s,;()"]+(?:\s*,\s*[^\s,;()"]+)*)\s*;')
-_ROWS_ONLY = re.compile(rf"(?:{_ROW.pattern})+\s*")
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 
 Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
@@ -48,6 +46,11 @@ class Axes:
     def cards(self) -> list[int]:
         return [len(self.states[p]) for p in self.parents]
 
+    @cached_property
+    def index(self) -> list[dict[str, int]]:
+        """Each parent's states by name: their positions."""
+        return [{s: i for i, s in enumerate(self.states[p])} for p in self.parents]
+
     def row_label(self, r: int) -> str:
         """The parent states of flat row ``r``, as written in a file: ``(yes, >=3)``."""
         config = np.unravel_index(r, self.cards) if self.parents else ()
@@ -58,7 +61,7 @@ class Entries:
     """The rows of one probability block as read, before assembly. Numbers stay text until
     the whole block is checked against :data:`NUMBER` at once."""
 
-    __slots__ = ("default", "numbers", "plain", "row_at", "rows", "table")
+    __slots__ = ("default", "numbers", "plain", "row_at", "rows", "table", "texts")
 
     def __init__(self) -> None:
         self.rows: list[int] = []  # flat row index of each '(...)' entry
@@ -67,6 +70,7 @@ class Entries:
         self.table: tuple[list[str], int] | None = None
         self.default: tuple[list[str], int] | None = None
         self.plain = False  # read by the fast path, rows placed at the block's start
+        self.texts: list[str] = []  # with bulk reading, the plain rows' numbers as written
 
 
 # ------------------------------------------------------------------------------ row parsing
@@ -154,46 +158,94 @@ def _row_index(axes: Axes, names: list[str], index: list[dict[str, int]]) -> int
     return r
 
 
-def _plain_rows(axes: Axes, body: str, offset: int, index: list[dict[str, int]]
-                ) -> Entries | None:
+def _in_order(axes: Axes, heads: list[str]) -> list[int] | None:
+    """The flat rows of the row headers ``heads`` (the text before each ')') where they name
+    every combination of parent states once, in order (the last parent varying fastest, or
+    the first), written ``(a, b)`` up to whitespace: a comparison of two strings instead of
+    a lookup per name. None (the caller then reads the names one by one) for any other
+    order, and wherever a state is not a single word without ',' or parentheses."""
+    states = [axes.states[p] for p in axes.parents]
+    n = math.prod(axes.cards)
+    if len(heads) != n:
+        return None
+    for names in states:  # single words, without ',' or parentheses
+        words = " ".join(names)
+        if len(words.split()) != len(names) or "," in words or "(" in words or ")" in words:
+            return None
+    found = " ".join(" \0 ".join(heads).split())
+    expected = " \0 ".join(["(" + ", ".join(c) for c in itertools.product(*states)])
+    if " ".join(expected.split()) == found:
+        return list(range(n))
+    expected = " \0 ".join(["(" + ", ".join(c[::-1])
+                             for c in itertools.product(*states[::-1])])
+    if len(states) > 1 and " ".join(expected.split()) == found:  # the first fastest
+        rows, stride = [0], n
+        for card in axes.cards:  # each parent outside those before it
+            stride //= card
+            rows = [r + i * stride for i in range(card) for r in rows]
+        return rows
+    return None
+
+
+def _plain_rows(axes: Axes, body: str, offset: int, bulk: bool = False) -> Entries | None:
     """The entries of a block made only of well-formed rows ``(a, b) p, q;`` (most of every
-    published file), read with two regular-expression calls; None for anything else, which
+    published file), cut with ``str`` methods; None for anything else, which
     :func:`read_entries` then reads entry by entry and explains. Rows are placed at the
     block's start: an error found later reads the block again, entry by entry, to name its
-    line."""
-    if not _ROWS_ONLY.fullmatch(body):
+    line. With ``bulk``, each row's numbers stay text (``texts``) and only their commas are
+    counted here: :mod:`causal._bif_bulk` checks every row's words at once."""
+    entries = body.split(";")
+    if entries.pop().strip() or '"' in body or "\0" in body:
         return None
-    found, commas, cards = Entries(), axes.card - 1, axes.cards
-    texts = []
-    for head, text in _ROW.findall(body):
-        names = [x.strip() for x in head.split(",")] if "," in head else head.split()
-        if len(names) != len(cards) or text.count(",") != commas:
-            return None
-        r = 0
-        for idx, card, state in zip(index, cards, names):
-            i = idx.get(state)
-            if i is None:
+    found, commas, cards, card = Entries(), axes.card - 1, axes.cards, axes.card
+    parts = [entry.partition(")") for entry in entries]
+    texts = [text for _, _, text in parts]
+    counts = [text.count(",") for text in texts]
+    if counts.count(commas) != len(counts):
+        return None
+    if not bulk and any(len(text.replace(",", " ").split()) != card for text in texts):
+        return None
+    rows = _in_order(axes, [head for head, _, _ in parts])  # the common case
+    if rows is not None:
+        found.rows = rows
+    else:
+        index = axes.index
+        for head, close, _ in parts:
+            head = head.lstrip()
+            if not close or head[:1] != "(" or "(" in head[1:]:
                 return None
-            r = r * card + i
-        found.rows.append(r)
-        texts.append(text)
+            head = head[1:]
+            names = [x.strip() for x in head.split(",")] if "," in head else head.split()
+            if len(names) != len(cards):
+                return None
+            r = 0
+            for idx, n, state in zip(index, cards, names):
+                i = idx.get(state)
+                if i is None:
+                    return None
+                r = r * n + i
+            found.rows.append(r)
     found.row_at = [offset] * len(found.rows)
-    found.numbers = ",".join(texts).replace(",", " ").split()
+    if bulk:
+        found.texts = texts
+    else:
+        found.numbers = ",".join(texts).replace(",", " ").split()
     found.plain = True
     return found
 
 
-def read_entries(axes: Axes, body: str, offset: int, error: Error, plain: bool = True
-                 ) -> Entries:
+def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: bool = True,
+                 bulk: bool = False) -> Entries:
     """Parse the text between a probability block's braces (``offset`` is where it starts
     in the file) into :class:`Entries`; numbers are counted here and checked later.
-    ``plain=False`` reads entry by entry, keeping each row's position for errors."""
+    ``plain=False`` reads entry by entry, keeping each row's position for errors; ``bulk``
+    leaves the numbers of plain rows as text (:func:`_plain_rows`)."""
     var, card = axes.var, axes.card
-    index = [{s: i for i, s in enumerate(axes.states[p])} for p in axes.parents]
     if axes.parents and plain:
-        plain = _plain_rows(axes, body, offset, index)
+        plain = _plain_rows(axes, body, offset, bulk)
         if plain is not None:
             return plain
+    index = axes.index
     found = Entries()
     entries = split_entries(body)
     last = entries[-1]
@@ -345,44 +397,3 @@ def checked_table(axes: Axes, found: Entries, block_at: int, error: Error,
             worst = float(np.abs(sums - 1.0).max())
             flat[off] /= sums[off, None]
     return flat.reshape(*axes.cards, axes.card), worst
-
-
-def all_tables_at_once(blocks: dict[str, tuple[Axes, str, int]], error: Error
-                       ) -> dict[str, np.ndarray] | None:
-    """Every table of a file whose blocks are all plain (complete rows in order, or one
-    ``table``), its numbers checked and converted in one call and its rows checked in a few
-    array operations for the whole file; None when anything is not plain or not right, and
-    the reader then goes table by table and names what is wrong."""
-    parts: list[str] = []
-    shapes = []
-    for v, (axes, body, offset) in blocks.items():
-        found = read_entries(axes, body, offset, error)
-        n_rows = math.prod(axes.cards)
-        if found.default is not None or (found.table is None) == (not found.rows) \
-                or (found.rows and (len(found.rows) != n_rows or len(set(found.rows)) != n_rows)):
-            return None  # rows missing or given twice: the general path explains
-        parts += found.numbers if found.table is None else found.table[0]
-        shapes.append((v, axes, n_rows, found.rows))
-    if not _NUMBERS.fullmatch(" ".join(parts)):
-        return None
-    values = np.array(parts, dtype=np.float64)
-    tables, flats, start = {}, [], 0
-    for v, axes, n_rows, rows in shapes:
-        chunk = values[start:start + n_rows * axes.card]
-        start += n_rows * axes.card
-        if not rows:  # a 'table' lists the variable's own state slowest
-            flat = chunk.reshape(axes.card, n_rows).T.copy()
-        elif rows == list(range(n_rows)):
-            flat = chunk.reshape(n_rows, axes.card)
-        else:
-            flat = np.empty((n_rows, axes.card))
-            flat[rows] = chunk.reshape(n_rows, axes.card)
-        flats.append(flat.ravel())
-        tables[v] = flat.reshape(*axes.cards, axes.card)
-    lengths = np.repeat([a.card for _, a, _, _ in shapes], [n for _, _, n, _ in shapes])
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    every = np.concatenate(flats)
-    sums = np.add.reduceat(every, starts)
-    if not (every.min() >= 0 and np.abs(sums - 1.0).max() <= ROW_TOLERANCE):
-        return None  # NaN fails the comparisons too
-    return tables

@@ -15,7 +15,7 @@ from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
 from markov.contraction.paths import NoPathFits, choose_slices, find_path
 from markov.contraction.plan import DEFAULT_MAX_MEMORY, Plan
-from markov.contraction.staging import staged_program
+from markov.contraction.staging import staged_candidates, staged_program, unbeatable
 from markov.errors import ContractionTooLarge
 
 oe = lazy_module("opt_einsum")
@@ -206,15 +206,23 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     output_shape = (*batch, *(sizes[w] for w in (*inputs, *outputs)))
     unique = ["".join(dict.fromkeys(t)) for t in terms]
     start = time.perf_counter()
-    try:
-        path, method = find_path(unique, out, label_size, max_axes=_MAX_AXES)
-    except NoPathFits as none:
-        raise _no_path_fits(none) from None
-    program = pairwise.compile_program(terms, out, label_size, path, batch_out)
-    staged = staged_program(program, terms, unique, out, label_size, constant=constant,
-                            batch=batch_out) if constant else None
-    if staged is not None:
+    # Constants first: where no plain path could cost less per call, the plain path (the
+    # larger search) is not needed at all.
+    candidates = staged_candidates(terms, unique, out, label_size, constant=constant,
+                                   batch=batch_out) if 0 < len(constant) < len(terms) else None
+    staged = candidates and unbeatable(candidates, len(terms), constant, _MAX_AXES)
+    if staged:
         (path, program), method = staged, "constants-first"
+    else:
+        try:
+            path, method = find_path(unique, out, label_size, max_axes=_MAX_AXES)
+        except NoPathFits as none:
+            raise _no_path_fits(none) from None
+        program = pairwise.compile_program(terms, out, label_size, path, batch_out)
+        staged = staged_program(program, terms, unique, out, label_size, constant=constant,
+                                batch=batch_out, candidates=candidates) if constant else None
+        if staged is not None:
+            (path, program), method = staged, "constants-first"
     seconds = time.perf_counter() - start
     return Plan(equation, tuple(shapes), path, program.flops, program.largest, output_shape,
                 tuple(squeeze), tuple(extras), program, method,

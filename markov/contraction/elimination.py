@@ -90,6 +90,28 @@ class PathWalk:
         return max_axes is None or self.widest <= max_axes
 
 
+def fill_in(near: set, adjacent: dict[str, set], sizes: dict[str, int], *,
+            weighted: bool = True) -> tuple[int, int]:
+    """The edges that eliminating a label with neighbours ``near`` adds to the interaction
+    graph ``adjacent``: how many, and (if ``weighted``) the sum of their weights, the product
+    of their ends' sizes.
+
+    >>> fill_in({"a", "b", "c"}, {"a": {"b"}, "b": {"a"}, "c": set()}, {"a": 2, "b": 3, "c": 5})
+    (2, 25)
+    """
+    # Each missing edge (x, y) is seen from x and from y; x itself is in near - adjacent[x]
+    # (hence the - 1 and the - sizes[x]).
+    missing = [near - adjacent[x] for x in near]
+    fill = (sum(map(len, missing)) - len(near)) // 2
+    if not weighted:
+        return fill, 0
+    equal = {sizes[x] for x in near}
+    if len(equal) == 1:  # every new edge weighs the same (binary networks)
+        return fill, fill * equal.pop() ** 2
+    get = sizes.__getitem__
+    return fill, sum(get(x) * (sum(map(get, m)) - get(x)) for x, m in zip(near, missing)) // 2
+
+
 class _Stop(Exception):
     """An elimination order that can no longer win or fit."""
 
@@ -148,15 +170,8 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
         size = math.prod(map(sizes.__getitem__, near)) * sizes[c]
         if heuristic == "min-weight":
             return size
-        # Each missing edge (x, y) among the neighbours is seen from x and from y.
-        fill = sum(len(near - adjacent[x]) - 1 for x in near) // 2
-        if heuristic == "min-fill":
-            return (fill, size)
-        equal = {sizes[x] for x in near}
-        if len(equal) == 1:  # every new edge weighs the same (binary networks)
-            return (fill * equal.pop() ** 2, size)
-        return (sum(sizes[x] * sum(sizes[y] for y in near - adjacent[x] if y != x)
-                    for x in near) // 2, size)
+        fill, weighted = fill_in(near, adjacent, sizes, weighted=heuristic != "min-fill")
+        return (fill if heuristic == "min-fill" else weighted, size)
 
     def merge(ids):
         ids = sorted(ids, key=lambda i: (math.prod(map(sizes.__getitem__, labels[i])), i))

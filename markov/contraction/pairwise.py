@@ -145,18 +145,26 @@ def compile_program(terms: Sequence[str], out: str, sizes: dict[str, int],
         release(lb)
         sum_a = tuple(i for i, c in enumerate(la) if c not in lb and not count.get(c))
         sum_b = tuple(i for i, c in enumerate(lb) if c not in la and not count.get(c))
-        la = "".join(c for i, c in enumerate(la) if i not in sum_a)
-        lb = "".join(c for i, c in enumerate(lb) if i not in sum_b)
-        shared = [c for c in la if c in lb and count.get(c)]
-        contracted = [c for c in la if c in lb and not count.get(c)]
-        own_a = [c for c in la if c not in lb]
+        if sum_a:
+            la = "".join(c for i, c in enumerate(la) if i not in sum_a)
+        if sum_b:
+            lb = "".join(c for i, c in enumerate(lb) if i not in sum_b)
+        shared, contracted, own_a = [], [], []
+        for c in la:
+            if c not in lb:
+                own_a.append(c)
+            elif count.get(c):
+                shared.append(c)
+            else:
+                contracted.append(c)
         own_b = [c for c in lb if c not in la]
         order_a = shared + own_a + contracted
         order_b = shared + contracted + own_b
-        perm_a = tuple(la.index(c) for c in order_a)
-        perm_b = tuple(lb.index(c) for c in order_b)
-        bt, m = _prod(sizes[c] for c in shared), _prod(sizes[c] for c in own_a)
-        k, n = _prod(sizes[c] for c in contracted), _prod(sizes[c] for c in own_b)
+        perm_a = tuple(map(la.index, order_a))
+        perm_b = tuple(map(lb.index, order_b))
+        get = sizes.__getitem__
+        bt, m = _prod(map(get, shared)), _prod(map(get, own_a))
+        k, n = _prod(map(get, contracted)), _prod(map(get, own_b))
         if k == 1:
             kind = MUL
             shape_a, shape_b = ((m, 1), (1, n)) if bt == 1 else ((bt, m, 1), (bt, 1, n))
@@ -227,6 +235,8 @@ def _perm(perm: tuple[int, ...]) -> tuple[int, ...] | None:
 
 
 def _scale(result: str, sizes: dict, batch: str, batch_set: set) -> Scale:
+    if not batch_set:  # no batch: every axis is scaled
+        return Scale(tuple(range(len(result))), (), None, ())
     axes = tuple(i for i, c in enumerate(result) if c not in batch_set)
     present = [c for c in result if c in batch_set]
     order = sorted(range(len(present)), key=lambda i: batch.index(present[i]))

@@ -65,6 +65,10 @@ HEURISTICS = ("min-weight", "min-fill", "weighted-min-fill")
 DECISIVE = 1.5
 #: Above this many multiply-adds, cotengra's hyper-optimiser is worth seconds of search.
 HUGE = 10**10
+#: A path that runs once (``find_path(once=True)``: a constant part, folded) and costs at
+#: most this many multiply-adds (about a millisecond) is taken as min-weight finds it: the
+#: other orders take longer to search than they could save.
+ONCE = 2**20
 #: The budget of cotengra's search: trials, and at most this many seconds.
 TRIALS, SECONDS = 32, 5.0
 
@@ -132,22 +136,27 @@ class NoPathFits(Exception):
 
 
 def find_path(terms: Sequence[str], out: str, sizes: dict[str, int], *,
-              max_axes: int | None = None) -> tuple[tuple, str]:
+              max_axes: int | None = None, once: bool = False) -> tuple[tuple, str]:
     """A contraction path for ``terms -> out`` (opt_einsum's list format) and the name of the
     method that found it. The search runs on a canonical form of the network (operands and
     labels sorted by colour refinement of the hypergraph), so that the same network drawn in
     another layout gets the same path. With ``max_axes``, paths with a wider intermediate
     are not used, and :class:`NoPathFits` is raised when no path found (or none at all) fits.
+    ``once``: the path will run once only (its result is kept), so min-weight's path is
+    taken when it costs at most :data:`ONCE` multiply-adds.
 
     >>> find_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})
     (((0, 1), (0, 1)), 'opt_einsum-optimal')
+    >>> find_path(["ab", "bc", "cd", "de", "ea", "a"], "", {c: 2 for c in "abcde"}, once=True)[1]
+    'elimination-min-weight'
     """
     if len(terms) < 3:
         return _search(terms, out, sizes, max_axes)
     order, rename = _canonical(terms, out, sizes)
     canonical = ["".join(rename[c] for c in terms[i]) for i in order]
     path, method = _search(canonical, "".join(rename[c] for c in out),
-                           {rename[c]: n for c, n in sizes.items() if c in rename}, max_axes)
+                           {rename[c]: n for c, n in sizes.items() if c in rename}, max_axes,
+                           once)
     return _relabel_path(path, order), method
 
 
@@ -155,23 +164,25 @@ def _canonical(terms, out, sizes):
     """An order of the operands and new names of the labels that depend on the hypergraph
     only (colour refinement; ties keep the given order)."""
     labels = list(dict.fromkeys("".join(terms) + out))
+    first = {c: k for k, c in enumerate(labels)}
+    sets = [set(t) for t in terms]
     holders: dict[str, list[int]] = {c: [] for c in labels}
-    for i, t in enumerate(terms):
-        for c in set(t):
+    for i, t in enumerate(sets):
+        for c in t:
             holders[c].append(i)
     colour = {c: hash((sizes[c], out.index(c) if c in out else -1)) for c in labels}
     op_colour = [0] * len(terms)
     for _ in range(4):
-        op_colour = [hash((len(set(t)), tuple(sorted(colour[c] for c in set(t)))))
-                     for t in terms]
-        colour = {c: hash((colour[c], tuple(sorted(op_colour[i] for i in holders[c]))))
-                  for c in labels}
+        get = colour.__getitem__
+        op_colour = [hash((len(t), tuple(sorted(map(get, t))))) for t in sets]
+        get = op_colour.__getitem__
+        colour = {c: hash((colour[c], tuple(sorted(map(get, holders[c]))))) for c in labels}
     order = sorted(range(len(terms)), key=lambda i: (op_colour[i], i))
     position = {}
     for rank, i in enumerate(order):
         for c in terms[i]:
             position.setdefault(c, rank)
-    ranked = sorted(labels, key=lambda c: (colour[c], position.get(c, -1), labels.index(c)))
+    ranked = sorted(labels, key=lambda c: (colour[c], position.get(c, -1), first[c]))
     return order, {c: oe.get_symbol(k) for k, c in enumerate(ranked)}
 
 
@@ -202,7 +213,7 @@ def _relabel_path(path, order) -> tuple:
 
 
 def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
-            max_axes: int | None = None) -> tuple[tuple, str]:
+            max_axes: int | None = None, once: bool = False) -> tuple[tuple, str]:
     n = len(terms)
     if n == 0:
         return (), "empty"
@@ -224,6 +235,8 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
         treewidth = _refuse_by_proof(terms, out, sizes, max_axes, start)
         if path is None:
             raise _refusal([first], treewidth, max_axes, start)  # decisively too wide
+    if once and path is not None and walk.fits(max_axes) and walk.cost <= ONCE:
+        return path, first[2]
     # opt_einsum's own path ("auto" while its search is cheap, "greedy" above) and the other
     # orders, each stopped once it cannot fit or win: the cheapest that fits wins (the first
     # listed, on a tie).

@@ -38,8 +38,8 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
                 search: Callable = find_path) -> tuple[tuple, str]:
     """A path (opt_einsum's list format) for ``terms -> out`` (labels unique per term) that
     contracts each component of the ``constant`` operands to its interface first (and, with
-    ``merge``, all of those into one tensor); ``search(terms, out, sizes)`` finds the paths
-    of the parts.
+    ``merge``, all of those into one tensor); ``search(terms, out, sizes, once=...)`` finds
+    the paths of the parts (``once`` for those of constants alone, which run once: folded).
 
     >>> sizes = {c: 2 for c in "abcd"}
     >>> staged_path(["a", "ab", "bc", "cd"], "d", sizes, {1, 2, 3})  # "a" changes
@@ -81,7 +81,8 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
         if len(members) == 1:
             ssa.append((members[0],))
         else:
-            _extend(ssa, members, search([terms[i] for i in members], kept, sizes)[0], n)
+            _extend(ssa, members, search([terms[i] for i in members], kept, sizes, once=True)[0],
+                    n)
         stage_two.append(n + len(ssa) - 1)
         stage_terms.append(kept)
     # A constant tensor over a subset of another's labels multiplies into it (no growth).
@@ -96,7 +97,7 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
     stage_terms = [t for t in stage_terms if t is not None]
     if merge and len(stage_terms) > 1:  # every constant into one tensor: one product a call
         union = "".join(sorted(set("".join(stage_terms))))
-        _extend(ssa, stage_two, search(stage_terms, union, sizes)[0], n)
+        _extend(ssa, stage_two, search(stage_terms, union, sizes, once=True)[0], n)
         stage_two, stage_terms = [n + len(ssa) - 1], [union]
     for i in changing:
         stage_two.append(i)
@@ -146,13 +147,44 @@ def _step_flops(step: pairwise.Step) -> int:
     return max(pairwise._prod(step.out_shape), pairwise._prod(step.shape_a))
 
 
+def staged_candidates(terms: Sequence[str], unique: Sequence[str], out: str,
+                      sizes: dict[str, int], *, constant: Collection[int], batch: str = ""
+                      ) -> list[tuple[tuple, pairwise.Program]]:
+    """The constants-first paths (each component to its interface; then, the second, all of
+    those into one tensor) and their programs, compiled from ``terms``.
+
+    >>> sizes = {c: 4 for c in "abcde"}
+    >>> terms = ["a", "ab", "bc", "cd", "de"]
+    >>> [path for path, _ in staged_candidates(terms, terms, "e", sizes, constant={1, 2, 3, 4})]
+    [((1, 2), (1, 2), (1, 2), (0, 1)), ((1, 2), (1, 2), (1, 2), (0, 1))]
+    """
+    found: dict = {}
+
+    def search(ts, o, sz, once=False):  # the two variants share their first stage
+        key = (tuple(ts), o, once)
+        if key not in found:
+            found[key] = find_path(ts, o, sz, once=once)
+        return found[key]
+
+    out_: list = []
+    for merge in (False, True):
+        path, _ = staged_path(unique, out, sizes, constant, merge=merge, search=search)
+        if out_ and out_[-1][0] == path:  # one component: merging changes nothing
+            out_.append(out_[-1])
+        else:
+            out_.append((path, pairwise.compile_program(terms, out, sizes, path, batch)))
+    return out_
+
+
 def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequence[str],
                    out: str, sizes: dict[str, int], *, constant: Collection[int],
-                   batch: str = "") -> tuple[tuple, pairwise.Program] | None:
+                   batch: str = "", candidates: list | None = None
+                   ) -> tuple[tuple, pairwise.Program] | None:
     """The constants-first path and its program, where it does less work per call than
     ``plain`` (compiled from the same ``terms``) under the same folding (multiply-adds, and
     :data:`STEP_COST` a step) and its largest intermediate stays within
-    :data:`STAGED_LARGEST` (or ``plain``'s); else None.
+    :data:`STAGED_LARGEST` (or ``plain``'s); else None. ``candidates``: those of
+    :func:`staged_candidates`, if already compiled.
 
     >>> sizes = {c: 4 for c in "abcde"}
     >>> terms = ["a", "ab", "bc", "cd", "de"]
@@ -165,19 +197,40 @@ def staged_program(plain: pairwise.Program, terms: Sequence[str], unique: Sequen
         return None
     best, best_cost = None, call_cost(plain, constant)
     limit = max(plain.largest, STAGED_LARGEST)
-    found: dict = {}
-
-    def search(ts, o, sz):  # the two variants share their first stage: search it once
-        key = (tuple(ts), o)
-        if key not in found:
-            found[key] = find_path(ts, o, sz)
-        return found[key]
-
-    for merge in (False, True):
-        path, _ = staged_path(unique, out, sizes, constant, merge=merge, search=search)
-        program = pairwise.compile_program(terms, out, sizes, path, batch)
+    if candidates is None:
+        candidates = staged_candidates(terms, unique, out, sizes, constant=constant,
+                                       batch=batch)
+    for path, program in candidates:
         cost = call_cost(program, constant)
         if program.largest <= limit and cost < best_cost:
+            best, best_cost = (path, program), cost
+    return best
+
+
+def unbeatable(candidates: list, n_inputs: int, constant: Collection[int], max_axes: int
+               ) -> tuple[tuple, pairwise.Program] | None:
+    """The cheaper candidate where no plain path can cost less per call, so that the plain
+    path need not be searched: one changing input, read by one step of at most
+    :data:`STEP_COST` multiply-adds (a plain path reads it in one step, after contracting
+    every constant to at least the same interface, or pays two steps), and no intermediate
+    over :data:`STAGED_LARGEST` elements or ``max_axes`` axes; else None.
+
+    >>> sizes = {c: 4 for c in "abcde"}
+    >>> terms = ["a", "ab", "bc", "cd", "de"]
+    >>> found = staged_candidates(terms, terms, "e", sizes, constant={1, 2, 3, 4})
+    >>> unbeatable(found, 5, {1, 2, 3, 4}, 64)[0]
+    ((1, 2), (1, 2), (1, 2), (0, 1))
+    >>> unbeatable(found, 5, {2, 3, 4}, 64) is None  # two changing inputs
+    True
+    """
+    if n_inputs - len(constant) != 1:
+        return None
+    best, best_cost = None, 2 * STEP_COST
+    for path, program in candidates:
+        steps = _changing(program, constant)
+        cost = call_cost(program, constant)
+        if (len(steps) == 1 and cost < best_cost and program.largest <= STAGED_LARGEST
+                and max((len(s.labels) for s in program.steps), default=0) <= max_axes):
             best, best_cost = (path, program), cost
     return best
 

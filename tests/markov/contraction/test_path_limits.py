@@ -303,3 +303,39 @@ def test_a_spent_budget_skips_the_orders_left_once_a_path_fits(monkeypatch):
     assert calls.orders == [("min-weight", 96)]
     assert method in ("opt_einsum-greedy", "elimination-min-weight")
     assert path_cost(terms, "", sizes, path) > paths.HUGE
+
+
+def test_a_path_that_runs_once_takes_a_cheap_first_order_without_searching_more(monkeypatch):
+    """once=True (a constant part, folded): min-weight's path decides when it costs at most
+    ONCE multiply-adds; a costlier one, or a path for every call, gets the whole search."""
+    terms = edge_terms(nx.cycle_graph(30))
+    sizes = {c: 2 for c in "".join(terms)}
+    calls = Calls(monkeypatch)
+    path, method = find_path(terms, "", sizes, once=True)
+    assert calls.orders == [("min-weight", None)] and method == "elimination-min-weight"
+    assert path_cost(terms, "", sizes, path) <= paths.ONCE
+    calls.orders.clear()
+    assert find_path(terms, "", sizes)[0] is not None
+    assert [h for h, _ in calls.orders] == list(HEURISTICS)
+    calls.orders.clear()
+    monkeypatch.setattr(paths, "ONCE", 1)
+    find_path(terms, "", sizes, once=True)
+    assert [h for h, _ in calls.orders] == list(HEURISTICS)
+
+
+@given(st.integers(0, 10**6))
+def test_the_fill_of_a_label_counts_and_weighs_each_missing_edge_among_its_neighbours(seed):
+    import random
+
+    from markov.contraction.elimination import fill_in
+
+    rng = random.Random(seed)
+    g = nx.gnm_random_graph(12, rng.randint(0, 40), seed=seed)
+    sizes = {v: rng.choice([2, 3, 5, 21]) for v in g}
+    adjacent = {v: set(g[v]) for v in g}
+    for c in g:
+        near = adjacent[c]
+        missing = [(x, y) for x, y in itertools.combinations(sorted(near), 2)
+                   if y not in adjacent[x]]
+        assert fill_in(near, adjacent, sizes) == (
+            len(missing), sum(sizes[x] * sizes[y] for x, y in missing))

@@ -17,7 +17,15 @@ from markov import interpret
 from markov.contraction import pairwise
 from markov.contraction.paths import find_path
 from markov.contraction.runner import compile_runner
-from markov.contraction.staging import call_cost, runtime_flops, staged_path, staged_program
+from markov.contraction.staging import (
+    STEP_COST,
+    call_cost,
+    runtime_flops,
+    staged_candidates,
+    staged_path,
+    staged_program,
+    unbeatable,
+)
 
 LABELS = "abcdef"
 
@@ -56,6 +64,49 @@ def test_a_staged_program_is_chosen_only_where_it_saves_work_per_call(network):
     staged = staged_program(plain, terms, terms, out, sizes, constant=constant)
     if staged is not None:
         assert call_cost(staged[1], constant) < call_cost(plain, constant)
+
+
+@given(networks())
+def test_a_staged_program_kept_without_the_plain_search_is_never_beaten_by_it(network):
+    """Where :func:`unbeatable` keeps a constants-first program (so the plain path is not
+    searched), the plain path would not have cost less per call."""
+    terms, out, sizes, constant = network
+    if not 0 < len(constant) < len(terms):
+        return
+    found = staged_candidates(terms, terms, out, sizes, constant=constant)
+    kept = unbeatable(found, len(terms), constant, 64)
+    if kept is None:
+        return
+    plain_path, _ = find_path(terms, out, sizes)
+    plain = pairwise.compile_program(terms, out, sizes, plain_path)
+    assert len(terms) - len(constant) == 1
+    assert call_cost(kept[1], constant) <= call_cost(plain, constant)
+    assert call_cost(kept[1], constant) < 2 * STEP_COST
+
+
+def test_a_query_whose_constants_first_plan_cannot_be_beaten_skips_the_plain_search(
+        monkeypatch):
+    import sys
+
+    from markov.contraction.cache import PLANS
+
+    compile_module = sys.modules["markov.contraction.compile"]
+    searched = []
+    real = compile_module.find_path
+    monkeypatch.setattr(compile_module, "find_path",
+                        lambda *a, **k: searched.append(len(a[0])) or real(*a, **k))
+    diagram, arrays, e = _chain()
+    position = diagram.boxes.index(e)
+    PLANS.clear()
+    run = compile_runner(diagram, {**arrays, e: np.array([0.25, 1.0])}, changing=(position,))
+    assert run.plan.method == "constants-first" and searched == []
+    expected = interpret(diagram, {**arrays, e: np.array([0.25, 1.0])}, prune=False,
+                         validate=False).array
+    assert np.allclose(run([np.array([0.25, 1.0])]), expected, rtol=1e-14, atol=0)
+    # two changing boxes: the plain path is searched, to compare
+    PLANS.clear()
+    compile_runner(diagram, {**arrays, e: np.array([0.25, 1.0])}, changing=(0, position))
+    assert searched
 
 
 def test_a_chain_with_evidence_at_one_end_folds_all_but_one_step():
