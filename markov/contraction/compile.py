@@ -208,8 +208,12 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     start = time.perf_counter()
     # Constants first: where no plain path could cost less per call, the plain path (the
     # larger search) is not needed at all.
-    candidates = staged_candidates(terms, unique, out, label_size, constant=constant,
-                                   batch=batch_out) if 0 < len(constant) < len(terms) else None
+    try:  # a part too wide for any path: refused as fast as the plain search refuses
+        candidates = staged_candidates(terms, unique, out, label_size, constant=constant,
+                                       batch=batch_out, max_axes=_MAX_AXES) \
+            if 0 < len(constant) < len(terms) else None
+    except NoPathFits:
+        candidates = None  # the plain search says what does not fit, with its estimate
     staged = candidates and unbeatable(candidates, len(terms), constant, _MAX_AXES)
     if staged:
         (path, program), method = staged, "constants-first"

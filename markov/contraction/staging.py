@@ -148,10 +148,12 @@ def _step_flops(step: pairwise.Step) -> int:
 
 
 def staged_candidates(terms: Sequence[str], unique: Sequence[str], out: str,
-                      sizes: dict[str, int], *, constant: Collection[int], batch: str = ""
-                      ) -> list[tuple[tuple, pairwise.Program]]:
+                      sizes: dict[str, int], *, constant: Collection[int], batch: str = "",
+                      max_axes: int | None = None) -> list[tuple[tuple, pairwise.Program]]:
     """The constants-first paths (each component to its interface; then, the second, all of
-    those into one tensor) and their programs, compiled from ``terms``.
+    those into one tensor) and their programs, compiled from ``terms``. ``max_axes`` as in
+    :func:`~markov.contraction.paths.find_path`: a part no path fits raises
+    :class:`~markov.contraction.paths.NoPathFits` as soon as its search says so.
 
     >>> sizes = {c: 4 for c in "abcde"}
     >>> terms = ["a", "ab", "bc", "cd", "de"]
@@ -163,7 +165,7 @@ def staged_candidates(terms: Sequence[str], unique: Sequence[str], out: str,
     def search(ts, o, sz, once=False):  # the two variants share their first stage
         key = (tuple(ts), o, once)
         if key not in found:
-            found[key] = find_path(ts, o, sz, once=once)
+            found[key] = find_path(ts, o, sz, once=once, max_axes=max_axes)
         return found[key]
 
     out_: list = []
