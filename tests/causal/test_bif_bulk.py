@@ -5,8 +5,6 @@ same errors, since it hands anything unusual to the per-table path."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,17 +16,9 @@ from causal._bif_bulk import decimals, packed_numbers
 from causal._bif_tables import NUMBER
 from causal.bif import parse_bif, read_bif
 from causal.errors import BIFParseError
+from test_bif import EXAMPLES, NETWORKS  # the bundled networks, found without pgmpy
 
 
-def _example_dir() -> Path | None:
-    spec = importlib.util.find_spec("pgmpy")  # locate the files without importing pgmpy
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "utils" / "example_models"
-
-
-EXAMPLES = _example_dir()
-NETWORKS = sorted(p.name[: -len(".bif.gz")] for p in EXAMPLES.glob("*.bif.gz")) if EXAMPLES else []
 
 
 def _bits(a: np.ndarray) -> np.ndarray:
