@@ -235,14 +235,18 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
 
 def _tabulate(model: Any, prepared: Prepared) -> Table | None:
     """Every answer of the pattern, by the runner of one value per variable (kept from the
-    first call: no other plan is compiled), or None where there are too many combinations
-    or the runner does not apply. Combinations whose answer the runner leaves to the
+    first call, or made now where that was a batch), or None where there are too many
+    combinations or the runner does not apply. Combinations whose answer the runner leaves to the
     general path (probability zero, or so small that it needs rescaling) are marked."""
     sizes = [len(model._states[v]) for v in prepared.lookups]
     rows = prod(sizes)
-    runner = prepared.runners.get(None)  # the first call's
-    if (not sizes or rows > TABLE_ROWS or runner is None
+    if (not sizes or rows > TABLE_ROWS
             or rows * prod(len(s) for s in prepared.labels.values()) > TABLE_ENTRIES):
+        return None
+    if None not in prepared.runners:  # the first call was a batch: make the runner of one
+        _one(model, prepared, dict.fromkeys(prepared.lookups, 0))
+    runner = prepared.runners.get(None)
+    if runner is None:
         return None
     program = runner.plan.program
     if rows * call_cost(program, set(range(program.n_inputs)) - set(runner.changing)) \

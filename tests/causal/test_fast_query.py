@@ -274,3 +274,13 @@ def test_patterns_beyond_a_bound_are_not_tabulated(setting, monkeypatch):
     assert prepared.table == [None]
     assert [r.calls for r in PLANS.entries("runner")] == [4]  # every call runs the runner
     assert np.allclose(answers[1], m.query("A", evidence={"D": "yes"}, **GENERAL).array)
+
+
+def test_a_pattern_asked_in_batches_only_is_tabulated_too():
+    PLANS.clear()
+    m = chain()
+    rows = np.array(["no", "yes", "yes"], dtype=object)
+    answers = [m.query("A", evidence={"D": rows}).array for _ in range(3)]
+    (prepared,) = PLANS.entries("fast")
+    assert prepared.table[0] and answers[2].shape == (3, 2)
+    assert np.allclose(answers[2], m.query("A", evidence={"D": rows}, **GENERAL).array)
