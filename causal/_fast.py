@@ -209,8 +209,7 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
     def getter(source):
         kind, key, cuts = source
         if kind == "observe":
-            rows = one_hot(np.arange(len(model._states[key])), len(model._states[key]),
-                           model._backend)
+            rows = _point_masses(model, key)  # row i: the indicator of state i
             return lambda values: rows[values[key]]
         v = key.cod.names[0]
         rows = prepared.masses.get(v) if key == do_box(v) else None
@@ -236,8 +235,9 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
 def _tabulate(model: Any, prepared: Prepared) -> Table | None:
     """Every answer of the pattern, by the runner of one value per variable (kept from the
     first call, or made now where that was a batch), or None where there are too many
-    combinations or the runner does not apply. Combinations whose answer the runner leaves to the
-    general path (probability zero, or so small that it needs rescaling) are marked."""
+    combinations or the runner does not apply. Combinations whose answer the runner leaves
+    to the general path (probability zero, or so small that it needs rescaling) are
+    marked."""
     sizes = [len(model._states[v]) for v in prepared.lookups]
     rows = prod(sizes)
     if (not sizes or rows > TABLE_ROWS
@@ -347,12 +347,17 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     fixed = frozenset(v for v in (*evidence, *do) if v not in targets)
     compiled = model._compile(targets, evidence, frozenset(do), fixed)
     lookups = {v: _lookup(states[v]) for v in (*evidence, *do)}
-    masses = {v: one_hot(np.arange(len(states[v])), len(states[v]), model._backend)
-              for v in do}  # row i: the point mass on state i
+    masses = {v: _point_masses(model, v) for v in do}
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, Ty(*targets),
                     {v: states[v] for v in targets}, name,
                     bool(evidence) or not T.exact_backend(model._backend), {}, [], [], [])
+
+
+def _point_masses(model: Any, v: str) -> Any:
+    """Row ``i``: the point mass (or indicator) on ``v``'s state ``i``."""
+    n = len(model._states[v])
+    return one_hot(np.arange(n), n, model._backend)
 
 
 def _lookup(states: tuple) -> tuple[dict, dict]:

@@ -40,8 +40,8 @@ class Runner:
     2
     """
 
-    __slots__ = ("_inputs", "_ops", "_steps", "_values", "backend", "calls", "changing",
-                 "constants", "folding", "kept", "plan", "runs")
+    __slots__ = ("_inputs", "_ops", "_steps", "backend", "calls", "changing", "constants",
+                 "folding", "kept", "plan", "runs")
 
     def __init__(self, plan: Any, backend: str, changing: tuple[int, ...], constants: list):
         self.plan, self.backend, self.changing = plan, backend, changing
@@ -49,8 +49,7 @@ class Runner:
         program = plan.program
         constant = frozenset(range(program.n_inputs)) - set(changing)
         self.folding = compile_folding(program, constant)
-        self.kept: dict[int, Any] = {}
-        self._values: list = []  # what a call starts from: the kept values in place
+        self.kept: list = []  # what a call starts from: the values the steps read, in place
         self._ops = pairwise.ops_for(backend)
         self.runs = self.calls = 0
         # what a call does, spelled out once: prepare the changing inputs, run the steps
@@ -74,8 +73,8 @@ class Runner:
             read.update(j for j in (step.x, step.y) if 0 <= j < n)
         if not program.steps and n:
             read.add(0)
-        self.kept = {j: values[j] for j in sorted(read - set(self.changing))}
-        self._values = [self.kept.get(j) for j in range(len(values))]
+        keep = read - set(self.changing)
+        self.kept = [v if j in keep else None for j, v in enumerate(values)]
         self.runs += 1
 
     def __call__(self, arrays: Sequence) -> Any:
@@ -84,7 +83,7 @@ class Runner:
         underflow (the caller then contracts in full)."""
         plan, program, ops = self.plan, self.plan.program, self._ops
         self.calls += 1
-        values = self._values.copy()
+        values = self.kept.copy()
         for (position, axis, diagonal), array in zip(self._inputs, arrays):
             if axis:
                 array = array.squeeze(axis)
