@@ -10,15 +10,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from diagrams._lazy import lazy_module
 from markov.contraction import pairwise
 from markov.contraction.cache import PLANS
-from markov.contraction.paths import NoPathFits, choose_slices, find_path
+from markov.contraction.paths import NoPathFits, choose_slices, find_path, symbol
 from markov.contraction.plan import DEFAULT_MAX_MEMORY, Plan
 from markov.contraction.staging import staged_candidates, staged_program, unbeatable
 from markov.errors import ContractionTooLarge
-
-oe = lazy_module("opt_einsum")
 
 
 def compile_plan(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
@@ -158,7 +155,6 @@ def _compile(structure: tuple, event_shapes: tuple, batch_shapes: tuple,
     wires, box_inputs, box_outputs, inputs, outputs = structure
     batch = np.broadcast_shapes(*batch_shapes) if batch_shapes else ()
     nb = len(batch)
-    symbol = oe.get_symbol
     # Batch axes get the first labels, wires the next ones, fresh boundary copies the rest.
     wire_label = [symbol(nb + w) for w in range(len(wires))]
     label_size = {symbol(k): n for k, n in enumerate(batch)}

@@ -2,7 +2,9 @@
 
 **Paths.** The search runs on a canonical form of the network (colour refinement of the
 hypergraph orders operands and labels), so two layouts of one model get one path. Up to
-:data:`TINY` operands opt_einsum's exhaustive search decides. Otherwise the candidates are
+:data:`TINY` operands opt_einsum's exhaustive search decides, unless min-weight's path
+costs at most :data:`TRIVIAL` multiply-adds (then no order could save a step's fixed cost, and
+it is taken as it is). Otherwise the candidates are
 opt_einsum's ``"auto"`` path (up to :data:`SMALL` operands) or its greedy path, and
 variable-elimination orders (min-weight, min-fill, weighted min-fill: the classic heuristics
 for Bayesian networks, which follow the treewidth where greedy pairing does not); the
@@ -51,9 +53,16 @@ from markov.contraction.treewidth import (
 
 oe = lazy_module("opt_einsum")
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
 
 #: At most this many operands: opt_einsum's exhaustive search.
 TINY = 5
+#: A contraction whose min-weight path costs at most this many multiply-adds takes that path
+#: without a search: every full contraction of n operands takes n - 1 pairwise steps, and
+#: below this size a step's fixed cost (a microsecond) outweighs what a better order could
+#: save. It also keeps the first query on a small network from importing opt_einsum.
+TRIVIAL = 2**12
 #: At most this many operands: opt_einsum's "auto" search, against elimination orders.
 SMALL = 14
 #: The elimination orders tried.
@@ -145,8 +154,10 @@ def find_path(terms: Sequence[str], out: str, sizes: dict[str, int], *,
     ``once``: the path will run once only (its result is kept), so min-weight's path is
     taken when it costs at most :data:`ONCE` multiply-adds.
 
-    >>> find_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})
+    >>> find_path(["ab", "bc", "cd"], "ad", {"a": 20, "b": 30, "c": 40, "d": 50})
     (((0, 1), (0, 1)), 'opt_einsum-optimal')
+    >>> find_path(["ab", "bc", "cd"], "ad", {"a": 2, "b": 3, "c": 4, "d": 5})  # TRIVIAL
+    (((0, 1), (0, 1)), 'elimination-min-weight')
     >>> find_path(["ab", "bc", "cd", "de", "ea", "a"], "", {c: 2 for c in "abcde"}, once=True)[1]
     'elimination-min-weight'
     """
@@ -183,32 +194,61 @@ def _canonical(terms, out, sizes):
         for c in terms[i]:
             position.setdefault(c, rank)
     ranked = sorted(labels, key=lambda c: (colour[c], position.get(c, -1), first[c]))
-    return order, {c: oe.get_symbol(k) for k, c in enumerate(ranked)}
+    return order, {c: symbol(k) for k, c in enumerate(ranked)}
 
 
 def _relabel_path(path, order) -> tuple:
     """A path over operands listed in ``order`` as a path over the original list."""
     n = len(order)
-    ids = list(order)              # canonical position -> original id (SSA)
-    ssa = []
-    next_id = n
-    for contraction in path:
-        group = [ids[i] for i in contraction]
-        for i in sorted(contraction, reverse=True):
-            del ids[i]
-        ssa.append(tuple(group))
-        ids.append(next_id)
-        next_id += 1
+    ids = list(order) + list(range(n, n + len(path)))  # canonical SSA id -> original SSA id
+    return ssa_to_linear([tuple(ids[i] for i in step) for step in linear_to_ssa(path, n)], n)
+
+
+def symbol(k: int) -> str:
+    """The ``k``-th einsum label, numbered as opt_einsum numbers them (its ``get_symbol``):
+    the 52 ASCII letters, then characters from ``chr(192)`` on, surrogates skipped.
+
+    >>> symbol(0), symbol(51), symbol(52)
+    ('a', 'Z', 'À')
+    """
+    if k < 52:
+        return _LETTERS[k]
+    return chr(k + 140) if k < 55296 else chr(k + 2048)
+
+
+def linear_to_ssa(path: Sequence, n: int) -> list[tuple]:
+    """A path in opt_einsum's list format (positions in the shrinking list of operands, each
+    result appended) over ``n`` operands, with each operand named once and for all instead:
+    inputs ``0 .. n-1``, the ``k``-th result ``n + k``.
+
+    >>> linear_to_ssa([(0, 2), (0, 1)], 3)
+    [(0, 2), (1, 3)]
+    """
     live = list(range(n))
     out = []
-    next_id = n
-    for group in ssa:
-        positions = tuple(sorted(live.index(g) for g in group))
-        for i in sorted(positions, reverse=True):
+    for k, step in enumerate(path):
+        out.append(tuple(live[i] for i in step))
+        for i in sorted(step, reverse=True):
+            del live[i]
+        live.append(n + k)
+    return out
+
+
+def ssa_to_linear(ssa: Sequence, n: int) -> tuple[tuple, ...]:
+    """The inverse of :func:`linear_to_ssa`: each step's positions, sorted, in the list of
+    operands still live.
+
+    >>> ssa_to_linear([(0, 2), (1, 3)], 3)
+    ((0, 2), (0, 1))
+    """
+    live = list(range(n))
+    out = []
+    for k, step in enumerate(ssa):
+        positions = tuple(sorted(live.index(i) for i in step))
+        for i in reversed(positions):
             del live[i]
         out.append(positions)
-        live.append(next_id)
-        next_id += 1
+        live.append(n + k)
     return tuple(out)
 
 
@@ -219,17 +259,19 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
         return (), "empty"
     if n == 1:
         return ((0,),), "single"
-    equation = ",".join(terms) + "->" + out
-    shapes = [tuple(sizes[c] for c in t) for t in terms]
-    if n <= TINY:
-        path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="optimal")
-        return tuple(map(tuple, path)), "opt_einsum-optimal"
     start = time.perf_counter()
     # min-weight, the cheapest order to find, goes first; it may go on past the limit, to
     # tell a near miss from a hopeless case.
     wide = None if max_axes is None else int(DECISIVE * max_axes)
     path, walk = eliminate(terms, out, sizes, HEURISTICS[0], max_axes=wide)
     first = (walk.cost, path, f"elimination-{HEURISTICS[0]}", walk)
+    if path is not None and walk.fits(max_axes) and walk.cost <= TRIVIAL:
+        return path, first[2]
+    equation = ",".join(terms) + "->" + out
+    shapes = [tuple(sizes[c] for c in t) for t in terms]
+    if n <= TINY:
+        path, _ = oe.contract_path(equation, *shapes, shapes=True, optimize="optimal")
+        return tuple(map(tuple, path)), "opt_einsum-optimal"
     treewidth = -1
     if max_axes is not None and (not walk.fits(max_axes) or walk.cost > HUGE):
         treewidth = _refuse_by_proof(terms, out, sizes, max_axes, start)

@@ -22,11 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from diagrams._lazy import lazy_module
 from markov.contraction import pairwise
-from markov.contraction.paths import find_path
-
-oe = lazy_module("opt_einsum")
+from markov.contraction.paths import find_path, linear_to_ssa, ssa_to_linear
 
 #: A staged path may grow the largest intermediate up to this many elements (or the plain
 #: path's largest, if more): its first stage runs once, but it must still fit.
@@ -104,14 +101,14 @@ def staged_path(terms: Sequence[str], out: str, sizes: dict[str, int],
         stage_terms.append(terms[i])
     if len(stage_terms) > 1:
         _extend(ssa, stage_two, search(stage_terms, out, sizes)[0], n)
-    return tuple(tuple(c) for c in oe.paths.ssa_to_linear(ssa)), "constants-first"
+    return ssa_to_linear(ssa, n), "constants-first"
 
 
 def _extend(ssa: list, operands: list[int], path: Sequence, n: int) -> None:
     """Append to the SSA path ``ssa`` (over ``n`` inputs) a sub-path over the SSA ids
     ``operands`` (given in opt_einsum's list format)."""
     local = list(operands)
-    for step in oe.paths.linear_to_ssa(path):
+    for step in linear_to_ssa(path, len(operands)):
         ssa.append(tuple(local[k] for k in step))
         local.append(n + len(ssa) - 1)
 
@@ -158,7 +155,7 @@ def staged_candidates(terms: Sequence[str], unique: Sequence[str], out: str,
     >>> sizes = {c: 4 for c in "abcde"}
     >>> terms = ["a", "ab", "bc", "cd", "de"]
     >>> [path for path, _ in staged_candidates(terms, terms, "e", sizes, constant={1, 2, 3, 4})]
-    [((1, 2), (1, 2), (1, 2), (0, 1)), ((1, 2), (1, 2), (1, 2), (0, 1))]
+    [((3, 4), (1, 2), (1, 2), (0, 1)), ((3, 4), (1, 2), (1, 2), (0, 1))]
     """
     found: dict = {}
 
@@ -221,7 +218,7 @@ def unbeatable(candidates: list, n_inputs: int, constant: Collection[int], max_a
     >>> terms = ["a", "ab", "bc", "cd", "de"]
     >>> found = staged_candidates(terms, terms, "e", sizes, constant={1, 2, 3, 4})
     >>> unbeatable(found, 5, {1, 2, 3, 4}, 64)[0]
-    ((1, 2), (1, 2), (1, 2), (0, 1))
+    ((3, 4), (1, 2), (1, 2), (0, 1))
     >>> unbeatable(found, 5, {2, 3, 4}, 64) is None  # two changing inputs
     True
     """

@@ -18,21 +18,19 @@ from typing import Any
 import numpy as np
 
 from diagrams import Box, Diagram, Ty
-from diagrams._lazy import lazy_module
 from markov.arrays import backend as B
 from markov.arrays import ops as A
 from markov.arrays.steps import ops_for
 from markov.contraction.backward import compile_backward, joints, run_forward
 from markov.contraction.cache import PLANS
 from markov.contraction.interpret import _bind
+from markov.contraction.paths import symbol
 from markov.contraction.plan import RESCALE_MODES, Plan, _fits, _floating, as_given
 from markov.errors import (ContractionTooLarge, InvalidOption, ShapeMismatch, UnknownAtom,
                             ZeroProbabilityEvidence)
 from markov.inference.folded_marginals import folded_marginals, stacked_posteriors, wire_types
 from markov.inference.normalize import normalize
 from markov.kernel import Kernel
-
-oe = lazy_module("opt_einsum")
 
 
 def wire_keys(diagram: Diagram) -> tuple[str, ...]:
@@ -213,6 +211,6 @@ def _compile_backward(plan: Plan, n_wires: int):
     terms = plan.equation.split("->")[0].split(",")
     batch = plan.equation.split("->")[1]
     nb = len(plan.output_shape)
-    labels = "".join(oe.get_symbol(nb + w) for w in range(n_wires))
+    labels = "".join(symbol(nb + w) for w in range(n_wires))
     return compile_backward(terms, batch, plan.sizes, plan.path, labels=labels,
                             forward=plan.program)

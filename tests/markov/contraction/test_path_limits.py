@@ -311,6 +311,7 @@ def test_a_path_that_runs_once_takes_a_cheap_first_order_without_searching_more(
     terms = edge_terms(nx.cycle_graph(30))
     sizes = {c: 2 for c in "".join(terms)}
     calls = Calls(monkeypatch)
+    monkeypatch.setattr(paths, "TRIVIAL", 0)  # a cycle of bits costs less (next test)
     path, method = find_path(terms, "", sizes, once=True)
     assert calls.orders == [("min-weight", None)] and method == "elimination-min-weight"
     assert path_cost(terms, "", sizes, path) <= paths.ONCE
@@ -339,3 +340,21 @@ def test_the_fill_of_a_label_counts_and_weighs_each_missing_edge_among_its_neigh
                    if y not in adjacent[x]]
         assert fill_in(near, adjacent, sizes) == (
             len(missing), sum(sizes[x] * sizes[y] for x, y in missing))
+
+
+@pytest.mark.parametrize("n", [3, 5, 30])
+def test_a_trivial_contraction_takes_min_weights_path_without_a_search(monkeypatch, n):
+    """At most TRIVIAL multiply-adds, min-weight's path is taken as it is, for few operands
+    (where opt_einsum's exhaustive search would decide) as for many; above, the search runs."""
+    terms = edge_terms(nx.cycle_graph(n))
+    sizes = {c: 2 for c in "".join(terms)}
+    calls = Calls(monkeypatch)
+    searched, search = [], oe.contract_path
+    monkeypatch.setattr(oe, "contract_path", lambda *a, **k: searched.append(k) or search(*a, **k))
+    path, method = find_path(terms, "", sizes)
+    assert method == "elimination-min-weight" and not searched
+    assert [h for h, _ in calls.orders] == ["min-weight"]
+    assert path_cost(terms, "", sizes, path) <= paths.TRIVIAL
+    sizes = {c: 16 for c in sizes}  # now each step costs 16**3
+    path, method = find_path(terms, "", sizes)
+    assert searched and path_cost(terms, "", sizes, path) > paths.TRIVIAL
