@@ -10,12 +10,15 @@ mean the states of those names: states ``("1", "2")`` and the value ``1`` give t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from causal.errors import InvalidValue
+
+#: How many categoricals' lookups a memo of :func:`categorical_codes` keeps.
+MEMO = 8
 
 
 def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value"
@@ -36,6 +39,17 @@ def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value
     if type(value) in (str, int) and str(value) in states:  # one value: the common case
         return np.asarray(list(states).index(str(value)), dtype=np.intp)
     states = tuple(str(s) for s in states)
+    lookup = {name: i for i, name in enumerate(states)}
+    codes = categorical_codes(value, lambda x: lookup.get(_key(x)))
+    if codes is not None:
+        if codes.size and codes.min() < 0:  # a missing value, or one that names no state
+            row = int(np.argmin(codes))
+            x = np.asarray(value, dtype=object)[row]
+            if x is None or x != x:  # None, NaN
+                raise InvalidValue(f"variable {variable!r}: its {role} value in row {row} is "
+                                   f"missing; its outcomes are {states}")
+            _bad(variable, states, x, role)
+        return codes
     array = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value)
     if array.dtype.kind == "f":
         if not np.all(np.isfinite(array) & (np.mod(array, 1) == 0)):
@@ -43,7 +57,6 @@ def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value
         array = array.astype(np.int64)
     if array.dtype.kind == "b" or array.dtype.kind not in "iuUSO":
         _bad(variable, states, array.flat[0] if array.size else value, role)
-    lookup = {name: i for i, name in enumerate(states)}
     if array.dtype.kind in "OU":  # names (a pandas column): one lookup each
         try:
             codes = np.fromiter(map(lookup.get, array.flat), dtype=np.intp, count=array.size)
@@ -58,6 +71,38 @@ def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value
             _bad(variable, states, x, role)
         codes[j] = lookup[key]
     return codes[inverse].reshape(array.shape)
+
+
+def categorical_codes(value: Any, index_of: Callable[[Any], int | None],
+                      memo: dict | None = None) -> np.ndarray | None:
+    """The state indices of a pandas categorical ``value`` (a ``Categorical``, or a Series or
+    Index of that dtype) read through its codes, so that each category is looked up once
+    (``index_of``: a category's state index, or None), not each row; -1 marks a row that is
+    missing or names no state. None when ``value`` is no categorical. ``memo`` keeps the
+    lookups of categories seen before (reading a pandas Index costs more than the rest).
+
+    >>> import pandas as pd
+    >>> rows = pd.Categorical(["yes", "no", "yes", None])
+    >>> categorical_codes(rows, {"no": 0, "yes": 1}.get).tolist()
+    [1, 0, 1, -1]
+    """
+    array = getattr(value, "array", value)  # a Series' or an Index's Categorical
+    codes, categories = getattr(array, "codes", None), getattr(array, "categories", None)
+    if codes is None or categories is None:
+        return None
+    # the memo holds the categories themselves, so their id names them while it is kept
+    kept = None if memo is None else memo.get(id(categories))
+    if kept is not None and kept[0] is categories:
+        return kept[1][codes]
+    # booleans never name states (True == 1 would find the state "1"); -1 ends the list so
+    # that the code of a missing row, -1, finds it
+    found = [-1 if isinstance(c, (bool, np.bool_)) else index_of(c) for c in categories]
+    table = np.array([-1 if i is None else i for i in found] + [-1], dtype=np.intp)
+    if memo is not None:
+        if len(memo) >= MEMO:
+            memo.clear()
+        memo[id(categories)] = (categories, table)
+    return table[codes]
 
 
 def _key(x: Any) -> str | None:
