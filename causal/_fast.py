@@ -26,9 +26,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
-from causal._values import one_hot
+from causal._values import categorical_codes, one_hot
 from causal.errors import CausalError
-from causal.values import categorical_codes
 from causal.surgery import do_box
 from diagrams import Ty
 from markov.arrays import ops as A

@@ -4,7 +4,7 @@ to point masses or indicators in a model's backend."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,12 +12,48 @@ import numpy as np
 from causal.errors import InvalidArgument, InvalidValue, LatentVariable
 from markov.arrays import ops as A
 
+#: How many categoricals' lookups a memo of :func:`categorical_codes` keeps.
+MEMO = 8
+
 
 def indices(variable: str, outcomes: Sequence[str], value: Any, role: str) -> np.ndarray:
     """The outcome indices that ``value`` names, by the rule of :mod:`causal.values`."""
     from causal.values import resolve
 
     return resolve(variable, outcomes, value, role)
+
+
+def categorical_codes(value: Any, index_of: Callable[[Any], int | None],
+                      memo: dict | None = None) -> np.ndarray | None:
+    """The state indices of a pandas categorical ``value`` (a ``Categorical``, or a Series or
+    Index of that dtype) read through its codes, so that each category is looked up once
+    (``index_of``: a category's state index, or None), not each row; -1 marks a row that is
+    missing or names no state. None when ``value`` is no categorical. ``memo`` keeps the
+    lookups of categories seen before (reading a pandas Index costs more than the rest).
+
+    >>> import pandas as pd
+    >>> rows = pd.Categorical(["yes", "no", "yes", None])
+    >>> categorical_codes(rows, {"no": 0, "yes": 1}.get).tolist()
+    [1, 0, 1, -1]
+    """
+    array = getattr(value, "array", value)  # a Series' or an Index's Categorical
+    codes, categories = getattr(array, "codes", None), getattr(array, "categories", None)
+    if codes is None or categories is None:
+        return None
+    # the memo holds the categories themselves, so their id names them while it is kept
+    kept = None if memo is None else memo.get(id(categories))
+    if kept is not None and kept[0] is categories:
+        return kept[1][codes]
+    # booleans never name states (True == 1 would find the state "1"); -1 ends the list so
+    # that the code of a missing row, -1, finds it
+    found = [-1 if isinstance(c, (bool, np.bool_)) else index_of(c) for c in categories]
+    table = np.array([-1 if i is None else i for i in found] + [-1], dtype=np.intp)
+    if memo is not None:
+        if len(memo) >= MEMO:
+            memo.clear()
+        memo[id(categories)] = (categories, table)
+    return table[codes]
+
 
 def require_mapping(value: Any, what: str, shape: str = "{variable: value}") -> dict:
     """``value`` as a dict when it is a mapping (None is empty), else a typed error naming

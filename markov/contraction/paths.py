@@ -45,11 +45,6 @@ from markov.contraction.elimination import (  # noqa: F401 (re-exported)
     label_uses,
     path_cost,
 )
-from markov.contraction.treewidth import (
-    axes_lower_bound,
-    interaction_graph,
-    treewidth_lower_bound,
-)
 
 oe = lazy_module("opt_einsum")
 
@@ -311,6 +306,10 @@ def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
 def _refuse_by_proof(terms, out, sizes, max_axes: int, start: float) -> int:
     """A treewidth lower bound of the network; raises :class:`NoPathFits` where it proves
     that some step of every path has more than ``max_axes`` labels (no term has)."""
+    # imported here: only a path that does not fit needs the proof
+    from markov.contraction.treewidth import (axes_lower_bound, interaction_graph,
+                                              treewidth_lower_bound)
+
     treewidth = treewidth_lower_bound(interaction_graph(terms, out))
     axes = axes_lower_bound(treewidth)
     if axes > max_axes >= max(map(len, terms)):

@@ -326,7 +326,7 @@ def test_a_categorical_that_names_no_state_gets_a_typed_error():
 
 def test_the_memo_of_categories_is_bounded_and_keyed_by_the_categories_themselves():
     pd = pytest.importorskip("pandas")
-    from causal import values
+    from causal import _values as values
     PLANS.clear()
     m = chain()
     names = ["no", "yes", "no"]
