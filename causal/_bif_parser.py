@@ -18,7 +18,6 @@ from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 # such as ``Asy/Patch``, ``>=3``, ``0-3_days`` or ``Transp.`` are single words.
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 _SPACE = re.compile(r"\s*")
-_COMMENT = re.compile(r'("[^"]*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
 
 
 _PLAIN_HEADER = re.compile(
@@ -32,7 +31,9 @@ def strip_comments(text: str) -> str:
     if "//" not in text and "/*" not in text:
         return text
     # Quoted strings are kept whole; a comment becomes its newlines, so line numbers hold.
-    return _COMMENT.sub(lambda m: m.group(1) or "\n" * m.group(0).count("\n"), text)
+    # (Compiled here, through re's own cache: most files have no comment.)
+    comment = re.compile(r'("[^"]*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+    return comment.sub(lambda m: m.group(1) or "\n" * m.group(0).count("\n"), text)
 
 
 
