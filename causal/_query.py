@@ -36,7 +36,6 @@ from markov.contraction.cache import PLANS
 from markov.contraction.runner import compile_runner
 from markov.contraction.interpret import interpret, interpret_scaled
 from markov.errors import ZeroProbabilityEvidence
-from markov.inference.normalize import normalize
 
 
 class Compiled:
@@ -294,6 +293,9 @@ def normalise(model: Any, array: Any, targets: tuple, do: Any, observed: Mapping
     """``array`` normalised over the targets (its last axes); rows of probability zero
     follow ``on_zero`` (:func:`markov.inference.normalize.normalize`), where ``"prior"`` is
     the answer without the evidence, ``P(targets | do)``."""
+    # Imported here: the usual first query (causal._fast) normalises its answer itself.
+    from markov.inference.normalize import normalize
+
     fallback = None
     if on_zero == "prior" and observed:
         total = O.sum_keep(array, len(targets))
