@@ -27,16 +27,14 @@ _KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 
 
-# Compiled on first use: a file the bulk reader takes whole (the common case) needs neither.
 @cache
 def number_pattern() -> re.Pattern:
-    """:data:`NUMBER`, compiled."""
+    """:data:`NUMBER`, compiled on first use: a file the bulk reader takes needs none."""
     return re.compile(NUMBER)
 
 
 @cache
-def _numbers_pattern() -> re.Pattern:
-    """Numbers separated by one space each."""
+def _numbers_pattern() -> re.Pattern:  # numbers separated by one space each
     return re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
 
 
