@@ -128,6 +128,14 @@ def test_a_file_the_bulk_reader_takes_compiles_no_number_pattern(tmp_path):
     assert _run(probe).split() == ["0", "0"]
 
 
+def test_the_wiring_module_can_be_the_first_imported():
+    # diagrams.diagram re-exports the wiring diagrams on first use; when it imported them
+    # eagerly, `import diagrams.wiring` in a fresh interpreter failed on the circular import
+    out = _run("import diagrams.wiring, diagrams.diagram, diagrams\n"
+               "print(diagrams.diagram.copy is diagrams.wiring.copy is diagrams.copy)")
+    assert out.strip() == "True"
+
+
 def test_a_lazy_dependency_loads_on_first_use():
     probe = ("import sys, types, causal\n"
              "m = causal.CausalModel({'A': [], 'B': ['A']}, {'A': [0.5, 0.5],"
