@@ -13,13 +13,11 @@ path). Longer numbers and those with a sign or an exponent go through ``float()`
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
-from causal._bif_tables import NUMBER, ROW_TOLERANCE, Axes, Error, read_entries
+from causal._bif_tables import ROW_TOLERANCE, Axes, Error, number_pattern, read_entries
 
-_NUMBER = re.compile(NUMBER)
 _SPACE = b" \t\n\r\x0b\x0c"  # the ASCII whitespace str.split() splits on
 _COMMA, _DOT = ord(","), ord(".")
 _MAX_DIGITS = 15  # 10**15 < 2**53: every such integer is an exact double
@@ -141,7 +139,7 @@ def _decimals(packed: bytes) -> np.ndarray | None:
         starts = ends - lengths
         for i in redo.nonzero()[0].tolist():
             word = packed[starts[i]:ends[i]].decode()
-            if not _NUMBER.fullmatch(word):
+            if not number_pattern().fullmatch(word):
                 return None
             out[i] = float(word)
     return out

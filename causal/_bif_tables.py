@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -23,10 +23,20 @@ ROW_TOLERANCE = 1e-6
 
 #: A probability as written in a table: ``1``, ``0.25``, ``.5``, ``1e-3``, ``+2.5E+01``.
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_NUMBER = re.compile(NUMBER)
-_NUMBERS = re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
 _KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
 _TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
+
+
+@cache
+def number_pattern() -> re.Pattern:
+    """:data:`NUMBER`, compiled on first use: a file the bulk reader takes needs none."""
+    return re.compile(NUMBER)
+
+
+@cache
+def _numbers_pattern() -> re.Pattern:  # numbers separated by one space each
+    return re.compile(rf"(?:{NUMBER})(?: (?:{NUMBER}))*")
+
 
 Error = Callable[..., Exception]  # error(reason, pos, variable) -> the exception to raise
 
@@ -293,9 +303,10 @@ def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: boo
 def parse_numbers(parts: list[str]) -> np.ndarray | int:
     """``parts`` as float64 if every one is a :data:`NUMBER`, else the index of the first
     that is not."""
-    if not parts or _NUMBERS.fullmatch(" ".join(parts)):
+    if not parts or _numbers_pattern().fullmatch(" ".join(parts)):
         return np.array(parts, dtype=np.float64)
-    return next(i for i, p in enumerate(parts) if not _NUMBER.fullmatch(p))
+    number = number_pattern()
+    return next(i for i, p in enumerate(parts) if not number.fullmatch(p))
 
 
 # ---------------------------------------------------------------------------- table assembly

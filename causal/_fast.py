@@ -18,7 +18,6 @@ observation, an answer in need of rescaling, a model with batched tables or in t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import product
 from math import prod
 from typing import Any, NamedTuple
@@ -51,29 +50,29 @@ TABLE_ENTRIES = 2**14
 TABLE_WORK = 2**26
 
 
-@dataclass(frozen=True)
 class Prepared:
     """One query pattern: its compiled query, each observed variable's value -> index
-    lookup, each intervened variable's point masses, and the answer's type, labels, name."""
+    lookup, each intervened variable's point masses, and the answer's type, labels, name;
+    and what later calls fill in (runners, answer, binder, table)."""
 
-    compiled: Compiled
-    lookups: dict
-    masses: dict
-    fixed: frozenset
-    cod: Ty
-    labels: dict
-    name: str
-    normalise: bool
-    #: the runners, by the shapes of the changing arrays
-    runners: dict
-    #: the answer, once known, where no array changes (the values only select constants)
-    answer: list
-    #: [(getters, constant getters)] once made (:func:`_binder`)
-    binder: list
-    #: [Table] once the answers to every combination of values are known (on the second
-    #: call), [None] where they are not tabulated (too many combinations, or the runner does
-    #: not apply), [False] after the first call
-    table: list
+    # A plain class: building a dataclass costs every cold start ~1 ms.
+    __slots__ = ("answer", "binder", "cod", "compiled", "fixed", "labels", "lookups",
+                 "masses", "name", "normalise", "runners", "table")
+
+    def __init__(self, compiled: Compiled, lookups: dict, masses: dict, fixed: frozenset, *,
+                 cod: Ty, labels: dict, name: str, normalise: bool) -> None:
+        self.compiled, self.lookups, self.masses, self.fixed = compiled, lookups, masses, fixed
+        self.cod, self.labels, self.name, self.normalise = cod, labels, name, normalise
+        #: the runners, by the shapes of the changing arrays
+        self.runners: dict = {}
+        #: the answer, once known, where no array changes (the values only select constants)
+        self.answer: list = []
+        #: [(getters, constant getters)] once made (:func:`_binder`)
+        self.binder: list = []
+        #: [Table] once the answers to every combination of values are known (on the second
+        #: call), [None] where they are not tabulated (too many combinations, or the runner
+        #: does not apply), [False] after the first call
+        self.table: list = []
 
 
 class Table(NamedTuple):
@@ -358,9 +357,9 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     lookups = {v: _lookup(states[v]) for v in (*evidence, *do)}
     masses = {v: _point_masses(model, v) for v in do}
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
-    return Prepared(compiled, lookups, masses, fixed, Ty(*targets),
-                    {v: states[v] for v in targets}, name,
-                    bool(evidence) or not T.exact_backend(model._backend), {}, [], [], [])
+    return Prepared(compiled, lookups, masses, fixed, cod=Ty(*targets),
+                    labels={v: states[v] for v in targets}, name=name,
+                    normalise=bool(evidence) or not T.exact_backend(model._backend))
 
 
 def _point_masses(model: Any, v: str) -> Any:

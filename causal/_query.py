@@ -22,7 +22,6 @@ tables stay as they are, the same arrays on every call, and a repeated query fol
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,16 +36,15 @@ from markov.contraction.cache import PLANS
 from markov.contraction.runner import compile_runner
 from markov.contraction.interpret import interpret, interpret_scaled
 from markov.errors import ZeroProbabilityEvidence
-from markov.inference.normalize import normalize
 
 
-@dataclass(frozen=True)
 class Compiled:
     """A query's diagram and, for each box, how to make its array: its source, either
     ``("box", box, cuts)`` (the table of a model box, or the intervention on its variable,
     indexed at the fixed values: ``cuts`` pairs a negative axis with a variable; a likelihood
     factor when the box's own variable is cut) or ``("observe", variable, ())`` (an
-    indicator). ``constants`` are factors on no wire."""
+    indicator). ``constants`` are factors on no wire. Frozen, equal by its fields, and
+    weakly referenced by the cache entries kept about it."""
 
     diagram: Diagram
     #: the source of each box, in the diagram's order
@@ -54,9 +52,36 @@ class Compiled:
     constants: tuple
     #: positions of the boxes whose arrays are the model's own tables, the same on every
     #: call: the contraction folds them (see markov.contraction.folding)
-    fold: frozenset = frozenset()
+    fold: frozenset
     #: the other positions: the boxes whose arrays are made on every call
-    changing: tuple = ()
+    changing: tuple
+
+    # A frozen record written out: building a dataclass costs every cold start ~1 ms.
+    def __init__(self, diagram: Diagram, sources: tuple, constants: tuple,
+                 fold: frozenset = frozenset(), changing: tuple = ()) -> None:
+        self.__dict__.update(diagram=diagram, sources=sources, constants=constants,
+                             fold=fold, changing=changing)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Compiled:
+            return NotImplemented
+        return tuple(self.__dict__.values()) == tuple(other.__dict__.values())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        return "Compiled(" + ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items()) + ")"
 
 
 def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
@@ -268,6 +293,9 @@ def normalise(model: Any, array: Any, targets: tuple, do: Any, observed: Mapping
     """``array`` normalised over the targets (its last axes); rows of probability zero
     follow ``on_zero`` (:func:`markov.inference.normalize.normalize`), where ``"prior"`` is
     the answer without the evidence, ``P(targets | do)``."""
+    # Imported here: the usual first query (causal._fast) normalises its answer itself.
+    from markov.inference.normalize import normalize
+
     fallback = None
     if on_zero == "prior" and observed:
         total = O.sum_keep(array, len(targets))

@@ -230,13 +230,13 @@ def parse_bif(text: str, source: str = "<string>", *, renormalise: bool = False,
 
 # --------------------------------------------------------------------------------- writing
 
-_PLAIN = re.compile(r'[^\s{}()\[\];,|"]+')
+_PLAIN = r'[^\s{}()\[\];,|"]+'  # a name written unquoted (matched through re's cache)
 
 
 def _quote(name: str, what: str) -> str:
     if not name or '"' in name:  # BIF has no escape for a quote inside a quoted name
         raise InvalidValue(f"{what} {name!r} cannot be written in BIF: it is empty or has '\"'")
-    if _PLAIN.fullmatch(name) and "//" not in name and "/*" not in name:
+    if re.fullmatch(_PLAIN, name) and "//" not in name and "/*" not in name:
         return name
     return f'"{name}"'
 

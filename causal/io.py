@@ -20,12 +20,10 @@ from causal.errors import (
     UnknownVariable,
 )
 from causal.model import CausalModel
-from causal.values import resolve
 from diagrams import Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel
 from markov.arrays import tensor as T
-from markov.inference.normalize import normalize
 
 nx = lazy_module("networkx")
 
@@ -240,6 +238,8 @@ def fit(model: CausalModel, data: Any, pseudocount: float = 0.0) -> CausalModel:
     >>> fit(m, df, pseudocount=1).cpts["B"].tolist()
     [[0.75, 0.25], [0.5, 0.5]]
     """
+    from markov.inference.normalize import normalize  # not needed to read a file
+
     if len(data) == 0:
         raise CausalError("the data frame has no rows: there is nothing to fit")
     states, parents = model.states, model.parents
@@ -278,6 +278,8 @@ def _float_cpts(model: CausalModel, target: str) -> dict[str, np.ndarray]:
 
 def _codes(data: Any, v: str, names: Sequence | None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Outcome indices of column ``v`` (matched by name) and the outcome names."""
+    from causal.values import resolve  # not needed to read a file
+
     if v not in data.columns:
         raise UnknownVariable(f"the data frame has no column {v!r}; its columns are "
                               f"{[str(c) for c in data.columns]}")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from causal.errors import InvalidArgument
-from diagrams import Box, Diagram, Ty, TypeMismatch, discard, permutation
+from diagrams import Box, Diagram, Ty, TypeMismatch
 from markov import Kernel
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ def surgery_functor(interventions: Mapping[str, State] | Iterable[str]) -> Funct
     >>> F(copy(X)) == copy(X)
     True
     """
-    from diagrams import Functor  # imported here: a plain posterior needs no functor
+    # imported here: a plain posterior needs no functor and no wiring
+    from diagrams import Functor, discard, permutation
 
     states = _states(interventions)
 

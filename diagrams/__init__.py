@@ -35,11 +35,12 @@ __all__ = [
 # Where each public name is defined.
 _WHERE = {
     "diagrams.box": ("Box",),
-    "diagrams.diagram": ("Diagram", "copy", "discard", "identity", "permutation", "swap"),
+    "diagrams.diagram": ("Diagram",),
     "diagrams.errors": ("DiagramError", "TracingError", "TypeMismatch"),
     "diagrams.functor": ("DIAGRAMS", "Category", "Functor"),
     "diagrams.trace": ("Wire", "trace"),
     "diagrams.types": ("Ty", "as_ty"),
+    "diagrams.wiring": ("copy", "discard", "identity", "permutation", "swap"),
 }
 
 __getattr__, __dir__ = _lazy_names(__name__, {name: module for module, names in _WHERE.items()

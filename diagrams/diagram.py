@@ -331,6 +331,8 @@ def _as_diagram(value) -> Diagram:
     if isinstance(value, Box):
         return Diagram.from_box(value)
     if isinstance(value, Ty):
+        from diagrams.wiring import identity
+
         return identity(value)
     raise TypeError(f"expected a Diagram or a Box, got {type(value).__name__}")
 
@@ -346,5 +348,12 @@ def _describe(diagram: Diagram) -> str:
     return f"the diagram of [{shown}{more}]"
 
 
-# The wiring diagrams live in diagrams.wiring; importable from here as they always were.
-from diagrams.wiring import copy, discard, identity, permutation, swap  # noqa: F401
+def __getattr__(name: str) -> object:
+    """The wiring diagrams (``copy``, ``discard``, ``identity``, ``permutation``, ``swap``)
+    live in :mod:`diagrams.wiring`; importable from here as they always were, and loaded
+    on first use (a diagram built from boxes needs none)."""
+    if name in ("copy", "discard", "identity", "permutation", "swap"):
+        import diagrams.wiring as wiring
+
+        return getattr(wiring, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -41,7 +41,14 @@ NOT_FOR_A_POSTERIOR = ("markov.gaussian", "markov.inference.generic", "markov.in
                        "causal.expression", "causal.admg", "causal.comb", "causal.hybrid",
                        "causal.learning", "causal.map", "fractions", "logging", "tracemalloc",
                        # zlib alone reads .gz files; dask rows are looked for once dask is in
-                       "gzip", "causal.distributed", "markov.arrays.placement")
+                       "gzip", "causal.distributed", "markov.arrays.placement",
+                       # records are plain classes or NamedTuples (a dataclass costs ~1 ms)
+                       "dataclasses",
+                       # reading a file and asking one posterior neither fits nor resolves
+                       # data values; the fast path normalises its answers itself
+                       "causal.values",
+                       # a model's diagrams are built from boxes: no copy, discard or swap
+                       "diagrams.wiring")
 
 
 def _run(probe: str) -> str:
@@ -86,8 +93,47 @@ def test_a_cold_posterior_loads_what_it_needs_and_no_more(tmp_path):
     unneeded = [m for m in NOT_FOR_A_POSTERIOR if m in loaded]
     assert not unneeded, f"a posterior loaded {unneeded}"
     own = _own(loaded)
-    # 50 (December 2026); about 90 before the packages loaded their names lazily
-    assert len(own) <= 55, f"a cold posterior loaded {len(own)} of the library's modules: {own}"
+    # 47 (December 2026); about 90 before the packages loaded their names lazily
+    assert len(own) <= 47, f"a cold posterior loaded {len(own)} of the library's modules: {own}"
+
+
+def test_the_records_of_a_cold_posterior_are_built_without_compiling_annotations(tmp_path):
+    # typing.NamedTuple compiles each field's annotation (a string under `from __future__
+    # import annotations`) when its class is built: ~25 µs a field on every cold start, so
+    # records on this path are collections.namedtuple (or plain classes)
+    path = tmp_path / "rain.bif.gz"
+    path.write_bytes(gzip.compress(BIF.encode()))
+    probe = ("import json, sys, causal\n"
+             f"m = causal.CausalModel.from_bif({str(path)!r})\n"
+             "m.query('Cloudy', evidence={'Wet': 'yes'})\n"
+             "typed = [f'{name}.{k}' for name, mod in list(sys.modules.items())\n"
+             "         if name.split('.')[0] in ('diagrams', 'markov', 'causal')\n"
+             "         for k, c in vars(mod).items() if isinstance(c, type)\n"
+             "         and c.__module__ == name and issubclass(c, tuple)\n"
+             "         and hasattr(c, '_fields') and c.__dict__.get('__annotations__')]\n"
+             "print(json.dumps(typed))")
+    # causal._fast.Table is the one left (the fast path's module is being reworked)
+    assert set(json.loads(_run(probe))) <= {"causal._fast.Table"}
+
+
+def test_a_file_the_bulk_reader_takes_compiles_no_number_pattern(tmp_path):
+    # the number patterns check the tables the bulk reader could not read; a plain file has
+    # none (they are compiled on first use)
+    path = tmp_path / "rain.bif.gz"
+    path.write_bytes(gzip.compress(BIF.encode()))
+    probe = ("import causal\n"
+             f"m = causal.CausalModel.from_bif({str(path)!r})\n"
+             "from causal._bif_tables import _numbers_pattern, number_pattern\n"
+             "print(number_pattern.cache_info().misses, _numbers_pattern.cache_info().misses)")
+    assert _run(probe).split() == ["0", "0"]
+
+
+def test_the_wiring_module_can_be_the_first_imported():
+    # diagrams.diagram re-exports the wiring diagrams on first use; when it imported them
+    # eagerly, `import diagrams.wiring` in a fresh interpreter failed on the circular import
+    out = _run("import diagrams.wiring, diagrams.diagram, diagrams\n"
+               "print(diagrams.diagram.copy is diagrams.wiring.copy is diagrams.copy)")
+    assert out.strip() == "True"
 
 
 def test_a_lazy_dependency_loads_on_first_use():

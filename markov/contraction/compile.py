@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 
 import numpy as np
 
@@ -138,12 +137,12 @@ def _sliced(plan: Plan, target: int, itemsize: int, limit: int) -> Plan:
     # The written terms, repeats included, so that the sliced program takes diagonals too.
     program = pairwise.compile_program(written, out, small, plan.path, _batch_labels(plan))
     n_slices = math.prod(sizes[c] for c in sliced)
-    return replace(plan, program=program, sliced=sliced, n_slices=n_slices,
-                   slice_largest=program.largest,
-                   slice_axes=tuple(tuple((i, c) for i, c in enumerate(t) if c in sliced)
-                                    for t in terms),
-                   out_slice_axes=tuple((i, c) for i, c in enumerate(out) if c in sliced),
-                   flops=program.flops * n_slices)
+    return plan._replace(program=program, sliced=sliced, n_slices=n_slices,
+                         slice_largest=program.largest,
+                         slice_axes=tuple(tuple((i, c) for i, c in enumerate(t) if c in sliced)
+                                          for t in terms),
+                         out_slice_axes=tuple((i, c) for i, c in enumerate(out) if c in sliced),
+                         flops=program.flops * n_slices)
 
 
 def _batch_labels(plan: Plan) -> str:

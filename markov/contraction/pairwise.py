@@ -18,8 +18,9 @@ value ``mantissa * exp(log_scale)``. Scales are detached from autograd: the grad
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -31,52 +32,54 @@ MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-# Immutable records as NamedTuples: a frozen dataclass costs a cold start ~1 ms each to build.
-class Step(NamedTuple):
-    """One pairwise contraction of the operands ``x`` and ``y`` (SSA ids: inputs first, then
-    each step's result in order). ``y == -1`` for a reduction of one operand.
+# Immutable records as collections.namedtuple: typing.NamedTuple compiles each field's
+# annotation (a string here) when the class is built, ~25 µs a field on every cold start, and
+# a frozen dataclass costs ~1 ms.
+class Step(namedtuple("Step", ("x", "y", "sum_a", "perm_a", "shape_a", "sum_b", "perm_b",
+                               "shape_b", "kind", "out_shape", "labels", "scale",
+                               "reshape_a", "reshape_b", "reshape_out"),
+                      defaults=(True, True, True))):
+    """One pairwise contraction of the operands ``x`` and ``y`` (int SSA ids: inputs first,
+    then each step's result in order). ``y == -1`` for a reduction of one operand.
+
+    Per operand: the axes summed out first (``sum_a``), its transposition (``perm_a``, a
+    tuple or None) and the shape it is viewed as (``shape_a``); likewise ``_b``. ``kind``
+    is :data:`MUL`, :data:`MATMUL` or :data:`REDUCE`; ``out_shape`` and ``labels`` (a str)
+    are the product's; ``scale`` its :class:`Scale`; ``reshape_a``, ``reshape_b`` and
+    ``reshape_out`` say whether the operands and the product need a reshape (False when
+    already that shape; True by default).
 
     >>> step = compile_program(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 4}, [(0, 1)]).steps[0]
     >>> step.kind, step.shape_a, step.shape_b, step.labels
     ('matmul', (2, 3), (3, 4), 'ac')
     """
 
-    x: int
-    y: int
-    sum_a: tuple[int, ...]
-    perm_a: tuple[int, ...] | None
-    shape_a: tuple[int, ...]
-    sum_b: tuple[int, ...]
-    perm_b: tuple[int, ...] | None
-    shape_b: tuple[int, ...]
-    kind: str
-    out_shape: tuple[int, ...]
-    labels: str
-    scale: Scale
-    #: whether the operands and the product need a reshape (False when already that shape)
-    reshape_a: bool = True
-    reshape_b: bool = True
-    reshape_out: bool = True
+    __slots__ = ()
 
 
-class Scale(NamedTuple):
+class Scale(namedtuple("Scale", ("axes", "batch", "perm", "view"))):
     """How to rescale an array with given labels: reduce the non-batch ``axes`` to one
     maximum per batch element, view the logarithms as the ``batch`` axes present, permute
-    them into the output's batch order and view them over all of the output's batch axes.
+    them into the output's batch order (``perm``, or None) and view them over all of the
+    output's batch axes (``view``); all tuples of ints.
 
     >>> p = compile_program(["ia", "ab"], "ib", {"i": 5, "a": 2, "b": 3}, [(0, 1)], batch="i")
     >>> p.final_scale.axes, p.final_scale.view
     ((1,), (5,))
     """
 
-    axes: tuple[int, ...]
-    batch: tuple[int, ...]
-    perm: tuple[int, ...] | None
-    view: tuple[int, ...]
+    __slots__ = ()
 
 
-class Program(NamedTuple):
-    """A compiled pairwise contraction.
+class Program(namedtuple("Program", ("n_inputs", "diagonals", "steps", "input_scales",
+                                     "final_sum", "final_perm", "final_scale", "out_shape",
+                                     "batch_shape", "largest", "flops"))):
+    """A compiled pairwise contraction of ``n_inputs`` operands: per input, an einsum
+    equation taking the diagonal of repeated labels, or None (``diagonals``); the
+    :class:`Step` s; how to rescale each input (``input_scales``) and the output
+    (``final_scale``); the axes summed out and the transposition at the end
+    (``final_sum``, ``final_perm``); the output's shape and batch shape; the largest
+    intermediate, in elements (``largest``), and the number of multiply-adds (``flops``).
 
     >>> p = compile_program(["ab", "bc"], "ac", {"a": 2, "b": 3, "c": 4}, [(0, 1)])
     >>> out, _ = execute(p, [np.ones((2, 3)), np.ones((3, 4))], "numpy")
@@ -84,20 +87,7 @@ class Program(NamedTuple):
     [3.0, 3.0, 3.0, 3.0]
     """
 
-    n_inputs: int
-    #: per input, an einsum equation taking the diagonal of repeated labels (or None)
-    diagonals: tuple[str | None, ...]
-    steps: tuple[Step, ...]
-    #: how to rescale each input, and the output
-    input_scales: tuple[Scale, ...]
-    final_sum: tuple[int, ...]
-    final_perm: tuple[int, ...] | None
-    final_scale: Scale
-    out_shape: tuple[int, ...]
-    batch_shape: tuple[int, ...]
-    #: largest intermediate, in elements, and the number of multiply-adds
-    largest: int
-    flops: int
+    __slots__ = ()
 
 
 def _prod(values) -> int:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -73,10 +72,10 @@ RESCALE_MODES = ("auto", True, False)
 TORCH_CPU_THROUGH_NUMPY = 2**17
 
 
-@dataclass(frozen=True, eq=False)
 class Plan:
     """A compiled contraction: the einsum equation over the boxes' tensors, the path, its
-    cost (``flops``, multiply-adds) and its largest intermediate (in elements).
+    cost (``flops``, multiply-adds) and its largest intermediate (in elements). Frozen, and
+    equal only to itself.
 
     >>> from diagrams import Ty, Box, copy
     >>> from markov import interpret, plan
@@ -99,19 +98,53 @@ class Plan:
     extras: tuple[tuple[str, int], ...]
     program: pairwise.Program
     #: how the path was found ("opt_einsum-auto", "opt_einsum-greedy", "cotengra-hyper", ...)
-    method: str = ""
+    method: str
     #: labels fixed per slice, and how many slices there are (1: not sliced)
-    sliced: tuple[str, ...] = ()
-    n_slices: int = 1
+    sliced: tuple[str, ...]
+    n_slices: int
     #: the largest intermediate of one slice (equal to ``largest_intermediate`` unsliced)
-    slice_largest: int = 0
+    slice_largest: int
     #: per operand (after diagonals), the (axis, label) pairs of sliced labels
-    slice_axes: tuple[tuple[tuple[int, str], ...], ...] = ()
+    slice_axes: tuple[tuple[tuple[int, str], ...], ...]
     #: the (axis, label) pairs of sliced labels in the output
-    out_slice_axes: tuple[tuple[int, str], ...] = ()
-    sizes: dict = field(default_factory=dict, repr=False)
+    out_slice_axes: tuple[tuple[int, str], ...]
+    sizes: dict
     #: seconds the path search took (the rest of compiling is linear in the network)
-    search_seconds: float = 0.0
+    search_seconds: float
+
+    # A frozen record written out (the fields in order, as a dataclass takes them): building
+    # a dataclass costs every cold start about a millisecond.
+    def __init__(self, equation: str, shapes: tuple, path: tuple, flops: int,
+                 largest_intermediate: int, output_shape: tuple, squeeze: tuple, extras: tuple,
+                 program: pairwise.Program, method: str = "", sliced: tuple[str, ...] = (),
+                 n_slices: int = 1, slice_largest: int = 0, slice_axes: tuple = (),
+                 out_slice_axes: tuple = (), sizes: dict | None = None,
+                 search_seconds: float = 0.0) -> None:
+        self.__dict__.update(
+            equation=equation, shapes=shapes, path=path, flops=flops,
+            largest_intermediate=largest_intermediate, output_shape=output_shape,
+            squeeze=squeeze, extras=extras, program=program, method=method, sliced=sliced,
+            n_slices=n_slices, slice_largest=slice_largest, slice_axes=slice_axes,
+            out_slice_axes=out_slice_axes, sizes={} if sizes is None else sizes,
+            search_seconds=search_seconds)
+
+    def _replace(self, **changes: Any) -> Plan:
+        """A copy with the given fields changed (a new plan: equal only to itself)."""
+        return Plan(**{**self.__dict__, **changes})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items() if k != "sizes")
+        return f"Plan({shown})"
 
     @property
     def memory(self) -> int:

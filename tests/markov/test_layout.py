@@ -86,6 +86,10 @@ POSITIONAL_ALLOWED = {
     # order, and users (and 40-odd call sites here) pass them positionally; making the last
     # ones keyword-only would break that published signature.
     "diagrams/diagram.py:Diagram.__init__",
+    # Plan was a dataclass, whose generated constructor took its fields in order (and callers
+    # pass the first ten positionally); written out, to keep dataclasses off the cold start,
+    # it keeps that signature.
+    "markov/contraction/plan.py:Plan.__init__",
 }
 
 
