@@ -18,9 +18,10 @@ observation, an answer in need of rescaling, a model with batched tables or in t
 
 from __future__ import annotations
 
+from collections import namedtuple
 from itertools import product
 from math import prod
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -34,12 +35,14 @@ from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
 from markov.contraction.staging import call_cost
-from markov.inference.normalize import POLICIES
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
 _NO_TYPE = Ty()  # the answer's domain
 #: At most this many runners (one per batch length) are kept per query pattern.
+#: The zero-mass policies this path applies (those of markov.inference.normalize, which it
+#: does not import: a cold start would load it for this tuple); any other goes the general way.
+_POLICIES = ("uniform", "prior", "nan", "raise")
 RUNNERS = 8
 #: A pattern whose values range over at most this many combinations (and whose answers
 #: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its second call.
@@ -75,16 +78,14 @@ class Prepared:
         self.table: list = []
 
 
-class Table(NamedTuple):
+class Table(namedtuple("Table", ("strides", "answers", "deferred", "any_deferred"))):
     """Every answer of a pattern: row ``sum(i_v * strides[v])`` is the answer when each
     observed or intervened variable ``v`` takes its state ``i_v`` (in the pattern's order);
     ``deferred`` marks the combinations the general path answers (probability zero, where
-    it applies the ``on_zero`` policy, or in need of rescaling against underflow)."""
+    it applies the ``on_zero`` policy, or in need of rescaling against underflow). A
+    collections.namedtuple: typing.NamedTuple compiles its annotations on every cold start."""
 
-    strides: tuple
-    answers: Any
-    deferred: np.ndarray
-    any_deferred: bool
+    __slots__ = ()
 
 
 def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = "raise") -> Any:
@@ -92,7 +93,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
     or None where this path does not apply. Values are state names (or integers for unnamed
     states), one each or in one-dimensional batches. Evidence of probability zero goes the
     general way, which applies ``on_zero``."""
-    if on_zero not in POLICIES:
+    if on_zero not in _POLICIES:
         return None  # the general path says what is wrong
     if type(targets) is str:
         targets = (targets,)

@@ -9,24 +9,25 @@ from types import ModuleType
 
 
 def lazy_module(name: str) -> ModuleType:
-    """The module ``name``: the one already imported, else a module whose code runs on the
-    first attribute access (networkx alone takes longer to import than the whole library).
+    """The module ``name``: the one already imported, else a stand-in that imports it on
+    the first attribute read (networkx alone takes longer to import than the whole
+    library). Even the search for it waits until then: a cold start that never uses it
+    pays nothing.
 
     >>> nx = lazy_module("networkx")
     >>> nx.DiGraph([("a", "b")]).number_of_edges()
     1
     """
     module = sys.modules.get(name)
-    if module is not None:
-        return module
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"No module named {name!r}")
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return _Deferred(name) if module is None else module
+
+
+class _Deferred(ModuleType):
+    """A module not imported yet (:func:`lazy_module`): each attribute is read from the
+    real module, which the first read imports (a missing one raises ImportError then)."""
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(importlib.import_module(self.__name__), attr)
 
 
 class _Package(ModuleType):

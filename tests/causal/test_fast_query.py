@@ -337,3 +337,9 @@ def test_the_memo_of_categories_is_bounded_and_keyed_by_the_categories_themselve
         assert np.allclose(m.query("A", evidence={"D": value}).array, expected)
     (prepared,) = PLANS.entries("fast")
     assert 0 < len(prepared.lookups["D"][2]) <= values.MEMO
+
+
+def test_the_short_way_knows_every_zero_mass_policy():
+    # it keeps its own list (importing normalize's would load it on every cold start)
+    from markov.inference.normalize import POLICIES
+    assert set(_fast._POLICIES) == set(POLICIES)
