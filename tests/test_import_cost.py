@@ -14,12 +14,11 @@ HEAVY = ("networkx", "opt_einsum", "torch", "sympy", "pandas", "matplotlib", "co
          "scipy", "dask")
 OWN = ("diagrams", "markov", "causal")
 
-# Prints, as JSON, the modules really loaded (not those only registered by a lazy loader).
+# Prints, as JSON, the modules loaded (a lazy module's stand-in is not in sys.modules).
 PROBE = """
-import importlib.util, json, sys
+import json, sys
 {setup}
-loaded = [m for m, v in sys.modules.items() if not isinstance(v, importlib.util._LazyModule)]
-print(json.dumps(sorted(loaded)))
+print(json.dumps(sorted(sys.modules)))
 """
 
 BIF = """network rain { }
@@ -63,6 +62,13 @@ def _loaded(setup: str) -> list[str]:
     return json.loads(out)
 
 
+def _loading_rain(tmp_path) -> str:
+    """Code that loads the network ``BIF``, written as a .bif.gz file, into ``m``."""
+    path = tmp_path / "rain.bif.gz"
+    path.write_bytes(gzip.compress(BIF.encode()))
+    return f"import causal\nm = causal.CausalModel.from_bif({str(path)!r})\n"
+
+
 def _own(modules: list[str]) -> list[str]:
     return [m for m in modules if m.split(".")[0] in OWN]
 
@@ -84,10 +90,7 @@ def test_importing_all_three_packages_loads_no_heavy_dependency():
 
 
 def test_a_cold_posterior_loads_what_it_needs_and_no_more(tmp_path):
-    path = tmp_path / "rain.bif.gz"
-    path.write_bytes(gzip.compress(BIF.encode()))
-    loaded = _loaded(f"import causal\nm = causal.CausalModel.from_bif({str(path)!r})\n"
-                     "m.query('Cloudy', evidence={'Wet': 'yes'})")
+    loaded = _loaded(_loading_rain(tmp_path) + "m.query('Cloudy', evidence={'Wet': 'yes'})")
     # nothing heavy: a small network's paths are trivial (min-weight's, without opt_einsum)
     assert not [m for m in HEAVY if m in loaded]
     unneeded = [m for m in NOT_FOR_A_POSTERIOR if m in loaded]
@@ -101,10 +104,7 @@ def test_the_records_of_a_cold_posterior_are_built_without_compiling_annotations
     # typing.NamedTuple compiles each field's annotation (a string under `from __future__
     # import annotations`) when its class is built: ~25 µs a field on every cold start, so
     # records on this path are collections.namedtuple (or plain classes)
-    path = tmp_path / "rain.bif.gz"
-    path.write_bytes(gzip.compress(BIF.encode()))
-    probe = ("import json, sys, causal\n"
-             f"m = causal.CausalModel.from_bif({str(path)!r})\n"
+    probe = (_loading_rain(tmp_path) + "import json, sys\n"
              "m.query('Cloudy', evidence={'Wet': 'yes'})\n"
              "typed = [f'{name}.{k}' for name, mod in list(sys.modules.items())\n"
              "         if name.split('.')[0] in ('diagrams', 'markov', 'causal')\n"
@@ -118,11 +118,8 @@ def test_the_records_of_a_cold_posterior_are_built_without_compiling_annotations
 def test_a_file_the_bulk_reader_takes_compiles_no_number_pattern(tmp_path):
     # the number patterns check the tables the bulk reader could not read; a plain file has
     # none (they are compiled on first use)
-    path = tmp_path / "rain.bif.gz"
-    path.write_bytes(gzip.compress(BIF.encode()))
-    probe = ("import causal\n"
-             f"m = causal.CausalModel.from_bif({str(path)!r})\n"
-             "from causal._bif_tables import _numbers_pattern, number_pattern\n"
+    probe = (_loading_rain(tmp_path)
+             + "from causal._bif_tables import _numbers_pattern, number_pattern\n"
              "print(number_pattern.cache_info().misses, _numbers_pattern.cache_info().misses)")
     assert _run(probe).split() == ["0", "0"]
 
