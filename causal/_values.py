@@ -43,7 +43,7 @@ def categorical_codes(value: Any, index_of: Callable[[Any], int | None],
     # the memo holds the categories themselves, so their id names them while it is kept
     kept = None if memo is None else memo.get(id(categories))
     if kept is not None and kept[0] is categories:
-        return kept[1][codes]
+        return kept[1].take(codes)  # take(): indexing by int8 codes costs twice as much
     # booleans never name states (True == 1 would find the state "1"); -1 ends the list so
     # that the code of a missing row, -1, finds it
     found = [-1 if isinstance(c, (bool, np.bool_)) else index_of(c) for c in categories]
@@ -52,7 +52,7 @@ def categorical_codes(value: Any, index_of: Callable[[Any], int | None],
         if len(memo) >= MEMO:
             memo.clear()
         memo[id(categories)] = (categories, table)
-    return table[codes]
+    return table.take(codes)
 
 
 def require_mapping(value: Any, what: str, shape: str = "{variable: value}") -> dict:
