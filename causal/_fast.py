@@ -39,10 +39,10 @@ from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
 _NO_TYPE = Ty()  # the answer's domain
-#: At most this many runners (one per batch length) are kept per query pattern.
 #: The zero-mass policies this path applies (those of markov.inference.normalize, which it
 #: does not import: a cold start would load it for this tuple); any other goes the general way.
 _POLICIES = ("uniform", "prior", "nan", "raise")
+#: At most this many runners (one per batch length) are kept per query pattern.
 RUNNERS = 8
 #: A pattern whose values range over at most this many combinations (and whose answers
 #: hold at most ``TABLE_ENTRIES`` numbers in all) is tabulated on its second call.
@@ -315,8 +315,9 @@ def _kernel(prepared: Prepared, array: Any) -> Any:
 
 def _indices(lookup: tuple, value: Any) -> int | np.ndarray | None:
     """The state index ``value`` names, or the array of indices of a one-dimensional batch
-    of names, or None when it is anything else: the general path reads it or says what is
-    wrong. ``lookup``: the states by name, and by name or plainly written integer."""
+    of names (or of a pandas categorical), or None when it is anything else: the general
+    path reads it or says what is wrong. ``lookup``: the states by name, by name or plainly
+    written integer, and the memo of categories seen."""
     names, every, memo = lookup
     if isinstance(value, _SCALARS) and not isinstance(value, bool):
         return every.get(value)
@@ -372,7 +373,7 @@ def _point_masses(model: Any, v: str) -> Any:
 def _lookup(states: tuple) -> tuple[dict, dict, dict]:
     """The states by name, and (the same dict where there are none) by name and by the
     integer a name writes plainly (the rule of :mod:`causal.values`); and a memo for
-    :func:`~causal.values.categorical_codes`."""
+    :func:`~causal._values.categorical_codes`."""
     names = {str(name): i for i, name in enumerate(states)}
     every = dict(names)
     for name, i in names.items():

@@ -30,6 +30,7 @@ from causal._values import one_hot
 from causal.requisite import requisite_diagram
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
+from diagrams._lazy import Frozen
 from markov.arrays import ops as O
 from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
@@ -38,7 +39,7 @@ from markov.contraction.interpret import interpret, interpret_scaled
 from markov.errors import ZeroProbabilityEvidence
 
 
-class Compiled:
+class Compiled(Frozen):
     """A query's diagram and, for each box, how to make its array: its source, either
     ``("box", box, cuts)`` (the table of a model box, or the intervention on its variable,
     indexed at the fixed values: ``cuts`` pairs a negative axis with a variable; a likelihood
@@ -61,16 +62,6 @@ class Compiled:
                  fold: frozenset = frozenset(), changing: tuple = ()) -> None:
         self.__dict__.update(diagram=diagram, sources=sources, constants=constants,
                              fold=fold, changing=changing)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not Compiled:

@@ -1,4 +1,5 @@
-"""Private: modules loaded on first use, so that importing the library stays fast."""
+"""Private: what keeps importing the library fast: modules loaded on first use, and frozen
+records written out by hand (:class:`Frozen`) rather than as dataclasses."""
 
 from __future__ import annotations
 
@@ -95,3 +96,29 @@ def log(logger: str, level: int, message: str, *args: object) -> None:
     logging = sys.modules.get("logging")
     if logging is not None:
         logging.getLogger(logger).log(level, message, *args)
+
+
+class Frozen:
+    """The frozen half of a record written out by hand, where a frozen dataclass would cost
+    every cold start about a millisecond to build: its fields are set once, by ``__init__``
+    (through ``object.__setattr__`` or ``__dict__``), and assigning or deleting one after
+    raises as a frozen dataclass does.
+
+    >>> from diagrams import Box, Ty
+    >>> Box("f", Ty("X"), Ty("Y")).name = "g"
+    Traceback (most recent call last):
+    ...
+    dataclasses.FrozenInstanceError: cannot assign to field 'name'
+    """
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")

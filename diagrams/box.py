@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from diagrams._lazy import Frozen
 from diagrams.types import Ty, as_ty
 
 
-class Box:
+class Box(Frozen):
     """A generator ``name : dom -> cod``; it composes like the one-box diagram it stands for.
 
     Two boxes are the same generator when name, domain and codomain agree.
@@ -39,16 +40,6 @@ class Box:
 
     def __hash__(self) -> int:
         return hash((self.name, self.dom, self.cod))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __repr__(self) -> str:
         return f"Box({self.name!r}, {self.dom!r}, {self.cod!r})"

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from diagrams._lazy import Frozen
 from markov.arrays import backend as B
 from markov.arrays.steps import cpu_views, to_torch
 from markov.contraction import pairwise
@@ -72,7 +73,7 @@ RESCALE_MODES = ("auto", True, False)
 TORCH_CPU_THROUGH_NUMPY = 2**17
 
 
-class Plan:
+class Plan(Frozen):
     """A compiled contraction: the einsum equation over the boxes' tensors, the path, its
     cost (``flops``, multiply-adds) and its largest intermediate (in elements). Frozen, and
     equal only to itself.
@@ -131,16 +132,6 @@ class Plan:
     def _replace(self, **changes: Any) -> Plan:
         """A copy with the given fields changed (a new plan: equal only to itself)."""
         return Plan(**{**self.__dict__, **changes})
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        from dataclasses import FrozenInstanceError
-
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items() if k != "sizes")
