@@ -42,11 +42,10 @@ def resolve(variable: str, states: Sequence[str], value: Any, role: str = "value
     if codes is not None:
         if codes.size and codes.min() < 0:  # a missing value, or one that names no state
             row = int(np.argmin(codes))
-            x = np.asarray(value, dtype=object)[row]
-            if x is None or x != x:  # None, NaN
+            if getattr(value, "array", value).codes[row] < 0:  # pandas' code of a missing row
                 raise InvalidValue(f"variable {variable!r}: its {role} value in row {row} is "
                                    f"missing; its outcomes are {states}")
-            _bad(variable, states, x, role)
+            _bad(variable, states, np.asarray(value, dtype=object)[row], role)
         return codes
     array = np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value)
     if array.dtype.kind == "f":

@@ -322,6 +322,8 @@ def test_a_categorical_that_names_no_state_gets_a_typed_error():
                     states={"A": ["0", "1"], "B": ["0", "1"]})
     with pytest.raises(InvalidValue, match="no outcome True"):
         b.query("A", evidence={"B": pd.Categorical([True, True])})
+    with pytest.raises(InvalidValue, match="row 1 is missing"):  # pandas' NA, not NaN
+        b.query("A", evidence={"B": pd.Series([1, None], dtype="Int64").astype("category")})
 
 
 def test_the_memo_of_categories_is_bounded_and_keyed_by_the_categories_themselves():
