@@ -25,11 +25,9 @@ from typing import Any
 import numpy as np
 
 from markov.arrays.steps import ops_for
-from markov.contraction.paths import label_uses
+from markov.contraction.paths import LETTERS, label_uses
 
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
-#: einsum's letters (string.ascii_letters, without importing string on a cold start)
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 # Immutable records as collections.namedtuple: typing.NamedTuple compiles each field's
@@ -112,7 +110,7 @@ def compile_program(terms: Sequence[str], out: str, sizes: dict[str, int],
     for term in terms:
         unique = "".join(dict.fromkeys(term))
         if len(unique) < len(term):
-            letters = dict(zip(unique, _LETTERS))
+            letters = dict(zip(unique, LETTERS))
             diagonals.append("".join(letters[c] for c in term) + "->"
                              + "".join(letters[c] for c in unique))
         else:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+
 from diagrams._lazy import lazy_module
 from markov.contraction.elimination import (  # noqa: F401 (re-exported)
     PathWalk,
@@ -48,7 +49,9 @@ from markov.contraction.elimination import (  # noqa: F401 (re-exported)
 
 oe = lazy_module("opt_einsum")
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: The labels numpy's einsum takes (string.ascii_letters, without importing string on a
+#: cold start), and the first 52 of :func:`symbol`.
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 #: At most this many operands: opt_einsum's exhaustive search.
@@ -207,7 +210,7 @@ def symbol(k: int) -> str:
     ('a', 'Z', 'À')
     """
     if k < 52:
-        return _LETTERS[k]
+        return LETTERS[k]
     return chr(k + 140) if k < 55296 else chr(k + 2048)
 
 
