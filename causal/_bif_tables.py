@@ -23,8 +23,56 @@ ROW_TOLERANCE = 1e-6
 
 #: A probability as written in a table: ``1``, ``0.25``, ``.5``, ``1e-3``, ``+2.5E+01``.
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
-_TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
+PUNCTUATION = "{}()[];,|"
+NON_WORD = frozenset(PUNCTUATION + '"')  # what no word holds, with whitespace
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+# The tokens of a file and the keywords of its entries are read with str methods, not
+# regular expressions: compiling the few a plain file would need costs a cold start ~1.5 ms.
+def token(text: str, pos: int) -> tuple[str, str, int, int] | None:
+    """The token at or after ``pos``, past whitespace, as ``(kind, value, start, end)``:
+    kind ``'quoted'`` (value without its quotes, from ``start`` inside them), ``'punct'``
+    (one of :data:`PUNCTUATION`) or ``'word'`` (a run of anything else but whitespace and
+    ``"``: ``Asy/Patch``, ``>=3``, ``0-3_days`` and ``Transp.`` are words). None at the end
+    of the text or at an unterminated quote."""
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    if pos == n:
+        return None
+    c = text[pos]
+    if c == '"':
+        end = text.find('"', pos + 1)
+        return None if end < 0 else ("quoted", text[pos + 1:end], pos + 1, end + 1)
+    if c in PUNCTUATION:
+        return "punct", c, pos, pos + 1
+    # Most words end at whitespace within a few characters: split a window, then check it.
+    word = text[pos:pos + 64].split(None, 1)[0]
+    if NON_WORD.isdisjoint(word) and (len(word) < 64 or pos + 64 >= n):
+        return "word", word, pos, pos + len(word)
+    start = pos
+    while pos < n and not (text[pos] in NON_WORD or text[pos].isspace()):
+        pos += 1
+    return "word", text[start:pos], start, pos
+
+
+def space_end(text: str, pos: int) -> int:
+    """Where the whitespace at ``pos`` ends."""
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def keyword(entry: str) -> tuple[str | None, str]:
+    """An entry's leading ASCII word and the text after it, when a space, a comma or the
+    end follows it (``table 0.1, 0.9``); else ``(None, entry)``."""
+    rest = entry.lstrip(_LETTERS)
+    k = len(entry) - len(rest)
+    if k and (not rest or rest[0] == "," or rest[0].isspace()):
+        return entry[:k], rest
+    return None, entry
 
 
 @cache
@@ -117,16 +165,15 @@ def row_header(entry: str) -> tuple[list[str], str]:
         return inner.split(), entry[close + 1:]
     tokens, pos = [], 1  # quoted names may hold ')' or ','
     while True:
-        m = _TOKEN.match(entry, pos)
-        if m is None:
+        found = token(entry, pos)
+        if found is None:
             raise ValueError("a row without ')' or with an unterminated quoted name")
-        pos = m.end()
-        quoted, punct, word = m.groups()
-        if punct == ")":
+        kind, value, _, pos = found
+        if value == ")" and kind == "punct":
             return name_items(tokens), entry[pos:]
-        if punct is not None and punct != ",":
-            raise ValueError(f"unexpected {punct!r} in a row's parent states")
-        tokens.append((",", ",") if punct else ("name", quoted if quoted is not None else word))
+        if kind == "punct" and value != ",":
+            raise ValueError(f"unexpected {value!r} in a row's parent states")
+        tokens.append((",", ",") if kind == "punct" else ("name", value))
 
 
 def split_entries(body: str) -> list[str]:
@@ -282,19 +329,18 @@ def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: boo
             found.row_at.append(at)
             found.numbers += parts
             continue
-        m = _KEYWORD.match(s)
-        keyword = m.group(1) if m else None
-        if keyword in ("table", "default"):
-            if keyword == "table" and found.table is not None:
+        word, rest = keyword(s)
+        if word in ("table", "default"):
+            if word == "table" and found.table is not None:
                 raise error("a second 'table'", at, var)
-            parts = m.group(2).replace(",", " ").split()
-            size = card * math.prod(axes.cards) if keyword == "table" \
+            parts = rest.replace(",", " ").split()
+            size = card * math.prod(axes.cards) if word == "table" \
                 else card
-            problem = _count(parts, size, keyword)
+            problem = _count(parts, size, word)
             if problem is not None:
                 raise error(problem, at, var)
-            setattr(found, keyword, (parts, at))
-        elif keyword != "property":
+            setattr(found, word, (parts, at))
+        elif word != "property":
             raise error(f"expected a row '(...)', 'table', 'default' or 'property', "
                         f"found {s[:30]!r}", at, var)
     return found
