@@ -7,12 +7,20 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections import namedtuple
 
 from causal._bif_bulk import all_tables_at_once
-from causal._bif_tables import (NON_WORD, Axes, checked_table, name_items, read_entries,
-                                 space_end, token)
+from causal._bif_tables import (
+    NON_WORD,
+    Axes,
+    checked_table,
+    name_items,
+    read_entries,
+    space_end,
+    token,
+)
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
+from diagrams._lazy import record
+
 
 def strip_comments(text: str) -> str:
     if "//" not in text and "/*" not in text:
@@ -398,9 +406,8 @@ def find_cycle(parents: dict[str, tuple[str, ...]]) -> list[str] | None:
     return cycle + [cycle[0]]
 
 
-# A collections.namedtuple: typing.NamedTuple compiles each field's annotation (a string
-# here) when the class is built, ~25 µs a field on every cold start.
-class Parsed(namedtuple("Parsed", ("name", "states", "parents", "cpts", "renormalised"))):
+# A record (diagrams._lazy.record): a named tuple without namedtuple's per-class compile.
+class Parsed(record("Parsed", ("name", "states", "parents", "cpts", "renormalised"))):
     """What a file says: the arguments of a ``BayesNetSpec`` (its name; each variable's
     states and parents, as tuples of names; its table; the variables whose rows were
     renormalised)."""

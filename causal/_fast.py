@@ -18,7 +18,6 @@ observation, an answer in need of rescaling, a model with batched tables or in t
 
 from __future__ import annotations
 
-from collections import namedtuple
 from itertools import product
 from math import prod
 from typing import Any
@@ -30,6 +29,7 @@ from causal._values import categorical_codes, one_hot
 from causal.errors import CausalError
 from causal.surgery import do_box
 from diagrams import Ty
+from diagrams._lazy import record
 from markov.arrays import ops as A
 from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
@@ -78,12 +78,12 @@ class Prepared:
         self.table: list = []
 
 
-class Table(namedtuple("Table", ("strides", "answers", "deferred", "any_deferred"))):
+class Table(record("Table", ("strides", "answers", "deferred", "any_deferred"))):
     """Every answer of a pattern: row ``sum(i_v * strides[v])`` is the answer when each
     observed or intervened variable ``v`` takes its state ``i_v`` (in the pattern's order);
     ``deferred`` marks the combinations the general path answers (probability zero, where
     it applies the ``on_zero`` policy, or in need of rescaling against underflow). A
-    collections.namedtuple: typing.NamedTuple compiles its annotations on every cold start."""
+    record (diagrams._lazy.record): a named tuple without namedtuple's per-class compile."""
 
     __slots__ = ()
 

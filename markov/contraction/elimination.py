@@ -12,7 +12,8 @@ already known) or cannot run (an intermediate with more axes than an array may h
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def label_uses(terms: Sequence, out: str) -> dict[str, int]:
@@ -145,8 +146,6 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
     >>> path, walk.cost, walk.widest
     (((0, 1), (0, 1)), 16.0, 2)
     """
-    import heapq
-
     keep = set(out)
     holders: dict[str, set[int]] = {}
     labels: list[set[str]] = []
@@ -194,16 +193,16 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
 
     order = sorted(c for c in holders if c not in keep)
     heap = [(weight(c), c) for c in order]
-    heapq.heapify(heap)
+    push, pop = _queue(heap)
     done: set[str] = set()
     try:
         while heap:
-            w, c = heapq.heappop(heap)
+            w, c = pop(heap)
             if c in done:
                 continue
             current = weight(c)
             if current != w:
-                heapq.heappush(heap, (current, c))
+                push(heap, (current, c))
                 continue
             done.add(c)
             neighbours = adjacent.pop(c)
@@ -216,7 +215,7 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
             del holders[c]
             for x in neighbours:
                 if x not in keep and x not in done:
-                    heapq.heappush(heap, (weight(x), x))
+                    push(heap, (weight(x), x))
         rest = sorted(alive, key=lambda i: (math.prod(map(sizes.__getitem__, labels[i])), i))
         if len(rest) > 1:
             merge(rest)
@@ -225,6 +224,24 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
     if len(rest) == 1 and not ssa:
         return ((0,),), walk.run(((0,),))
     return _ssa_to_linear(ssa, len(terms)), walk
+
+
+def _queue(items: list) -> tuple[Callable, Callable]:
+    """Push and pop of a priority queue over ``items``: a heap for many, a plain list whose
+    least item is found when popped for a few (the same items in the same order: importing
+    heapq costs a small network's first query about half a millisecond)."""
+    if len(items) > 100:
+        import heapq
+
+        heapq.heapify(items)
+        return heapq.heappush, heapq.heappop
+    return list.append, _pop_least
+
+
+def _pop_least(items: list) -> Any:
+    least = min(items)
+    items.remove(least)
+    return least
 
 
 def _ssa_to_linear(ssa: list[tuple[int, int]], n: int) -> tuple:

@@ -10,15 +10,14 @@ on any path (and :mod:`markov.contraction.staging` chooses paths that fold most)
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Collection
 
+from diagrams._lazy import record
 from markov.contraction.pairwise import REDUCE, Program
 
 
-# A collections.namedtuple: a frozen dataclass costs a cold start ~1 ms, a typing.NamedTuple
-# ~25 µs a field (it compiles each annotation).
-class Folding(namedtuple("Folding", ("constant", "folded", "steps", "kept"))):
+# A record (diagrams._lazy.record): a named tuple without namedtuple's per-class compile.
+class Folding(record("Folding", ("constant", "folded", "steps", "kept"))):
     """Which SSA values of a program are constant (``constant``, a frozenset of ids;
     computed by the ``folded`` steps, in order), which of them the changing ``steps`` (or
     the end) read (``kept``); tuples of ints.

@@ -19,14 +19,13 @@ evidence is conditioned on without underflow.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from diagrams import Box, Diagram
-from diagrams._lazy import DEBUG, INFO, log
+from diagrams._lazy import DEBUG, INFO, log, record
 from markov.arrays import backend as B
 from markov.arrays import binding, ops
 from markov.arrays.steps import ops_for
@@ -93,9 +92,8 @@ def interpret(diagram: Diagram | Box, mapping: Mapping, *, sizes: Mapping[str, i
     return _kernel(array, d.dom, d.cod)
 
 
-# Records as collections.namedtuple: typing.NamedTuple compiles each field's annotation (a
-# string here) when the class is built, ~25 µs a field on every cold start.
-class Scaled(namedtuple("Scaled", ("mantissa", "log_scale"))):
+# Records (diagrams._lazy.record): named tuples without namedtuple's per-class compile.
+class Scaled(record("Scaled", ("mantissa", "log_scale"))):
     """An unnormalised result kept safe from underflow: the true array is
     ``mantissa * exp(log_scale)`` (``log_scale`` broadcast over the event axes).
 
@@ -236,7 +234,7 @@ def _meta(diagram: Diagram | Box, prune: bool = True) -> _Meta:
     return PLANS.about(diagram, ("meta", prune), lambda: _Meta(diagram, prune))
 
 
-class Bound(namedtuple("Bound", ("plan", "arrays", "backend", "template", "diagram"))):
+class Bound(record("Bound", ("plan", "arrays", "backend", "template", "diagram"))):
     """A diagram bound to arrays: the :class:`Plan` to run, the arrays (a list) in the
     ``backend`` it runs in (numpy views of small CPU torch arrays, whose results go back to
     torch like ``template``), and the diagram actually contracted (pruned or not)."""

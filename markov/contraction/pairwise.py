@@ -18,25 +18,24 @@ value ``mantissa * exp(log_scale)``. Scales are detached from autograd: the grad
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from diagrams._lazy import record
 from markov.arrays.steps import ops_for
 from markov.contraction.paths import LETTERS, label_uses
 
 MUL, MATMUL, REDUCE = "mul", "matmul", "reduce"
 
 
-# Immutable records as collections.namedtuple: typing.NamedTuple compiles each field's
-# annotation (a string here) when the class is built, ~25 µs a field on every cold start, and
-# a frozen dataclass costs ~1 ms.
-class Step(namedtuple("Step", ("x", "y", "sum_a", "perm_a", "shape_a", "sum_b", "perm_b",
-                               "shape_b", "kind", "out_shape", "labels", "scale",
-                               "reshape_a", "reshape_b", "reshape_out"),
-                      defaults=(True, True, True))):
+# Records (diagrams._lazy.record): named tuples without namedtuple's per-class compile, the
+# cold start's cost of a frozen dataclass (~1 ms) or a typing.NamedTuple (~25 µs a field).
+class Step(record("Step", ("x", "y", "sum_a", "perm_a", "shape_a", "sum_b", "perm_b",
+                           "shape_b", "kind", "out_shape", "labels", "scale",
+                           "reshape_a", "reshape_b", "reshape_out"),
+                  defaults=(True, True, True))):
     """One pairwise contraction of the operands ``x`` and ``y`` (int SSA ids: inputs first,
     then each step's result in order). ``y == -1`` for a reduction of one operand.
 
@@ -55,7 +54,7 @@ class Step(namedtuple("Step", ("x", "y", "sum_a", "perm_a", "shape_a", "sum_b", 
     __slots__ = ()
 
 
-class Scale(namedtuple("Scale", ("axes", "batch", "perm", "view"))):
+class Scale(record("Scale", ("axes", "batch", "perm", "view"))):
     """How to rescale an array with given labels: reduce the non-batch ``axes`` to one
     maximum per batch element, view the logarithms as the ``batch`` axes present, permute
     them into the output's batch order (``perm``, or None) and view them over all of the
@@ -69,9 +68,9 @@ class Scale(namedtuple("Scale", ("axes", "batch", "perm", "view"))):
     __slots__ = ()
 
 
-class Program(namedtuple("Program", ("n_inputs", "diagonals", "steps", "input_scales",
-                                     "final_sum", "final_perm", "final_scale", "out_shape",
-                                     "batch_shape", "largest", "flops"))):
+class Program(record("Program", ("n_inputs", "diagonals", "steps", "input_scales",
+                                 "final_sum", "final_perm", "final_scale", "out_shape",
+                                 "batch_shape", "largest", "flops"))):
     """A compiled pairwise contraction of ``n_inputs`` operands: per input, an einsum
     equation taking the diagonal of repeated labels, or None (``diagonals``); the
     :class:`Step` s; how to rescale each input (``input_scales``) and the output

@@ -52,7 +52,7 @@ def test_token_is_the_token_expression(text, pos):
         assert found is None
         assert space_end(text, pos) == re.compile(r"\s*").match(text, pos).end()
         return
-    quoted, punct, word = m.groups()
+    quoted, punct, _ = m.groups()
     kind = "quoted" if quoted is not None else "punct" if punct is not None else "word"
     group = {"quoted": 1, "punct": 2, "word": 3}[kind]
     assert found == (kind, m.group(group), m.start(group), m.end())
