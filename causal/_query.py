@@ -31,11 +31,9 @@ from causal.requisite import requisite_diagram
 from causal.surgery import do_box, surgery
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import Frozen
-from markov.arrays import ops as O
-from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
-from markov.contraction.runner import compile_runner
 from markov.contraction.interpret import interpret, interpret_scaled
+from markov.contraction.runner import compile_runner
 from markov.errors import ZeroProbabilityEvidence
 
 
@@ -165,6 +163,8 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
         mapping[box] = array
     zero = None
     for source in compiled.constants:
+        from markov.arrays import tensor as T  # on first use, as in the functions below
+
         value = make(source)
         is_zero = T.zero_mask(value)
         zero = is_zero if zero is None else zero | is_zero
@@ -239,6 +239,9 @@ def _gather(array: Any, n_event: int, cuts: tuple, fixed: Mapping) -> Any:
             and isinstance(array, np.ndarray)):
         axis = n_event + cuts[0][0]  # one column of values: a take, its axis put first
         return np.moveaxis(np.take(array, values[0], axis=axis), axis, 0)
+    from markov.arrays import ops as O  # loaded on first use: a cold start needs neither
+    from markov.arrays import tensor as T
+
     cut = [n_event + axis for axis, _ in cuts]
     rest = [p for p in range(n_event) if p not in cut]
     perm = list(range(n_batch)) + [n_batch + p for p in cut + rest]
@@ -260,6 +263,8 @@ def _rescale(factor: Any, n_event: int) -> Any:
     """A likelihood divided by its largest entry (per batch row, where not zero): a positive
     constant per row, which normalisation cancels, and hundreds of observations stay within
     the floating range. Exact arrays are left alone."""
+    from markov.arrays import tensor as T
+
     return T.scale_by_max(factor, n_event)
 
 
@@ -267,6 +272,8 @@ def _rescale(factor: Any, n_event: int) -> Any:
 
 def zero_rows(array: Any, zero: np.ndarray, n_event: int) -> Any:
     """Set to zero the batch rows where a constant evidence factor is zero."""
+    from markov.arrays import tensor as T
+
     keep = (~zero).reshape(zero.shape + (1,) * n_event)
     return T.mask_rows(array, keep)
 
@@ -274,6 +281,8 @@ def zero_rows(array: Any, zero: np.ndarray, n_event: int) -> Any:
 def broadcast_batch(array: Any, batch: tuple, nb: int) -> Any:
     if tuple(array.shape[:nb]) == batch:
         return array
+    from markov.arrays import tensor as T
+
     event = tuple(array.shape[nb:])
     array = array.reshape((1,) * (len(batch) - nb) + tuple(array.shape))
     return T.broadcast_owned(array, batch + event)
@@ -289,6 +298,8 @@ def normalise(model: Any, array: Any, targets: tuple, do: Any, observed: Mapping
 
     fallback = None
     if on_zero == "prior" and observed:
+        from markov.arrays import ops as O
+
         total = O.sum_keep(array, len(targets))
         if O.first_index(O.is_zero(total)) is not None:  # only then: it is a second query
             fallback = model.query(targets, do=do).array

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 
 from causal.errors import InvalidArgument, InvalidValue, LatentVariable
-from markov.arrays import ops as A
 
 #: How many categoricals' lookups a memo of :func:`categorical_codes` keeps.
 MEMO = 8
@@ -84,6 +83,8 @@ def check_batches(do: Mapping[str, Any], observed: Mapping[str, np.ndarray]) -> 
 def one_hot(idx: np.ndarray, n: int, backend: str) -> np.ndarray:
     """Point masses ``[*idx.shape, n]``: exact (Fractions) for the exact backend, float64
     otherwise (interpretation moves them to torch when the model is in torch)."""
+    from markov.arrays import ops as A  # on first use: a cold start needs none of it
+
     return A.point_masses(idx, n, backend)
 
 

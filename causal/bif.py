@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,8 +23,11 @@ from causal._bif_parser import Parser, find_cycle, strip_comments
 from causal._bif_tables import NUMBER, ROW_TOLERANCE, Axes, row_problem
 from causal.errors import BIFParseError, CyclicModel, InvalidCPT, InvalidValue, UnknownVariable
 
-__all__ = ["MAX_CELLS", "NUMBER", "ROW_TOLERANCE", "BayesNetSpec", "format_bif", "parse_bif",
-           "read_bif", "write_bif"]
+if TYPE_CHECKING:
+    from causal.model import CausalModel
+
+__all__ = ["MAX_CELLS", "NUMBER", "ROW_TOLERANCE", "BayesNetSpec", "format_bif", "from_bif",
+           "parse_bif", "read_bif", "write_bif"]
 
 #: The reader's default memory ceiling: the numbers all tables of a file may hold together
 #: (80 MB of float64). The largest bundled network, mildew, holds 547,158.
@@ -166,6 +170,32 @@ def read_bif(path: str | os.PathLike[str], *, renormalise: bool = False,
         text = raw.decode("latin-1")
     return parse_bif(text, source=os.fspath(path), renormalise=renormalise,
                      max_cells=max_cells)
+
+
+def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = (), *,
+             renormalise: bool = False, max_cells: int | None = None) -> CausalModel:
+    """Read a causal model from a BIF file, plain or gzip-compressed; the variables keep the
+    file's order and outcome names (``Asy/Patch`` and the like included). Rows must sum to 1
+    within ``causal.bif.ROW_TOLERANCE`` unless ``renormalise=True``; ``max_cells`` (default
+    ``causal.bif.MAX_CELLS``) bounds the numbers the tables may hold (see
+    :func:`causal.bif.parse_bif`).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "rain.bif")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("network rain { }\\n"
+    ...                 "variable Rain { type discrete [ 2 ] { yes, no }; }\\n"
+    ...                 "probability ( Rain ) { table 0.2, 0.8; }\\n")
+    >>> m = from_bif(path)
+    >>> m, m.states["Rain"]
+    (<CausalModel 'rain': 1 variables (0 latent), 0 edges>, ('yes', 'no'))
+    """
+    from causal.model import CausalModel  # here: the model imports nothing of the reader
+
+    spec = read_bif(path, renormalise=renormalise,
+                    max_cells=MAX_CELLS if max_cells is None else max_cells)
+    return CausalModel(spec.parents, spec.cpts, states=spec.states, latent=latent,
+                       name=spec.name)
 
 
 def _gunzip(raw: bytes) -> bytes:

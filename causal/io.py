@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from causal.bif import from_bif  # noqa: F401  (defined with the reader, which it only wraps)
 from causal.errors import (
     CausalError,
     InvalidArgument,
@@ -26,32 +27,6 @@ from markov import Kernel
 from markov.arrays import tensor as T
 
 nx = lazy_module("networkx")
-
-
-def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = (), *,
-             renormalise: bool = False, max_cells: int | None = None) -> CausalModel:
-    """Read a causal model from a BIF file, plain or gzip-compressed; the variables keep the
-    file's order and outcome names (``Asy/Patch`` and the like included). Rows must sum to 1
-    within ``causal.bif.ROW_TOLERANCE`` unless ``renormalise=True``; ``max_cells`` (default
-    ``causal.bif.MAX_CELLS``) bounds the numbers the tables may hold (see
-    :func:`causal.bif.parse_bif`).
-
-    >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "rain.bif")
-    >>> with open(path, "w") as f:
-    ...     _ = f.write("network rain { }\\n"
-    ...                 "variable Rain { type discrete [ 2 ] { yes, no }; }\\n"
-    ...                 "probability ( Rain ) { table 0.2, 0.8; }\\n")
-    >>> m = from_bif(path)
-    >>> m, m.states["Rain"]
-    (<CausalModel 'rain': 1 variables (0 latent), 0 edges>, ('yes', 'no'))
-    """
-    from causal.bif import MAX_CELLS, read_bif
-
-    spec = read_bif(path, renormalise=renormalise,
-                    max_cells=MAX_CELLS if max_cells is None else max_cells)
-    return CausalModel(spec.parents, spec.cpts, states=spec.states, latent=latent,
-                       name=spec.name)
 
 
 def to_bif(model: CausalModel, path: str | os.PathLike[str]) -> None:

@@ -41,7 +41,6 @@ from diagrams import Box, Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel
 from markov.arrays import backend as B
-from markov.arrays import tensor as T
 from markov.contraction.cache import PLANS
 
 nx = lazy_module("networkx")
@@ -332,6 +331,8 @@ class CausalModel(StructuralModel, ModelData):
         array = broadcast_batch(array, batch, nb)
         if zero is not None and zero.any():
             array = zero_rows(array, zero, len(targets))
+        from markov.arrays import tensor as T  # on first use: a cold start needs none of it
+
         if observed or not T.exact_backend(self._backend):
             # Floats are renormalised too: real networks' tables sum to 1 only to ~1e-7.
             array = normalise(self, array, targets, do, observed, on_zero=on_zero)

@@ -29,7 +29,7 @@ class ModelData:
 
     @classmethod
     def from_bif(cls, path: Any, latent: Iterable[str] = ()) -> CausalModel:
-        """Read a BIF file (plain or gzip); see :func:`causal.io.from_bif`.
+        """Read a BIF file (plain or gzip); see :func:`causal.bif.from_bif`.
 
         >>> from causal import CausalModel
         >>> import os, pgmpy
@@ -38,7 +38,7 @@ class ModelData:
         >>> CausalModel.from_bif(path, latent=["tub"])
         <CausalModel 'unknown': 8 variables (1 latent), 8 edges>
         """
-        from causal.io import from_bif
+        from causal.bif import from_bif
 
         return from_bif(path, latent=latent)
 

@@ -15,7 +15,6 @@ import numpy as np
 from diagrams import Box, Diagram, Ty, as_ty
 from diagrams import diagram as _d
 from markov.arrays import backend as B
-from markov.arrays import ops as A
 from markov.errors import ShapeMismatch, UnknownAtom
 
 if TYPE_CHECKING:  # imported when used: kernels alone need no functor
@@ -263,6 +262,7 @@ class Kernel:
 def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
     """Interpret a small diagram over kernels; their sizes and backend carry over even to
     wires whose boxes are pruned away."""
+    from markov.arrays import ops as A  # here and below: a cold start needs none of it
     from markov.contraction.interpret import interpret
 
     sizes = {t: s for k in kernels for t, s in k.sizes.items()}
@@ -293,6 +293,7 @@ def wiring(diagram: Diagram, sizes: Mapping[str, int], like: Any = None) -> Kern
     >>> k.backend, k.array[1].tolist()
     ('exact', [[0, 0], [0, 1]])
     """
+    from markov.arrays import ops as A
     from markov.contraction.interpret import interpret
 
     like = like.array if isinstance(like, Kernel) else like

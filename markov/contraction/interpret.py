@@ -27,7 +27,7 @@ import numpy as np
 from diagrams import Box, Diagram
 from diagrams._lazy import DEBUG, INFO, log, record
 from markov.arrays import backend as B
-from markov.arrays import binding, ops
+from markov.arrays import binding
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
 from markov.contraction.plan import Plan, as_given, compile_plan, numpy_views, to_torch
@@ -322,6 +322,8 @@ def _aligned(kernel: Kernel, box: Box) -> Any:
         return kernel.array
     nb, nd = kernel.n_batch, len(dom)
     axes = [*range(nb), *(nb + i for i in dom), *(nb + nd + i for i in cod)]
+    from markov.arrays import ops  # on first use: a cold start needs none of it
+
     return ops.transpose(kernel.array, axes)
 
 
