@@ -73,20 +73,29 @@ def _gaps(ends: np.ndarray) -> np.ndarray:
     return gaps
 
 
-def decimals(packed: bytes, chunk: int = 1 << 16) -> np.ndarray | None:
+def decimals(packed: bytes, chunk: int = 1 << 16, few: int = 256) -> np.ndarray | None:
     """The float64 values of ``packed``, numbers separated by single commas with no
     whitespace (:func:`packed_numbers`), each equal to ``float()`` of its text; None if one is
     not a :data:`NUMBER`. Read ``chunk`` bytes at a time, so that the work arrays stay in the
-    processor's cache.
+    processor's cache; up to ``few`` numbers are read by ``float()`` one by one, which is
+    faster than the array steps' fixed cost (~0.1 ms) below about 300 numbers.
 
     >>> decimals(b"0.25,1,.5,3.,1e-3,0.1000000000000000055511151231257827")
     array([2.5e-01, 1.0e+00, 5.0e-01, 3.0e+00, 1.0e-03, 1.0e-01])
     >>> decimals(b"0.5,1.2.3") is None, decimals(b"0.5,.") is None, decimals(b"1e") is None
     (True, True, True)
-    >>> decimals(b"0.5,0.25,0.125", chunk=4)
+    >>> decimals(b"0.5,0.25,0.125", chunk=4, few=0)
     array([0.5  , 0.25 , 0.125])
     """
-    out = np.empty(packed.count(b",") + 1)
+    n = packed.count(b",") + 1
+    if n <= few and not packed.translate(None, b"0123456789.,eE+-"):
+        # float() of these characters takes exactly the NUMBER literals: no '_', 'inf',
+        # 'nan' or whitespace can be written with them
+        try:
+            return np.array([float(word) for word in packed.split(b",")])
+        except ValueError:
+            return None
+    out = np.empty(n)
     start = done = 0
     while True:
         stop = packed.find(b",", start + chunk)

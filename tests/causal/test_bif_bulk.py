@@ -60,11 +60,12 @@ _LITERALS = st.builds(
                                           st.text("0123456789", min_size=0, max_size=3)))
 
 
+@pytest.mark.parametrize("few", [0, 256])  # the array steps, and float() one by one
 @given(st.lists(_LITERALS, min_size=1, max_size=40), st.integers(2, 64))
-def test_decimals_equal_float_of_each_literal_or_refuse_a_non_number(words, chunk):
+def test_decimals_equal_float_of_each_literal_or_refuse_a_non_number(few, words, chunk):
     import re
 
-    got = decimals(",".join(words).encode(), chunk=chunk)
+    got = decimals(",".join(words).encode(), chunk=chunk, few=few)
     if all(re.fullmatch(NUMBER, w) for w in words):
         expected = np.array([float(w) for w in words])
         assert got is not None and np.array_equal(_bits(got), _bits(expected))
@@ -76,14 +77,16 @@ def test_decimals_equal_float_of_each_literal_or_refuse_a_non_number(words, chun
                 min_size=1, max_size=50))
 def test_decimals_read_back_every_repr_exactly(values):
     words = [repr(v) for v in values]  # repr: up to 17 significant digits, some with e-05
-    got = decimals(",".join(words).encode())
+    got = decimals(",".join(words).encode(), few=0)
     assert np.array_equal(_bits(got), _bits(np.array(values, dtype=np.float64)))
 
 
-def test_non_numbers_are_refused():
-    for text in (b"1.2.3", b".", b"1e", b"1e+", b"+", b"e5", b".e5", b"1-2", b"--1", b"1+"):
-        assert decimals(text) is None, text
-    assert decimals(b"1.,+.5,-0.5e+2,5E-1") == pytest.approx([1.0, 0.5, -50.0, 0.5])
+@pytest.mark.parametrize("few", [0, 256])
+def test_non_numbers_are_refused(few):
+    for text in (b"1.2.3", b".", b"1e", b"1e+", b"+", b"e5", b".e5", b"1-2", b"--1", b"1+", b"",
+                 b"1,,2"):
+        assert decimals(text, few=few) is None, text
+    assert decimals(b"1.,+.5,-0.5e+2,5E-1", few=few) == pytest.approx([1.0, 0.5, -50.0, 0.5])
 
 
 @pytest.mark.parametrize("text, packed", [
