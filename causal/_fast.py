@@ -116,16 +116,15 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
     if prepared is None:
         return None
     table = prepared.table
-    if table and table[0] and len(prepared.lookups) == 1:  # one tabulated variable
-        (value,) = evidence.values() if evidence else do.values()
-        if type(value) not in _NO_CATEGORICAL:  # a pandas categorical: one gather
-            rows = categorical_rows(value, lambda c: _category_answers(prepared, table[0], c),
-                                    prepared.categories)
-            if rows is not None:
-                return _kernel(prepared, rows)
     observed, hard = {}, {}
     for values, out in ((evidence, observed), (do, hard)):
         for v, value in values.items():
+            if type(value) not in _NO_CATEGORICAL and table and table[0] and len(
+                    prepared.lookups) == 1:  # a pandas categorical, one tabulated variable
+                rows = categorical_rows(value, lambda c: _category_answers(
+                    prepared, table[0], c), prepared.categories)
+                if rows is not None:
+                    return _kernel(prepared, rows)
             i = _indices(prepared.lookups[v], value)
             if i is None:
                 return None
