@@ -38,6 +38,7 @@ from markov.contraction.staging import call_cost
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
+#: Types of values that are no pandas categorical: one set lookup spares them the reading.
 _NO_CATEGORICAL = frozenset((str, int, list, tuple, np.ndarray, np.str_, np.int64))
 _NO_TYPE = Ty()  # the answer's domain
 #: The zero-mass policies this path applies (those of markov.inference.normalize, which it
