@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
-from causal._values import categorical_codes, one_hot
+from causal._values import categorical_codes, categorical_rows, category_states, one_hot
 from causal.errors import CausalError
 from causal.surgery import do_box
 from diagrams import Ty
@@ -38,6 +38,8 @@ from markov.contraction.staging import call_cost
 from markov.kernel import Kernel
 
 _SCALARS = (str, int, np.str_, np.integer)
+#: Types of values that are no pandas categorical: one set lookup spares them the reading.
+_NO_CATEGORICAL = frozenset((str, int, list, tuple, np.ndarray, np.str_, np.int64))
 _NO_TYPE = Ty()  # the answer's domain
 #: The zero-mass policies this path applies (those of markov.inference.normalize, which it
 #: does not import: a cold start would load it for this tuple); any other goes the general way.
@@ -59,8 +61,8 @@ class Prepared:
     and what later calls fill in (runners, answer, binder, table)."""
 
     # A plain class: building a dataclass costs every cold start ~1 ms.
-    __slots__ = ("answer", "binder", "cod", "compiled", "fixed", "labels", "lookups",
-                 "masses", "name", "normalise", "runners", "table")
+    __slots__ = ("answer", "binder", "categories", "cod", "compiled", "fixed", "labels",
+                 "lookups", "masses", "name", "normalise", "runners", "table")
 
     def __init__(self, compiled: Compiled, lookups: dict, masses: dict, fixed: frozenset, *,
                  cod: Ty, labels: dict, name: str, normalise: bool) -> None:
@@ -76,6 +78,8 @@ class Prepared:
         #: call), [None] where they are not tabulated (too many combinations, or the runner
         #: does not apply), [False] after the first call
         self.table: list = []
+        #: the table's answers by category, per pandas categories (:func:`_category_answers`)
+        self.categories: dict = {}
 
 
 class Table(record("Table", ("strides", "answers", "deferred", "any_deferred"))):
@@ -112,9 +116,16 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
         return None
     if prepared is None:
         return None
+    table = prepared.table
     observed, hard = {}, {}
     for values, out in ((evidence, observed), (do, hard)):
         for v, value in values.items():
+            if type(value) not in _NO_CATEGORICAL and table and table[0] and len(
+                    prepared.lookups) == 1:  # a pandas categorical, one tabulated variable
+                rows = categorical_rows(value, lambda c: _category_answers(
+                    prepared, table[0], c), prepared.categories)
+                if rows is not None:
+                    return _kernel(prepared, rows)
             i = _indices(prepared.lookups[v], value)
             if i is None:
                 return None
@@ -125,7 +136,6 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
             if batch and i.shape != batch:
                 return None  # batches that differ: the general path broadcasts or refuses
             batch = i.shape
-    table = prepared.table
     if not table:
         table.append(False)  # a one-off query tabulates nothing: the second call does
     elif table[0] is False:
@@ -301,6 +311,18 @@ def _look_up(prepared: Prepared, table: Table, indices: tuple, batch: tuple) -> 
     if table.any_deferred and _any(table.deferred[rows]):
         return None
     return _kernel(prepared, table.answers.take(rows, axis=0))
+
+
+def _category_answers(prepared: Prepared, table: Table, categories: Any) -> Any:
+    """The tabulated answer for each category of the pattern's one variable, or None where
+    one names no state or a combination left to the general path (:func:`_look_up` tells
+    whether a row uses it)."""
+    (_, every, _), = prepared.lookups.values()
+    states = category_states(categories, every.get)[:-1]
+    if not states.size or states.min() < 0 or (table.any_deferred
+                                               and table.deferred[states].any()):
+        return None
+    return table.answers.take(states, axis=0)
 
 
 def _any(mask: np.ndarray) -> bool:

@@ -35,23 +35,67 @@ def categorical_codes(value: Any, index_of: Callable[[Any], int | None],
     >>> categorical_codes(rows, {"no": 0, "yes": 1}.get).tolist()
     [1, 0, 1, -1]
     """
+    parts = _categorical(value)
+    if parts is None:
+        return None
+    codes, categories = parts
+    table = _kept({} if memo is None else memo, categories,
+                  lambda c: category_states(c, index_of))
+    return table.take(codes)  # take(): indexing by int8 codes costs twice as much
+
+
+def categorical_rows(value: Any, rows_for: Callable[[Any], np.ndarray | None],
+                     memo: dict) -> np.ndarray | None:
+    """``rows_for(categories)`` (an array with a row per category of the pandas categorical
+    ``value``, or None), made once per categories object (kept in ``memo``), taken at the
+    codes: one gather a call. None where ``value`` is no one-dimensional categorical with
+    rows, ``rows_for`` gives None, or a row is missing (pandas' code -1).
+
+    >>> import pandas as pd
+    >>> upper = lambda categories: np.array([[c.upper()] for c in categories])
+    >>> categorical_rows(pd.Categorical(["yes", "no", "yes"]), upper, {}).tolist()
+    [['YES'], ['NO'], ['YES']]
+    """
+    parts = _categorical(value)
+    if parts is None or parts[0].ndim != 1 or not parts[0].size:
+        return None
+    codes, categories = parts
+    rows = _kept(memo, categories, rows_for)
+    if rows is None or codes[codes.argmin()] < 0:  # argmin: less a call than min()
+        return None
+    return rows.take(codes, axis=0)
+
+
+def _categorical(value: Any) -> tuple[np.ndarray, Any] | None:
+    """The codes and the categories of a pandas categorical (or of a Series or an Index of
+    that dtype), or None for anything else."""
     array = getattr(value, "array", value)  # a Series' or an Index's Categorical
     codes, categories = getattr(array, "codes", None), getattr(array, "categories", None)
-    if codes is None or categories is None:
-        return None
-    # the memo holds the categories themselves, so their id names them while it is kept
-    kept = None if memo is None else memo.get(id(categories))
-    if kept is not None and kept[0] is categories:
-        return kept[1].take(codes)  # take(): indexing by int8 codes costs twice as much
-    # booleans never name states (True == 1 would find the state "1"); -1 ends the list so
-    # that the code of a missing row, -1, finds it
-    found = [-1 if isinstance(c, (bool, np.bool_)) else index_of(c) for c in categories]
-    table = np.array([-1 if i is None else i for i in found] + [-1], dtype=np.intp)
-    if memo is not None:
+    return None if codes is None or categories is None else (codes, categories)
+
+
+def _kept(memo: dict, categories: Any, make: Callable[[Any], Any]) -> Any:
+    """``make(categories)``, kept in ``memo`` (at most :data:`MEMO` entries) for this very
+    categories object: the memo holds it, so its id names it while kept (pandas' Index is
+    immutable)."""
+    kept = memo.get(id(categories))
+    if kept is None or kept[0] is not categories:
         if len(memo) >= MEMO:
             memo.clear()
-        memo[id(categories)] = (categories, table)
-    return table.take(codes)
+        kept = memo[id(categories)] = (categories, make(categories))
+    return kept[1]
+
+
+def category_states(categories: Any, index_of: Callable[[Any], int | None]) -> np.ndarray:
+    """Each category's state index (``index_of``: a category's state index, or None), -1
+    where it names none, and a final -1, which the code of a missing row, -1, finds.
+
+    >>> category_states(["yes", "maybe", True, "no"], {"no": 0, "yes": 1}.get).tolist()
+    [1, -1, -1, 0, -1]
+    """
+    # booleans never name states (True == 1 would find the state "1")
+    found = [-1 if isinstance(c, (bool, np.bool_)) else index_of(c) for c in categories]
+    return np.array([-1 if i is None else i for i in found] + [-1], dtype=np.intp)
 
 
 def require_mapping(value: Any, what: str, shape: str = "{variable: value}") -> dict:

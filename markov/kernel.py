@@ -66,12 +66,11 @@ class Kernel:
         match it, a labels dict it may keep): no conversion, no checks, for code that builds
         hundreds at a time."""
         kernel = object.__new__(cls)
-        put = object.__setattr__
-        put(kernel, "array", array)
-        put(kernel, "dom", dom)
-        put(kernel, "cod", cod)
-        put(kernel, "name", name)
-        put(kernel, "labels", labels or None)
+        _set_array(kernel, array)  # the slots' own setters: a third of object.__setattr__'s
+        _set_dom(kernel, dom)
+        _set_cod(kernel, cod)
+        _set_name(kernel, name)
+        _set_labels(kernel, labels or None)
         return kernel
 
     def __reduce__(self):  # pickling (dask workers, multiprocessing) without re-validating
@@ -257,6 +256,11 @@ class Kernel:
         from markov.tables import html_table
 
         return html_table(self)
+
+
+# Kernel.__setattr__ refuses every write; these write one slot each (for Kernel._trusted)
+_set_array, _set_dom, _set_cod, _set_name, _set_labels = (
+    Kernel.__dict__[slot].__set__ for slot in ("array", "dom", "cod", "name", "labels"))
 
 
 def _run(diagram: Diagram, mapping: dict, *kernels: Kernel) -> Kernel:
