@@ -30,8 +30,6 @@ from causal.errors import CausalError
 from causal.surgery import do_box
 from diagrams import Ty
 from diagrams._lazy import record
-from markov.arrays import ops as A
-from markov.arrays import tensor as T
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
 from markov.contraction.staging import call_cost
@@ -290,6 +288,8 @@ def _normalised(prepared: Prepared, array: Any, batch: tuple) -> Any:
         if not total > 0:
             return None
     else:
+        from markov.arrays import ops as A  # here: a cold start needs none of it
+
         total = A.sum_keep(array, len(prepared.cod))
         if A.first_index(A.is_zero(total)) is not None:
             return None
@@ -373,7 +373,8 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
             model._check_known(v, "evidence" if v in evidence else "do")
     except CausalError:
         return None
-    if not ops_for(model._backend).host or model._batch_shape() or set(evidence) & set(do):
+    ops = ops_for(model._backend)
+    if not ops.host or model._batch_shape() or set(evidence) & set(do):
         return None
     states = model._states
     fixed = frozenset(v for v in (*evidence, *do) if v not in targets)
@@ -383,7 +384,7 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, cod=Ty(*targets),
                     labels={v: states[v] for v in targets}, name=name,
-                    normalise=bool(evidence) or not T.exact_backend(model._backend))
+                    normalise=bool(evidence) or not ops.exact)
 
 
 def _point_masses(model: Any, v: str) -> Any:

@@ -35,6 +35,7 @@ class NumpyOps:
 
     # constant folding and the all-marginals pass run on host arrays only
     host = True
+    exact = False  # whether the numbers are exact (then answers need no renormalising)
 
     @staticmethod
     def sum(a, axes):
@@ -116,6 +117,8 @@ class NumpyOps:
 class ExactOps(NumpyOps):
     """numpy object arrays of exact numbers."""
 
+    exact = True
+
     @staticmethod
     def zeros(shape, like):
         return np.zeros(shape, dtype=int).astype(object)
@@ -133,6 +136,7 @@ class TorchOps:
     """torch tensors of any dtype and device."""
 
     host = False
+    exact = False
 
     @staticmethod
     def sum(a, axes):
