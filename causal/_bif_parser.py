@@ -9,15 +9,8 @@ import re
 import warnings
 
 from causal._bif_bulk import all_tables_at_once
-from causal._bif_tables import (
-    NON_WORD,
-    Axes,
-    checked_table,
-    name_items,
-    read_entries,
-    space_end,
-    token,
-)
+from causal._bif_lexer import plain_header, plain_variable, space_end, token
+from causal._bif_tables import Axes, checked_table, name_items, read_entries
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 from diagrams._lazy import record
 
@@ -29,52 +22,6 @@ def strip_comments(text: str) -> str:
     # (Compiled here, through re's own cache: most files have no comment.)
     comment = re.compile(r'("[^"]*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
     return comment.sub(lambda m: m.group(1) or "\n" * m.group(0).count("\n"), text)
-
-
-def _one_word(text: str) -> str | None:
-    """The only word of ``text`` between whitespace, when it is one plain word."""
-    words = text.split()
-    return words[0] if len(words) == 1 and NON_WORD.isdisjoint(words[0]) else None
-
-
-def _plain_variable(text: str, pos: int) -> tuple[str, str, str, int] | None:
-    """``NAME { type discrete [ N ] { LISTED } ; }`` after whitespace at ``pos``, with any
-    whitespace between the parts, as ``(NAME, N, LISTED, end)``; None for anything else."""
-    open_head = text.find("{", pos)
-    open_states = text.find("{", open_head + 1) if open_head >= 0 else -1
-    close = text.find("}", open_states + 1) if open_states >= 0 else -1
-    end = text.find("}", close + 1) if close >= 0 else -1
-    name = _one_word(text[pos:open_head]) if text[pos:pos + 1].isspace() else None
-    if end < 0 or name is None or text[close + 1:end].strip() != ";":
-        return None
-    head = text[open_head + 1:open_states].strip()  # type discrete [ N ]
-    if not (head.startswith("type") and head[4:5].isspace()):
-        return None
-    head = head[4:].lstrip()
-    if not head.startswith("discrete"):
-        return None
-    head = head[8:].lstrip()
-    count = head[1:-1].strip()
-    listed = text[open_states + 1:close]
-    if not (head[:1] == "[" and head[-1:] == "]" and count.isdecimal()) \
-            or "{" in listed or '"' in listed or ";" in listed:
-        return None
-    return name, count, listed, end + 1
-
-
-def _plain_header(text: str, pos: int) -> tuple[str, str | None, int] | None:
-    """``( CHILD | LISTED ) {`` or ``( CHILD ) {`` after whitespace at ``pos``, LISTED
-    holding none of ``{}()[];|"``, as ``(CHILD, LISTED or None, end)``; None otherwise."""
-    pos = space_end(text, pos)
-    close = text.find(")", pos) if text.startswith("(", pos) else -1
-    brace = space_end(text, close + 1) if close >= 0 else -1
-    if brace < 0 or not text.startswith("{", brace):
-        return None
-    child, bar, listed = text[pos + 1:close].partition("|")
-    child = _one_word(child)
-    if child is None or (bar and any(c in listed for c in '{}()[];|"')):
-        return None
-    return child, (listed if bar else None), brace + 1
 
 
 def _block_end(text: str, start: int) -> int:
@@ -206,7 +153,7 @@ class Parser:
         """Read ``variable X { type discrete [ n ] { a, b }; }`` with str methods, the form
         of nearly every published file; False, with nothing consumed, for any other form or
         any problem, which :meth:`variable_block` then reads token by token."""
-        found = _plain_variable(self.text, self.pos)
+        found = plain_variable(self.text, self.pos)
         if found is None:
             return False
         var, count, listed, end = found
@@ -268,7 +215,7 @@ class Parser:
 
     def probability_header(self) -> tuple[str, tuple[str, ...], int, int]:
         start = self.pos
-        plain = _plain_header(self.text, start)
+        plain = plain_header(self.text, start)
         if plain is not None:  # ( X | A, B ) { with plain names: most headers
             child, listed, end = plain
             parents = tuple(p.strip() for p in listed.split(",")) if listed else ()

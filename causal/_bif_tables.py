@@ -16,6 +16,8 @@ from functools import cache, cached_property
 
 import numpy as np
 
+from causal._bif_lexer import keyword, token
+
 #: Largest distance of a row's sum from 1 that is taken as rounding: bnlearn's published
 #: tables are off by up to ~3e-7; a row further off is an error unless the reader is asked to
 #: renormalise.
@@ -23,56 +25,6 @@ ROW_TOLERANCE = 1e-6
 
 #: A probability as written in a table: ``1``, ``0.25``, ``.5``, ``1e-3``, ``+2.5E+01``.
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-PUNCTUATION = "{}()[];,|"
-NON_WORD = frozenset(PUNCTUATION + '"')  # what no word holds, with whitespace
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
-# The tokens of a file and the keywords of its entries are read with str methods, not
-# regular expressions: compiling the few a plain file would need costs a cold start ~1.5 ms.
-def token(text: str, pos: int) -> tuple[str, str, int, int] | None:
-    """The token at or after ``pos``, past whitespace, as ``(kind, value, start, end)``:
-    kind ``'quoted'`` (value without its quotes, from ``start`` inside them), ``'punct'``
-    (one of :data:`PUNCTUATION`) or ``'word'`` (a run of anything else but whitespace and
-    ``"``: ``Asy/Patch``, ``>=3``, ``0-3_days`` and ``Transp.`` are words). None at the end
-    of the text or at an unterminated quote."""
-    n = len(text)
-    while pos < n and text[pos].isspace():
-        pos += 1
-    if pos == n:
-        return None
-    c = text[pos]
-    if c == '"':
-        end = text.find('"', pos + 1)
-        return None if end < 0 else ("quoted", text[pos + 1:end], pos + 1, end + 1)
-    if c in PUNCTUATION:
-        return "punct", c, pos, pos + 1
-    # Most words end at whitespace within a few characters: split a window, then check it.
-    word = text[pos:pos + 64].split(None, 1)[0]
-    if NON_WORD.isdisjoint(word) and (len(word) < 64 or pos + 64 >= n):
-        return "word", word, pos, pos + len(word)
-    start = pos
-    while pos < n and not (text[pos] in NON_WORD or text[pos].isspace()):
-        pos += 1
-    return "word", text[start:pos], start, pos
-
-
-def space_end(text: str, pos: int) -> int:
-    """Where the whitespace at ``pos`` ends."""
-    n = len(text)
-    while pos < n and text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def keyword(entry: str) -> tuple[str | None, str]:
-    """An entry's leading ASCII word and the text after it, when a space, a comma or the
-    end follows it (``table 0.1, 0.9``); else ``(None, entry)``."""
-    rest = entry.lstrip(_LETTERS)
-    k = len(entry) - len(rest)
-    if k and (not rest or rest[0] == "," or rest[0].isspace()):
-        return entry[:k], rest
-    return None, entry
 
 
 @cache

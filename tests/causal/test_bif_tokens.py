@@ -10,8 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from causal._bif_parser import _plain_header, _plain_variable
-from causal._bif_tables import keyword, space_end, token
+from causal._bif_lexer import keyword, plain_header, plain_variable, space_end, token
 
 TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
@@ -69,7 +68,7 @@ def test_keyword_is_the_keyword_expression(text):
 @given(st.one_of(texts, _plain_variable_text()))
 def test_plain_variable_is_its_expression(text):
     m = PLAIN_VARIABLE.match(text)
-    assert _plain_variable(text, 0) == (None if m is None else (*m.groups(), m.end()))
+    assert plain_variable(text, 0) == (None if m is None else (*m.groups(), m.end()))
 
 
 @settings(max_examples=300)
@@ -77,7 +76,7 @@ def test_plain_variable_is_its_expression(text):
     [" ", "(", ")", "|", "X", "A, B", "A B", ",", "{", "[", '"', "\t"]), max_size=10).map("".join)))
 def test_plain_header_is_its_expression(text):
     m = PLAIN_HEADER.match(text)
-    assert _plain_header(text, 0) == (None if m is None else (*m.groups(), m.end()))
+    assert plain_header(text, 0) == (None if m is None else (*m.groups(), m.end()))
 
 
 def test_examples():
@@ -88,6 +87,6 @@ def test_examples():
     assert token("a" * 63 + "|b c", 0) == ("word", "a" * 63, 0, 63)
     assert keyword("table 0.1, 0.9") == ("table", " 0.1, 0.9")
     assert keyword("table0.1") == (None, "table0.1")
-    assert _plain_variable(" X { type discrete [ 2 ] { a, b }; }", 0) == ("X", "2", " a, b ", 36)
-    assert _plain_header(" ( X | A, B ) {", 0) == ("X", " A, B ", 15)
-    assert _plain_header(" ( X ) {", 0) == ("X", None, 8)
+    assert plain_variable(" X { type discrete [ 2 ] { a, b }; }", 0) == ("X", "2", " a, b ", 36)
+    assert plain_header(" ( X | A, B ) {", 0) == ("X", " A, B ", 15)
+    assert plain_header(" ( X ) {", 0) == ("X", None, 8)
