@@ -181,14 +181,16 @@ def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = (), *,
     :func:`causal.bif.parse_bif`).
 
     >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "rain.bif")
+    >>> path = os.path.join(tempfile.mkdtemp(), "wet.bif")
     >>> with open(path, "w") as f:
-    ...     _ = f.write("network rain { }\\n"
+    ...     _ = f.write("network wet { }\\n"
     ...                 "variable Rain { type discrete [ 2 ] { yes, no }; }\\n"
-    ...                 "probability ( Rain ) { table 0.2, 0.8; }\\n")
-    >>> m = from_bif(path)
-    >>> m, m.states["Rain"]
-    (<CausalModel 'rain': 1 variables (0 latent), 0 edges>, ('yes', 'no'))
+    ...                 "variable Wet { type discrete [ 2 ] { yes, no }; }\\n"
+    ...                 "probability ( Rain ) { table 0.2, 0.8; }\\n"
+    ...                 "probability ( Wet | Rain ) { (yes) 0.9, 0.1; (no) 0.1, 0.9; }\\n")
+    >>> m = from_bif(path, latent=["Rain"])
+    >>> m, m.query("Wet").array.round(2).tolist()
+    (<CausalModel 'wet': 2 variables (1 latent), 1 edges>, [0.26, 0.74])
     """
     from causal.model import CausalModel  # here: the model imports nothing of the reader
 

@@ -5,10 +5,9 @@ answers) goes the longer way, errors included."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import pytest
+from test_fast_query import GENERAL, chain  # the same small chain of four variables
 
 from causal import CausalModel, _values
 from causal.errors import InvalidValue
@@ -17,18 +16,7 @@ from markov.contraction.cache import PLANS
 
 pd = pytest.importorskip("pandas")
 
-GENERAL = {"max_memory": 2**40}  # any max_memory takes the general path
 NAMES = np.array(["no", "yes", "yes", "no", "yes"], dtype=object)
-
-
-def chain(exact: bool = False) -> CausalModel:
-    f = (lambda x: Fraction(str(x))) if exact else float
-    tables = {"A": [f(0.3), f(0.7)],
-              "B": [[f(0.9), f(0.1)], [f(0.2), f(0.8)]],
-              "C": [[f(0.6), f(0.4)], [f(0.5), f(0.5)]],
-              "D": [[f(1.0), f(0.0)], [f(0.25), f(0.75)]]}
-    return CausalModel({"A": [], "B": ["A"], "C": ["B"], "D": ["C"]}, tables,
-                       states={v: ["no", "yes"] for v in "ABCD"})
 
 
 def tabulated(m: CausalModel, target: str, **kwargs):
