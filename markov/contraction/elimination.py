@@ -226,11 +226,15 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
     return _ssa_to_linear(ssa, len(terms)), walk
 
 
+#: Above this many labels an elimination order keeps its queue in a heap.
+HEAP_ABOVE = 100
+
+
 def _queue(items: list) -> tuple[Callable, Callable]:
     """Push and pop of a priority queue over ``items``: a heap for many, a plain list whose
     least item is found when popped for a few (the same items in the same order: importing
     heapq costs a small network's first query about half a millisecond)."""
-    if len(items) > 100:
+    if len(items) > HEAP_ABOVE:
         import heapq
 
         heapq.heapify(items)
