@@ -308,16 +308,23 @@ def test_pandas_categoricals_are_read_through_their_codes(monkeypatch, rows):
         assert np.allclose(u.query("B", do={"A": codes}).array, [[0.2, 0.8], [0.9, 0.1], [0.2, 0.8]])
 
 
+def categorical_errors(m: CausalModel) -> None:
+    """A categorical evidence value on ``D`` with a missing row, or a category that names no
+    state, gets the general path's typed error."""
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(InvalidValue, match="'D': its evidence value in row 1 is missing"):
+        m.query("A", evidence={"D": pd.Categorical(["no", None, "yes"])})
+    with pytest.raises(InvalidValue, match="no outcome 'maybe'"):
+        m.query("A", evidence={"D": pd.Series(["no", "maybe"], dtype="category")})
+    with pytest.raises(InvalidValue, match="no outcome True"):
+        m.query("A", evidence={"D": pd.Categorical([True, False])})
+
+
 def test_a_categorical_that_names_no_state_gets_a_typed_error():
     pd = pytest.importorskip("pandas")
     m = chain()
     for _ in range(3):  # the short way hands them to the general path, which says why
-        with pytest.raises(InvalidValue, match="'D': its evidence value in row 1 is missing"):
-            m.query("A", evidence={"D": pd.Categorical(["no", None, "yes"])})
-        with pytest.raises(InvalidValue, match="no outcome 'maybe'"):
-            m.query("A", evidence={"D": pd.Series(["no", "maybe"], dtype="category")})
-        with pytest.raises(InvalidValue, match="no outcome True"):
-            m.query("A", evidence={"D": pd.Categorical([True, False])})
+        categorical_errors(m)
     b = CausalModel({"A": [], "B": ["A"]}, {"A": [0.5, 0.5], "B": [[0.9, 0.1], [0.2, 0.8]]},
                     states={"A": ["0", "1"], "B": ["0", "1"]})
     with pytest.raises(InvalidValue, match="no outcome True"):
