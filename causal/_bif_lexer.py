@@ -18,8 +18,7 @@ def token(text: str, pos: int) -> tuple[str, str, int, int] | None:
     ``"``: ``Asy/Patch``, ``>=3``, ``0-3_days`` and ``Transp.`` are words). None at the end
     of the text or at an unterminated quote."""
     n = len(text)
-    while pos < n and text[pos].isspace():
-        pos += 1
+    pos = space_end(text, pos)
     if pos == n:
         return None
     c = text[pos]

@@ -162,9 +162,9 @@ def bind(compiled: Compiled, arrays: Mapping, do_arrays: Mapping, observed: Mapp
             array = _rescale(array, len(box.dom))
         mapping[box] = array
     zero = None
+    if compiled.constants:  # imported on first use, as in the functions below
+        from markov.arrays import tensor as T
     for source in compiled.constants:
-        from markov.arrays import tensor as T  # on first use, as in the functions below
-
         value = make(source)
         is_zero = T.zero_mask(value)
         zero = is_zero if zero is None else zero | is_zero

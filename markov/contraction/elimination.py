@@ -223,7 +223,7 @@ def eliminate(terms: Sequence[str], out: str, sizes: dict[str, int], heuristic: 
         return None, walk
     if len(rest) == 1 and not ssa:
         return ((0,),), walk.run(((0,),))
-    return _ssa_to_linear(ssa, len(terms)), walk
+    return ssa_to_linear(ssa, len(terms)), walk
 
 
 #: Above this many labels an elimination order keeps its queue in a heap.
@@ -248,15 +248,37 @@ def _pop_least(items: list) -> Any:
     return least
 
 
-def _ssa_to_linear(ssa: list[tuple[int, int]], n: int) -> tuple:
-    ids = list(range(n))
-    path = []
-    next_id = n
-    for a, b in ssa:
-        i, j = sorted((ids.index(a), ids.index(b)))
-        path.append((i, j))
-        del ids[j]
-        del ids[i]
-        ids.append(next_id)
-        next_id += 1
-    return tuple(path)
+def linear_to_ssa(path: Sequence, n: int) -> list[tuple]:
+    """A path in opt_einsum's list format (positions in the shrinking list of operands, each
+    result appended) over ``n`` operands, with each operand named once and for all instead:
+    inputs ``0 .. n-1``, the ``k``-th result ``n + k``.
+
+    >>> linear_to_ssa([(0, 2), (0, 1)], 3)
+    [(0, 2), (1, 3)]
+    """
+    live = list(range(n))
+    out = []
+    for k, step in enumerate(path):
+        out.append(tuple(live[i] for i in step))
+        for i in sorted(step, reverse=True):
+            del live[i]
+        live.append(n + k)
+    return out
+
+
+def ssa_to_linear(ssa: Sequence, n: int) -> tuple[tuple, ...]:
+    """The inverse of :func:`linear_to_ssa`: each step's positions, sorted, in the list of
+    operands still live.
+
+    >>> ssa_to_linear([(0, 2), (1, 3)], 3)
+    ((0, 2), (0, 1))
+    """
+    live = list(range(n))
+    out = []
+    for k, step in enumerate(ssa):
+        positions = tuple(sorted(live.index(i) for i in step))
+        for i in reversed(positions):
+            del live[i]
+        out.append(positions)
+        live.append(n + k)
+    return tuple(out)

@@ -44,7 +44,9 @@ from markov.contraction.elimination import (  # noqa: F401 (re-exported)
     eliminate,
     elimination_path,
     label_uses,
+    linear_to_ssa,
     path_cost,
+    ssa_to_linear,
 )
 
 oe = lazy_module("opt_einsum")
@@ -212,42 +214,6 @@ def symbol(k: int) -> str:
     if k < 52:
         return LETTERS[k]
     return chr(k + 140) if k < 55296 else chr(k + 2048)
-
-
-def linear_to_ssa(path: Sequence, n: int) -> list[tuple]:
-    """A path in opt_einsum's list format (positions in the shrinking list of operands, each
-    result appended) over ``n`` operands, with each operand named once and for all instead:
-    inputs ``0 .. n-1``, the ``k``-th result ``n + k``.
-
-    >>> linear_to_ssa([(0, 2), (0, 1)], 3)
-    [(0, 2), (1, 3)]
-    """
-    live = list(range(n))
-    out = []
-    for k, step in enumerate(path):
-        out.append(tuple(live[i] for i in step))
-        for i in sorted(step, reverse=True):
-            del live[i]
-        live.append(n + k)
-    return out
-
-
-def ssa_to_linear(ssa: Sequence, n: int) -> tuple[tuple, ...]:
-    """The inverse of :func:`linear_to_ssa`: each step's positions, sorted, in the list of
-    operands still live.
-
-    >>> ssa_to_linear([(0, 2), (1, 3)], 3)
-    ((0, 2), (0, 1))
-    """
-    live = list(range(n))
-    out = []
-    for k, step in enumerate(ssa):
-        positions = tuple(sorted(live.index(i) for i in step))
-        for i in reversed(positions):
-            del live[i]
-        out.append(positions)
-        live.append(n + k)
-    return tuple(out)
 
 
 def _search(terms: Sequence[str], out: str, sizes: dict[str, int],
