@@ -25,17 +25,17 @@ from typing import Any
 import numpy as np
 
 from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
-from causal._values import categorical_codes, categorical_rows, category_states, one_hot
+from causal._values import categorical_rows, category_states, one_hot, state_indices, state_lookup
 from causal.errors import CausalError
 from causal.surgery import do_box
 from diagrams import Ty
 from diagrams._lazy import record
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
+from markov.contraction.once import contract_once
 from markov.contraction.staging import call_cost
 from markov.kernel import Kernel
 
-_SCALARS = (str, int, np.str_, np.integer)
 #: Types of values that are no pandas categorical: one set lookup spares them the reading.
 _NO_CATEGORICAL = frozenset((str, int, list, tuple, np.ndarray, np.str_, np.int64))
 _NO_TYPE = Ty()  # the answer's domain
@@ -124,7 +124,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
                     prepared, table[0], c), prepared.categories)
                 if rows is not None:
                     return _kernel(prepared, rows)
-            i = _indices(prepared.lookups[v], value)
+            i = state_indices(prepared.lookups[v], value)
             if i is None:
                 return None
             out[v] = i
@@ -134,7 +134,8 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
             if batch and i.shape != batch:
                 return None  # batches that differ: the general path broadcasts or refuses
             batch = i.shape
-    if not table:
+    first = not table
+    if first:
         table.append(False)  # a one-off query tabulates nothing: the second call does
     elif table[0] is False:
         table[0] = _tabulate(model, prepared)
@@ -149,7 +150,7 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
             return None
         array = found[0]
     else:
-        array = _one(model, prepared, {**observed, **hard})
+        array = _one(model, prepared, {**observed, **hard}, once=first)
         if array is None:
             return None
     array = _normalised(prepared, array, batch)
@@ -187,31 +188,48 @@ def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
     return array, zero
 
 
-def _one(model: Any, prepared: Prepared, values: dict) -> Any:
+def _one(model: Any, prepared: Prepared, values: dict, *, once: bool = False) -> Any:
     """The unnormalised answer for one state index per observed or intervened variable,
     by the pattern's binder (:func:`_binder`) and runner, or None where a constant evidence
-    factor is zero or the runner does not apply."""
-    if not prepared.binder:
-        prepared.binder.append(_binder(model, prepared))
-    getters, constants = prepared.binder[0]
+    factor is zero or the runner does not apply. ``once``: the pattern's first call, which
+    contracts without compiling where the network is small (the runner is compiled when
+    the pattern comes back)."""
+    getters, constants = _binder(model, prepared)
     for get in constants:
         if get(values) == 0:
             return None
     arrays = [get(values) for get in getters]
     runner = prepared.runners.get(None)
+    if runner is None and once:
+        compiled = prepared.compiled
+        every = dict(zip(compiled.changing, arrays))
+        answer = contract_once(compiled.diagram, [
+            every[j] if j in every else model._arrays[source[1]]
+            for j, source in enumerate(compiled.sources)])
+        if answer is not None:
+            return answer
     if runner is None:
-        boxes = prepared.compiled.diagram.boxes
-        changing = {boxes[j]: a for j, a in zip(prepared.compiled.changing, arrays)}
-        runner = prepared.runners[None] = runner_for(prepared.compiled, changing,
-                                                     model._arrays)
+        runner = _runner_of_one(model, prepared, arrays)
     return None if runner is None else runner(arrays)
+
+
+def _runner_of_one(model: Any, prepared: Prepared, arrays: list) -> Any:
+    """The pattern's runner for one value per variable (kept), compiled with ``arrays``,
+    those of the changing boxes; None where it does not apply."""
+    compiled = prepared.compiled
+    boxes = compiled.diagram.boxes
+    changing = {boxes[j]: a for j, a in zip(compiled.changing, arrays)}
+    runner = prepared.runners[None] = runner_for(compiled, changing, model._arrays)
+    return runner
 
 
 def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
     """For one value per variable, how each changing box's array (and each constant
     factor) is read: a function of ``{variable: state index}`` that picks the indicator's
     row, or indexes the box's table (or intervention's point mass) at the fixed values:
-    what :func:`causal._query.bind` does for any value, resolved once."""
+    what :func:`causal._query.bind` does for any value, resolved once (and kept)."""
+    if prepared.binder:
+        return prepared.binder[0]
     compiled = prepared.compiled
 
     def getter(source):
@@ -236,8 +254,9 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
             return array[tuple(index)]
         return get
 
-    return ([getter(compiled.sources[j]) for j in compiled.changing],
-            [getter(source) for source in compiled.constants])
+    prepared.binder.append(([getter(compiled.sources[j]) for j in compiled.changing],
+                            [getter(source) for source in compiled.constants]))
+    return prepared.binder[0]
 
 
 def _tabulate(model: Any, prepared: Prepared) -> Table | None:
@@ -251,8 +270,9 @@ def _tabulate(model: Any, prepared: Prepared) -> Table | None:
     if (not sizes or rows > TABLE_ROWS
             or rows * prod(len(s) for s in prepared.labels.values()) > TABLE_ENTRIES):
         return None
-    if None not in prepared.runners:  # the first call was a batch: make the runner of one
-        _one(model, prepared, dict.fromkeys(prepared.lookups, 0))
+    if None not in prepared.runners:  # the first call was a batch, or contracted once
+        zeros = dict.fromkeys(prepared.lookups, 0)
+        _runner_of_one(model, prepared, [get(zeros) for get in _binder(model, prepared)[0]])
     runner = prepared.runners.get(None)
     if runner is None:
         return None
@@ -335,35 +355,6 @@ def _kernel(prepared: Prepared, array: Any) -> Any:
     return Kernel._trusted(array, _NO_TYPE, prepared.cod, dict(prepared.labels), prepared.name)
 
 
-def _indices(lookup: tuple, value: Any) -> int | np.ndarray | None:
-    """The state index ``value`` names, or the array of indices of a one-dimensional batch
-    of names (or of a pandas categorical), or None when it is anything else: the general
-    path reads it or says what is wrong. ``lookup``: the states by name, by name or plainly
-    written integer, and the memo of categories seen."""
-    names, every, memo = lookup
-    if isinstance(value, _SCALARS) and not isinstance(value, bool):
-        return every.get(value)
-    if type(value) not in (list, tuple, np.ndarray):
-        codes = categorical_codes(value, every.get, memo)  # a pandas categorical: its codes
-        if codes is None or codes.ndim != 1 or not codes.size or codes[codes.argmin()] < 0:
-            return None
-        return codes
-    array = np.asarray(value)
-    if array.ndim != 1 or not array.size or array.dtype.kind not in "OUiu":
-        return None
-    try:  # names first: they are what batches hold, and no boolean passes for one
-        return np.fromiter(map(names.__getitem__, array), dtype=np.intp, count=array.size)
-    except (KeyError, TypeError):
-        if every is names:
-            return None
-    if array.dtype.kind == "O" and not set(map(type, array)) <= {int, np.int64, str, np.str_}:
-        return None  # True == 1: where integers name states, booleans must not pass
-    try:
-        return np.fromiter(map(every.__getitem__, array), dtype=np.intp, count=array.size)
-    except (KeyError, TypeError):
-        return None
-
-
 def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared | None:
     """The pattern's :class:`Prepared`, or None when it is not for this path (a model in
     torch or with batched tables, or names the general path must refuse)."""
@@ -379,7 +370,7 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
     states = model._states
     fixed = frozenset(v for v in (*evidence, *do) if v not in targets)
     compiled = model._compile(targets, evidence, frozenset(do), fixed)
-    lookups = {v: _lookup(states[v]) for v in (*evidence, *do)}
+    lookups = {v: state_lookup(states[v]) for v in (*evidence, *do)}
     masses = {v: _point_masses(model, v) for v in do}
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
     return Prepared(compiled, lookups, masses, fixed, cod=Ty(*targets),
@@ -391,15 +382,3 @@ def _point_masses(model: Any, v: str) -> Any:
     """Row ``i``: the point mass (or indicator) on ``v``'s state ``i``."""
     n = len(model._states[v])
     return one_hot(np.arange(n), n, model._backend)
-
-
-def _lookup(states: tuple) -> tuple[dict, dict, dict]:
-    """The states by name, and (the same dict where there are none) by name and by the
-    integer a name writes plainly (the rule of :mod:`causal.values`); and a memo for
-    :func:`~causal._values.categorical_codes`."""
-    names = {str(name): i for i, name in enumerate(states)}
-    every = dict(names)
-    for name, i in names.items():
-        if name.lstrip("-").isdigit() and str(int(name)) == name:
-            every[int(name)] = i
-    return names, (names if len(every) == len(names) else every), {}

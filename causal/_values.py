@@ -151,3 +151,47 @@ def dask_rows(*values: Any) -> bool:
     from causal.distributed import has_dask_rows
 
     return any(has_dask_rows(v) for v in values)
+
+
+_SCALARS = (str, int, np.str_, np.integer)
+
+
+def state_indices(lookup: tuple, value: Any) -> int | np.ndarray | None:
+    """The state index ``value`` names, or the array of indices of a one-dimensional batch
+    of names (or of a pandas categorical), or None when it is anything else: the general
+    path reads it or says what is wrong. ``lookup``: the states by name, by name or plainly
+    written integer, and the memo of categories seen."""
+    names, every, memo = lookup
+    if isinstance(value, _SCALARS) and not isinstance(value, bool):
+        return every.get(value)
+    if type(value) not in (list, tuple, np.ndarray):
+        codes = categorical_codes(value, every.get, memo)  # a pandas categorical: its codes
+        if codes is None or codes.ndim != 1 or not codes.size or codes[codes.argmin()] < 0:
+            return None
+        return codes
+    array = np.asarray(value)
+    if array.ndim != 1 or not array.size or array.dtype.kind not in "OUiu":
+        return None
+    try:  # names first: they are what batches hold, and no boolean passes for one
+        return np.fromiter(map(names.__getitem__, array), dtype=np.intp, count=array.size)
+    except (KeyError, TypeError):
+        if every is names:
+            return None
+    if array.dtype.kind == "O" and not set(map(type, array)) <= {int, np.int64, str, np.str_}:
+        return None  # True == 1: where integers name states, booleans must not pass
+    try:
+        return np.fromiter(map(every.__getitem__, array), dtype=np.intp, count=array.size)
+    except (KeyError, TypeError):
+        return None
+
+
+def state_lookup(states: tuple) -> tuple[dict, dict, dict]:
+    """The states by name, and (the same dict where there are none) by name and by the
+    integer a name writes plainly (the rule of :mod:`causal.values`); and a memo for
+    :func:`~causal._values.categorical_codes`."""
+    names = {str(name): i for i, name in enumerate(states)}
+    every = dict(names)
+    for name, i in names.items():
+        if name.lstrip("-").isdigit() and str(int(name)) == name:
+            every[int(name)] = i
+    return names, (names if len(every) == len(names) else every), {}

@@ -28,8 +28,8 @@ def test_folded_subtrees_are_computed_once_over_many_evidence_values(name, monke
         m.query(target, evidence={observed: m.states[observed][i % len(m.states[observed])]})
     runners = PLANS.entries("runner")
     assert len(runners) == 1 and runners[0].folding.folded  # something was folded
-    assert runners[0].runs == 1                             # ... and computed once, not 12 times
-    assert runners[0].calls == 12
+    assert runners[0].runs == 1                             # ... and computed once, not 11 times
+    assert runners[0].calls == 11  # the first call contracted once, compiling nothing
 
 
 @pytest.mark.parametrize("name", ["asia", "alarm", "andes"])
@@ -41,9 +41,9 @@ def test_a_tabulated_pattern_runs_its_runner_once_per_value(name):
     answers = [m.query(target, evidence={observed: states[i % len(states)]},
                        on_zero="uniform") for i in range(12)]
     runners = PLANS.entries("runner")
-    # one runner, folded once: the first call, one call per value for the table, then
-    # lookups only
-    assert [(r.runs, r.calls) for r in runners] == [(1, 1 + len(states))]
+    # one runner, folded once: the first call contracts once (no runner), the second makes
+    # the table with one runner call per value, then lookups only
+    assert [(r.runs, r.calls) for r in runners] == [(1, len(states))]
     (prepared,) = PLANS.entries("fast")
     assert prepared.table[0].answers.shape == (len(states), len(m.states[target]))
     fresh = load(name)
@@ -83,3 +83,19 @@ def test_models_do_not_share_folded_values():
     b = CausalModel({"X": [], "Y": ["X"]}, {"X": [0.1, 0.9], "Y": [[0.9, 0.1], [0.2, 0.8]]})
     assert not np.allclose(a.query("Y").array, b.query("Y").array)
     assert np.allclose(b.query("Y").array, [0.27, 0.73])
+
+
+@pytest.mark.parametrize("name", ["asia", "sachs", "alarm", "insurance"])
+def test_a_first_answer_contracted_once_equals_the_compiled_one(name):
+    # A pattern's first call contracts without compiling (markov.contraction.once); the
+    # general path compiles a plan. Targets and evidence at both ends of the order.
+    m = load(name)
+    vs = m.variables
+    for targets, evidence in [(vs[0], {vs[-1]: 0}), (vs[-1], {vs[0]: 1}),
+                              (vs[:2], {vs[-2]: 0, vs[len(vs) // 2]: 1}), (vs[3], {})]:
+        evidence = {v: m.states[v][i] for v, i in evidence.items()}
+        PLANS.clear()
+        first = load(name).query(targets, evidence=evidence, on_zero="uniform")
+        assert not PLANS.entries("runner")  # contracted once: nothing compiled
+        general = m.query(targets, evidence=evidence, on_zero="uniform", max_memory=2**40)
+        np.testing.assert_allclose(first.array, general.array, rtol=0, atol=1e-12)
