@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from causal.errors import CyclicModel, InvalidCPT, InvalidValue
+from causal.errors import CyclicModel, InvalidCPT, InvalidValue, UnknownVariable
 from causal.surgery import do_box
 from diagrams import Ty
 from diagrams._lazy import lazy_module
@@ -101,3 +102,34 @@ def mechanisms(variables, parents, cpts, states, intervened):
         kernels[v] = Kernel(arrays[v], dom=Ty(*parents[v]), cod=Ty(v), name=box_names[v],
                             labels=labels, validate=False)
     return kernels, outcomes
+
+
+def check_named(groups: tuple, variables: list[str]) -> None:
+    """Raise UnknownVariable for a name in ``groups`` (pairs of what names them and the
+    names) that is not one of ``variables``."""
+    known = set(variables)
+    for group, names in groups:
+        for v in names:
+            if v not in known:
+                raise UnknownVariable(f"{group} names {v!r}, which is not a variable of "
+                                      f"the model; its variables are {variables}")
+
+
+def from_checked(cls: type, parents: dict, cpts: dict, states: dict, *, latent=(),
+                 name: str = "") -> Any:
+    """A model of class ``cls`` from the parts a reader has checked (each variable's parents
+    declared, once each, and acyclic; its table an array with one axis per parent and one
+    for it, of the sizes of their ``states``, rows stochastic; distinct state names): what
+    the constructor would check again is skipped, but for ``latent``."""
+    variables = list(parents)
+    check_named((("latent", latent),), variables)
+    kernels = {}
+    for v in variables:
+        ps = parents[v]
+        kernels[v] = Kernel._trusted(cpts[v], Ty(*ps), Ty(v),
+                                     {u: states[u] for u in (*ps, v)}, v)
+    model = object.__new__(cls)
+    model._setup(tuple(variables), dict(parents), kernels, dict(states),
+                 latent=frozenset(latent), intervened=frozenset(), name=str(name),
+                 order=topological_order(variables, parents))
+    return model

@@ -192,12 +192,15 @@ def from_bif(path: str | os.PathLike[str], latent: Iterable[str] = (), *,
     >>> m, m.query("Wet").array.round(2).tolist()
     (<CausalModel 'wet': 2 variables (1 latent), 1 edges>, [0.26, 0.74])
     """
-    from causal.model import CausalModel  # here: the model imports nothing of the reader
+    # here: the model imports nothing of the reader
+    from causal._construct import from_checked
+    from causal.model import CausalModel
 
     spec = read_bif(path, renormalise=renormalise,
                     max_cells=MAX_CELLS if max_cells is None else max_cells)
-    return CausalModel(spec.parents, spec.cpts, states=spec.states, latent=latent,
-                       name=spec.name)
+    # The reader has checked what the constructor would check again (but the latents).
+    return from_checked(CausalModel, spec.parents, spec.cpts, spec.states, latent=latent,
+                        name=spec.name)
 
 
 def _gunzip(raw: bytes) -> bytes:

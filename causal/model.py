@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from causal._construct import check_named
 from causal._construct import mechanisms as _mechanisms
 from causal._construct import topological_order as _topological_order
 from causal._fast import fast_query
@@ -103,12 +104,8 @@ class CausalModel(StructuralModel, ModelData):
                                           "variable of the model")
             if len(set(parents[v])) != len(parents[v]):
                 raise InvalidCPT(f"variable {v!r} lists a parent twice: {list(parents[v])}")
-        for group, names in (("states", states or {}), ("latent", latent),
-                             ("intervened", intervened)):
-            for v in names:
-                if v not in known:
-                    raise UnknownVariable(f"{group} names {v!r}, which is not a variable of "
-                                          f"the model; its variables are {variables}")
+        check_named((("states", states or {}), ("latent", latent), ("intervened", intervened)),
+                    variables)
         order = _topological_order(variables, parents)
         kernels, outcomes = _mechanisms(variables, parents, cpts, states or {},
                                         set(intervened))
