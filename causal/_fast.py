@@ -27,7 +27,7 @@ import numpy as np
 from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
 from causal._values import categorical_rows, category_states, one_hot, state_indices, state_lookup
 from causal.errors import CausalError
-from causal.surgery import do_box
+from causal.surgery import is_do_box
 from diagrams import Ty
 from diagrams._lazy import record
 from markov.arrays.steps import ops_for
@@ -238,7 +238,7 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
             rows = _point_masses(model, key)  # row i: the indicator of state i
             return lambda values: rows[values[key]]
         v = key.cod.names[0]
-        rows = prepared.masses.get(v) if key == do_box(v) else None
+        rows = prepared.masses.get(v) if is_do_box(key, v) else None
         table = model._arrays[key] if rows is None else None
         n_event = len(key.dom) + len(key.cod)
         template = [slice(None)] * n_event

@@ -28,7 +28,7 @@ import numpy as np
 
 from causal._values import one_hot
 from causal.requisite import requisite_diagram
-from causal.surgery import do_box, surgery
+from causal.surgery import is_do_box, surgery
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import Frozen
 from markov.contraction.cache import PLANS
@@ -112,7 +112,8 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
         box_in.append(list(on))
         box_out.append([])
         recipe[effect] = source
-    diagram = _prune(Diagram(wires, boxes, box_in, box_out, (), outputs))
+    diagram = _prune(Diagram._trusted(wires, boxes, box_in, box_out, inputs=(),
+                                      outputs=outputs))
     sources = tuple(recipe[box] for box in diagram.boxes)
     fold = frozenset(j for j, source in enumerate(sources) if _is_table(source))
     changing = tuple(j for j in range(len(sources)) if j not in fold)
@@ -122,7 +123,8 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
 def _is_table(source: tuple) -> bool:
     """Whether a box's array is a model table as it is (no cut, no do)."""
     kind, key, cuts = source
-    return kind == "box" and not cuts and bool(key.cod) and key != do_box(key.cod.names[0])
+    return (kind == "box" and not cuts and bool(key.cod)
+            and not is_do_box(key, key.cod.names[0]))
 
 
 def _prune(d: Diagram) -> Diagram:
@@ -218,7 +220,7 @@ def _array(source, arrays, do_arrays, observed, *, fixed, states, backend):
     if kind == "observe":
         return one_hot(observed[key], len(states[key]), backend)
     v = key.cod.names[0]
-    array = do_arrays[v] if v in do_arrays and key == do_box(v) else arrays[key]
+    array = do_arrays[v] if v in do_arrays and is_do_box(key, v) else arrays[key]
     if cuts:
         array = _gather(array, len(key.dom) + len(key.cod), cuts, fixed)
     return array

@@ -234,10 +234,12 @@ class StructuralModel:
 
     def _diagram(self, outputs: tuple[str, ...]) -> Diagram:
         index = {v: i for i, v in enumerate(self._order)}
-        return Diagram(self._order, [self._box(v) for v in self._order],
-                       [tuple(index[p] for p in self._parents[v]) for v in self._order],
-                       [(index[v],) for v in self._order], (),
-                       [index[v] for v in outputs])
+        # well formed by construction: a topological order, each box typed by its parents
+        return Diagram._trusted(self._order, [self._box(v) for v in self._order],
+                                [tuple(index[p] for p in self._parents[v])
+                                 for v in self._order],
+                                [(index[v],) for v in self._order], inputs=(),
+                                outputs=[index[v] for v in outputs])
 
     def _box(self, v: str) -> Box:
         """The box of ``v``'s mechanism in :attr:`diagram`."""

@@ -355,7 +355,7 @@ class CausalModel(StructuralModel, ModelData):
         """The broadcast batch shape of the mechanisms (a query keeps it even when pruning
         drops the batched mechanism)."""
         return PLANS.about(self, "batch shape", lambda: np.broadcast_shapes(
-            *(k.batch_shape for k in self._kernels.values())))
+            *(k.batch_shape for k in self._kernels.values() if k.n_batch)))
 
     def counterfactual(self, targets: str | Sequence[str], do: Mapping[str, Any],
                        evidence: Mapping[str, Any] | Any = None, **kwargs: Any) -> Kernel:

@@ -88,8 +88,9 @@ def requisite_diagram(d: Diagram, targets: Sequence[str], observed: Collection[s
     made = {w for j in keep for w in d.box_outputs[j]}
     wires = sorted(used)
     new = {w: i for i, w in enumerate(wires)}
-    return Diagram([d.wires[w] for w in wires], [d.boxes[j] for j in keep],
-                   [[new[w] for w in d.box_inputs[j]] for j in keep],
-                   [[new[w] for w in d.box_outputs[j]] for j in keep],
-                   [new[w] for w in wires if w not in made],
-                   [new[w] for w in d.outputs if w in made])
+    # well formed: a wire whose source went is an input now
+    return Diagram._trusted([d.wires[w] for w in wires], [d.boxes[j] for j in keep],
+                            [[new[w] for w in d.box_inputs[j]] for j in keep],
+                            [[new[w] for w in d.box_outputs[j]] for j in keep],
+                            inputs=[new[w] for w in wires if w not in made],
+                            outputs=[new[w] for w in d.outputs if w in made])

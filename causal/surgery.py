@@ -35,6 +35,16 @@ def do_box(variable: str) -> Box:
     return Box(f"do({variable})", Ty(), Ty(variable))
 
 
+def is_do_box(box: Box, variable: str) -> bool:
+    """Whether ``box`` is :func:`do_box` of ``variable`` (without making that box: a query
+    asks it of every box it binds).
+
+    >>> is_do_box(do_box("X"), "X"), is_do_box(Box("X", Ty(), Ty("X")), "X")
+    (True, False)
+    """
+    return box.name == f"do({variable})" and box == do_box(variable)
+
+
 def surgery_functor(interventions: Mapping[str, State] | Iterable[str]) -> Functor:
     """The endofunctor on diagrams that performs surgery on the given variables.
 

@@ -48,6 +48,21 @@ class Diagram:
     def __setattr__(self, key, value):
         raise AttributeError("diagrams are immutable")
 
+    @classmethod
+    def _trusted(cls, wires: Sequence[str], boxes: Sequence[Box], box_inputs: Sequence,
+                 box_outputs: Sequence, *, inputs: Sequence[int], outputs: Sequence[int]
+                 ) -> Diagram:
+        """A diagram from parts known to be well formed, made from checked diagrams by code
+        that keeps them so (pruning, a query's rewiring): the constructor's checks skipped,
+        which a first query would otherwise pay three times."""
+        d = object.__new__(cls)
+        for attr, value in (("wires", tuple(wires)), ("boxes", tuple(boxes)),
+                            ("box_inputs", tuple(tuple(ws) for ws in box_inputs)),
+                            ("box_outputs", tuple(tuple(ws) for ws in box_outputs)),
+                            ("inputs", tuple(inputs)), ("outputs", tuple(outputs))):
+            object.__setattr__(d, attr, value)
+        return d
+
     def _check(self) -> None:
         n = len(self.wires)
         if not (len(self.boxes) == len(self.box_inputs) == len(self.box_outputs)):
@@ -218,10 +233,12 @@ class Diagram:
             keep.update(self.box_outputs[j])
         order = sorted(keep)
         sub = {w: i for i, w in enumerate(order)}
-        return Diagram([self.wires[w] for w in order], [self.boxes[j] for j in live_boxes],
-                       _relabel([self.box_inputs[j] for j in live_boxes], sub),
-                       _relabel([self.box_outputs[j] for j in live_boxes], sub),
-                       [sub[w] for w in self.inputs], [sub[w] for w in self.outputs])
+        return Diagram._trusted([self.wires[w] for w in order],
+                                [self.boxes[j] for j in live_boxes],
+                                _relabel([self.box_inputs[j] for j in live_boxes], sub),
+                                _relabel([self.box_outputs[j] for j in live_boxes], sub),
+                                inputs=[sub[w] for w in self.inputs],
+                                outputs=[sub[w] for w in self.outputs])
 
     def is_identical(self, other: object) -> bool:
         """Structural equality: the same hypergraph with the same numbering.
