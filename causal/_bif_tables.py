@@ -47,14 +47,10 @@ class Axes:
 
     def __init__(self, var: str, parents: tuple[str, ...], states: dict[str, tuple[str, ...]]):
         self.var, self.parents, self.states = var, parents, states
-
-    @cached_property
-    def card(self) -> int:
-        return len(self.states[self.var])
-
-    @cached_property
-    def cards(self) -> list[int]:
-        return [len(self.states[p]) for p in self.parents]
+        # plain attributes: every table reads them, and a cached_property's first read
+        # costs a lock (Python 3.11)
+        self.card = len(states[var])
+        self.cards = [len(states[p]) for p in parents]
 
     @cached_property
     def index(self) -> list[dict[str, int]]:

@@ -74,6 +74,10 @@ class BayesNetSpec:
             )
         given = cpts
         parents = {v: tuple(map(str, parents[v])) for v in states}
+        for v in states:  # before the axes, which read every parent's states
+            for p in parents[v]:
+                if p not in states:
+                    raise UnknownVariable(f"variable {v!r}: parent {p!r} is not a variable")
         cpts = {v: _checked_cpt(Axes(v, parents[v], states), given[v]) for v in states}
         cycle = find_cycle(parents)
         if cycle is not None:
@@ -120,9 +124,6 @@ class BayesNetSpec:
 def _checked_cpt(axes: Axes, cpt: object) -> np.ndarray:
     """A read-only float64 copy of ``cpt`` (the spec owns its arrays), checked row by row."""
     v = axes.var
-    for p in axes.parents:
-        if p not in axes.states:
-            raise UnknownVariable(f"variable {v!r}: parent {p!r} is not a variable")
     try:
         table = np.array(cpt, dtype=np.float64)
     except (TypeError, ValueError) as e:  # ragged lists, strings, complex numbers

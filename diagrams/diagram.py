@@ -134,10 +134,11 @@ class Diagram:
         >>> copy(Ty("X"), 3).uses, discard(Ty("X")).uses
         ((3,), (0,))
         """
-        count = Counter(self.outputs)
-        for ins in self.box_inputs:
-            count.update(ins)
-        return tuple(count[w] for w in range(len(self.wires)))
+        count = [0] * len(self.wires)  # a list, not a Counter: a first query counts these
+        for ins in (*self.box_inputs, self.outputs):
+            for w in ins:
+                count[w] += 1
+        return tuple(count)
 
     # ---- composition --------------------------------------------------------------------
 
