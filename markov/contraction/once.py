@@ -30,8 +30,11 @@ from markov.contraction.elimination import eliminate, linear_to_ssa
 #: the cheapest contraction: about a hundred microseconds at this size.
 ONE_EINSUM = 2**12
 #: Multiply-adds of the min-weight order up to which a one-off contraction runs it step by
-#: step; above, the compiled plan's better path is worth its search even for one call.
-ONE_OFF = 2**22
+#: step (a few milliseconds at most); above, the compiled plan's better path (and matrix
+#: products) is worth its search even for one call. An order stops as soon as it passes
+#: this, so a network too large for it loses little to the try (a few percent of its first
+#: answer on diabetes and mildew).
+ONE_OFF = 2**20
 #: The labels one einsum call may use (numpy's 52 letters).
 _LABELS = 52
 
