@@ -178,9 +178,13 @@ def _in_order(axes: Axes, heads: list[str]) -> list[int] | None:
         if len(words.split()) != len(names) or "," in words or "(" in words or ")" in words:
             return None
     found = " ".join(" \0 ".join(heads).split())
-    expected = " \0 ".join(["(" + ", ".join(c) for c in itertools.product(*states)])
-    if " ".join(expected.split()) == found:
-        return list(range(n))
+    # The second row says which order to try first (both where it is written otherwise).
+    first_fastest = len(states) > 1 and len(states[0]) > 1 and " ".join(heads[1].split()) == \
+        "(" + ", ".join([states[0][1], *(s[0] for s in states[1:])])
+    if not first_fastest:
+        expected = " \0 ".join(["(" + ", ".join(c) for c in itertools.product(*states)])
+        if " ".join(expected.split()) == found:
+            return list(range(n))
     expected = " \0 ".join(["(" + ", ".join(c[::-1])
                              for c in itertools.product(*states[::-1])])
     if len(states) > 1 and " ".join(expected.split()) == found:  # the first fastest

@@ -231,3 +231,22 @@ def test_rows_of_a_small_file_are_checked_by_python_as_by_the_array_steps(text):
         assert small.keys() == arrays.keys()
         for v in small:
             assert np.array_equal(_bits(small[v]), _bits(arrays[v]))
+
+
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=3), st.booleans())
+def test_rows_in_either_order_are_placed_for_any_sizes(cards, first_fastest):
+    # _in_order guesses the order from the second row and must still place every row
+    import itertools
+
+    from causal._bif_tables import Axes, _in_order
+
+    parents = tuple(f"P{k}" for k in range(len(cards)))
+    states = {p: tuple(f"{p.lower()}s{i}" for i in range(n)) for p, n in zip(parents, cards)}
+    states["V"] = ("v0", "v1")
+    combos = list(itertools.product(*(range(n) for n in cards)))  # the last fastest
+    if first_fastest:
+        combos = [c[::-1] for c in itertools.product(*(range(n) for n in cards[::-1]))]
+    heads = ["\n (" + ", ".join(states[p][i] for p, i in zip(parents, c)) for c in combos]
+    rows = _in_order(Axes("V", parents, states), heads)
+    flat = [int(np.ravel_multi_index(c, cards)) for c in combos]
+    assert rows == flat
