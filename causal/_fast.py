@@ -33,7 +33,6 @@ from diagrams._lazy import record
 from markov.arrays.steps import ops_for
 from markov.contraction.cache import PLANS
 from markov.contraction.once import contract_once
-from markov.contraction.staging import call_cost
 from markov.kernel import Kernel
 
 #: Types of values that are no pandas categorical: one set lookup spares them the reading.
@@ -276,6 +275,8 @@ def _tabulate(model: Any, prepared: Prepared) -> Table | None:
     runner = prepared.runners.get(None)
     if runner is None:
         return None
+    from markov.contraction.staging import call_cost  # loaded with the runner it costs
+
     program = runner.plan.program
     if rows * call_cost(program, set(range(program.n_inputs)) - set(runner.changing)) \
             > TABLE_WORK:

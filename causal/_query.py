@@ -32,8 +32,6 @@ from causal.surgery import is_do_box, surgery
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import Frozen
 from markov.contraction.cache import PLANS
-from markov.contraction.interpret import interpret, interpret_scaled
-from markov.contraction.runner import compile_runner
 from markov.errors import ZeroProbabilityEvidence
 
 
@@ -182,6 +180,9 @@ def runner_for(compiled: Compiled, changing: Mapping, tables: Mapping, *,
     key = ("runner", tuple((a.shape, a.dtype) for a in changing.values()), max_memory)
 
     def build():
+        # here: a first answer contracts once (markov.contraction.once), with no compiler
+        from markov.contraction.runner import compile_runner
+
         mapping = dict(changing)
         for j in compiled.fold:
             mapping[compiled.diagram.boxes[j]] = tables[compiled.sources[j][1]]
@@ -208,6 +209,8 @@ def contract(compiled: Compiled, mapping: Mapping, scaled: bool, *,
     :func:`run` first). ``like`` (a table of the model) keeps the model's backend when
     pruning left no box at all; ``max_memory`` and ``executor`` as in
     :func:`markov.interpret`."""
+    from markov.contraction.interpret import interpret, interpret_scaled  # as in runner_for
+
     options = {"max_memory": max_memory, "like": like, "executor": executor}
     if scaled:
         return interpret_scaled(compiled.diagram, mapping, validate=False, prune=False,

@@ -101,8 +101,18 @@ def test_a_cold_posterior_loads_what_it_needs_and_no_more(tmp_path):
     unneeded = [m for m in NOT_FOR_A_POSTERIOR if m in loaded]
     assert not unneeded, f"a posterior loaded {unneeded}"
     own = _own(loaded)
-    # 41 (December 2026); about 90 before the packages loaded their names lazily
-    assert len(own) <= 41, f"a cold posterior loaded {len(own)} of the library's modules: {own}"
+    # a first answer contracts once (markov.contraction.once): none of the compiler loads
+    compiler = [m for m in own if m.split(".")[-1] in (
+        "compile", "folding", "interpret", "pairwise", "paths", "plan", "runner", "staging")]
+    assert not compiler, f"a first posterior loaded the compiler: {compiler}"
+    # 34 (December 2026); about 90 before the packages loaded their names lazily
+    assert len(own) <= 34, f"a cold posterior loaded {len(own)} of the library's modules: {own}"
+
+
+def test_the_second_answer_of_a_pattern_compiles_it(tmp_path):
+    loaded = _loaded(_loading_rain(tmp_path) + "m.query('Cloudy', evidence={'Wet': 'yes'}); "
+                     "m.query('Cloudy', evidence={'Wet': 'no'})")
+    assert {"markov.contraction.runner", "markov.contraction.compile"} <= set(_own(loaded))
 
 
 def test_the_records_of_a_cold_posterior_are_built_without_compiling_annotations(tmp_path):
