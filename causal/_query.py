@@ -73,7 +73,7 @@ class Compiled(Frozen):
 
 def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> Compiled:
     targets, evidence, do, fixed = key  # (tuple, tuple, frozenset, frozenset)
-    d = diagram_of(targets + evidence).pruned()
+    d = diagram_of(targets + evidence, pruned=True)
     if do:
         d = surgery(d, sorted(do)).pruned()
     if positive is not None and fixed and fixed >= set(evidence):

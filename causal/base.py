@@ -232,13 +232,23 @@ class StructuralModel:
         """
         return self._diagram(self._names(outputs, "output"))
 
-    def _diagram(self, outputs: tuple[str, ...]) -> Diagram:
-        index = {v: i for i, v in enumerate(self._order)}
+    def _diagram(self, outputs: tuple[str, ...], *, pruned: bool = False) -> Diagram:
+        """The diagram with ``outputs``; ``pruned``: with the mechanisms of the outputs'
+        ancestors only, which is ``.pruned()`` of the whole one, built directly."""
+        order = self._order
+        if pruned:
+            keep, stack = set(outputs), list(outputs)
+            while stack:
+                for p in self._parents[stack.pop()]:
+                    if p not in keep:
+                        keep.add(p)
+                        stack.append(p)
+            order = [v for v in order if v in keep]
+        index = {v: i for i, v in enumerate(order)}
         # well formed by construction: a topological order, each box typed by its parents
-        return Diagram._trusted(self._order, [self._box(v) for v in self._order],
-                                [tuple(index[p] for p in self._parents[v])
-                                 for v in self._order],
-                                [(index[v],) for v in self._order], inputs=(),
+        return Diagram._trusted(order, [self._box(v) for v in order],
+                                [tuple(index[p] for p in self._parents[v]) for v in order],
+                                [(index[v],) for v in order], inputs=(),
                                 outputs=[index[v] for v in outputs])
 
     def _box(self, v: str) -> Box:

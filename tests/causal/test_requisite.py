@@ -69,3 +69,14 @@ def test_mechanisms_with_zeros_stay_so_that_impossible_evidence_is_reported():
     impossible = CausalModel(parents, {"U": [1.0, 0.0], "A": identity, "B": [0.3, 0.7]})
     with pytest.raises(ZeroProbabilityEvidence):
         impossible.query("B", evidence={"A": 1})
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_pruned_model_diagram_is_built_as_pruning_the_whole_one_gives(seed):
+    # a query starts from the diagram of its outputs' ancestors, built directly
+    rng = np.random.default_rng(200 + seed)
+    names, parents = random_dag(rng, 8)
+    m = CausalModel(parents, {v: np.full((2,) * (len(parents[v]) + 1), 0.5) for v in names})
+    outputs = tuple(rng.permutation(names)[:int(rng.integers(1, 4))])
+    direct = m._diagram(outputs, pruned=True)
+    assert direct.is_identical(m._diagram(outputs).pruned())
