@@ -37,12 +37,7 @@ class Diagram:
     def __init__(self, wires: Sequence[str], boxes: Sequence[Box],
                  box_inputs: Sequence[Sequence[int]], box_outputs: Sequence[Sequence[int]],
                  inputs: Sequence[int], outputs: Sequence[int]):
-        object.__setattr__(self, "wires", tuple(wires))
-        object.__setattr__(self, "boxes", tuple(boxes))
-        object.__setattr__(self, "box_inputs", tuple(tuple(ws) for ws in box_inputs))
-        object.__setattr__(self, "box_outputs", tuple(tuple(ws) for ws in box_outputs))
-        object.__setattr__(self, "inputs", tuple(inputs))
-        object.__setattr__(self, "outputs", tuple(outputs))
+        self._store(wires, boxes, box_inputs, box_outputs, inputs=inputs, outputs=outputs)
         self._check()
 
     def __setattr__(self, key, value):
@@ -56,12 +51,18 @@ class Diagram:
         that keeps them so (pruning, a query's rewiring): the constructor's checks skipped,
         which a first query would otherwise pay three times."""
         d = object.__new__(cls)
+        d._store(wires, boxes, box_inputs, box_outputs, inputs=inputs, outputs=outputs)
+        return d
+
+    def _store(self, wires: Sequence[str], boxes: Sequence[Box], box_inputs: Sequence,
+               box_outputs: Sequence, *, inputs: Sequence[int], outputs: Sequence[int]
+               ) -> None:
+        """Set the six parts, as tuples (the one place that writes them)."""
         for attr, value in (("wires", tuple(wires)), ("boxes", tuple(boxes)),
                             ("box_inputs", tuple(tuple(ws) for ws in box_inputs)),
                             ("box_outputs", tuple(tuple(ws) for ws in box_outputs)),
                             ("inputs", tuple(inputs)), ("outputs", tuple(outputs))):
-            object.__setattr__(d, attr, value)
-        return d
+            object.__setattr__(self, attr, value)
 
     def _check(self) -> None:
         n = len(self.wires)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from markov.arrays.steps import NumpyOps
-from markov.contraction.elimination import eliminate, linear_to_ssa
+from markov.contraction.elimination import eliminate, label_uses, linear_to_ssa
 
 #: Joint states (the product of every wire's size) up to which one einsum over every box is
 #: the cheapest contraction: about a hundred microseconds at this size.
@@ -96,16 +96,11 @@ def _stepwise(arrays: Sequence, terms: Sequence, outputs: tuple, sizes: dict) ->
     written = ["".join(symbols[w] for w in dict.fromkeys(t)) for t in terms]
     by_symbol = {symbols[w]: n for w, n in sizes.items()}
     path, _ = eliminate(written, "".join(symbols[w] for w in outputs), by_symbol,
-                           "min-weight", max_axes=_LABELS - 1, max_cost=ONE_OFF)
+                        "min-weight", max_axes=_LABELS - 1, max_cost=ONE_OFF)
     if path is None:
         return None
     values, wired = list(arrays), [list(t) for t in terms]
-    uses: dict[int, int] = {}
-    for term in terms:
-        for w in set(term):
-            uses[w] = uses.get(w, 0) + 1
-    for w in outputs:
-        uses[w] = uses.get(w, 0) + 1
+    uses = label_uses(terms, outputs)  # terms and outputs that use each wire
     for step in linear_to_ssa(path, len(terms)):
         group = [wired[i] for i in step]
         union = list(dict.fromkeys(w for term in group for w in term))
