@@ -99,3 +99,43 @@ def plain_header(text: str, pos: int) -> tuple[str, str | None, int] | None:
     if child is None or (bar and any(c in listed for c in '{}()[];|"')):
         return None
     return child, (listed if bar else None), brace + 1
+
+
+def plain_file(text: str) -> tuple[str | None, list[tuple]] | None:
+    """Every block of a file in the plain form nearly every published one takes, found
+    without tokens: an optional first ``network NAME { }``, then ``variable`` blocks in the
+    form of :func:`plain_variable` and ``probability`` blocks with a :func:`plain_header` and
+    a body holding no brace, all without quotes. The network's name (or None) and the blocks
+    in order, ``("variable", start, NAME, N, LISTED)`` or ``("probability", start, CHILD,
+    LISTED or None, body start, body end)``, ``start`` where the keyword is; None for any
+    other text, which the reader then reads token by token."""
+    if '"' in text:
+        return None
+    n, name, blocks = len(text), None, []
+    pos = space_end(text, 0)
+    if text.startswith("network", pos):
+        brace = text.find("{", pos)
+        close = text.find("}", brace) if brace >= 0 else -1
+        name = _one_word(text[pos + 7:brace]) if text[pos + 7:pos + 8].isspace() else None
+        if close < 0 or name is None or text[brace + 1:close].strip():
+            return None  # properties, or another form: token by token
+        pos = close + 1
+    while True:
+        pos = space_end(text, pos)
+        if pos == n:
+            return name, blocks
+        if text.startswith("variable", pos):
+            found = plain_variable(text, pos + 8)
+            if found is None:
+                return None
+            blocks.append(("variable", pos, *found[:3]))
+            pos = found[3]
+        elif text.startswith("probability", pos):
+            found = plain_header(text, pos + 11)
+            end = -1 if found is None else text.find("}", found[2])
+            if end < 0 or "{" in text[found[2]:end]:
+                return None
+            blocks.append(("probability", pos, found[0], found[1], found[2], end))
+            pos = end + 1
+        else:
+            return None

@@ -9,7 +9,7 @@ import re
 import warnings
 
 from causal._bif_bulk import all_tables_at_once
-from causal._bif_lexer import plain_header, plain_variable, space_end, token
+from causal._bif_lexer import plain_file, plain_header, plain_variable, space_end, token
 from causal._bif_tables import Axes, checked_table, name_items, read_entries
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 from diagrams._lazy import record
@@ -49,6 +49,8 @@ class Parser:
         self.renormalise = renormalise
         self.max_cells = max_cells
         self.pos = 0
+        self.states: dict[str, tuple[str, ...]] = {}
+        self.declared_at: dict[str, int] = {}
 
     # -- tokens ---------------------------------------------------------------------------
     def line_of(self, pos: int) -> int:
@@ -108,9 +110,10 @@ class Parser:
 
     # -- blocks ---------------------------------------------------------------------------
     def parse(self) -> Parsed:
+        plain = self.plain_blocks()
+        if plain is not None:
+            return self.build(*plain)
         name = None
-        self.states: dict[str, tuple[str, ...]] = {}
-        self.declared_at: dict[str, int] = {}
         blocks: dict[str, tuple[tuple[str, ...], int, int, int]] = {}
         while True:
             kind, value, start = self.next()
@@ -132,6 +135,33 @@ class Parser:
                     f"expected 'network', 'variable' or 'probability', found {value!r}", start
                 )
         return self.build("unknown" if name is None else name, blocks)
+
+    def plain_blocks(self) -> tuple[str, dict] | None:
+        """The network's name and its probability blocks (as :meth:`parse` keeps them),
+        every variable declared, where the file is plain (:func:`plain_file`) and declares
+        nothing twice; None, with nothing declared, for any other file."""
+        found = plain_file(self.text)
+        if found is None:
+            return None
+        name, items = found
+        blocks: dict[str, tuple[tuple[str, ...], int, int, int]] = {}
+        for kind, start, *item in items:
+            if kind == "variable":
+                states = _states(*item[1:])
+                if states is None or item[0] in self.states:
+                    break
+                self.declared_at[item[0]] = start
+                self.states[item[0]] = states
+                continue
+            child, listed, body, end = item
+            parents = _parents(listed)
+            if parents is None or child in blocks:
+                break
+            blocks[child] = (parents, start, body, end)
+        else:
+            return "unknown" if name is None else name, blocks
+        self.states, self.declared_at = {}, {}
+        return None
 
     def network_block(self) -> str:
         start = self.pos
@@ -157,12 +187,8 @@ class Parser:
         if found is None:
             return False
         var, count, listed, end = found
-        if "," in listed:
-            states = tuple(" ".join(x.split()) for x in listed.split(","))
-        else:
-            states = tuple(listed.split())
-        if (var in self.states or not states or not all(states) or int(count) != len(states)
-                or len(set(states)) != len(states)):
+        states = _states(count, listed)
+        if states is None or var in self.states:
             return False
         self.declared_at[var] = block_start
         self.states[var] = states
@@ -218,8 +244,8 @@ class Parser:
         plain = plain_header(self.text, start)
         if plain is not None:  # ( X | A, B ) { with plain names: most headers
             child, listed, end = plain
-            parents = tuple(p.strip() for p in listed.split(",")) if listed else ()
-            if all(parents) and all(" " not in p and "\t" not in p for p in parents):
+            parents = _parents(listed)
+            if parents is not None:
                 return self.probability_body(child, parents, end)
         self.expect("(", None, "after 'probability'")
         tokens, bar = [], None
@@ -324,6 +350,28 @@ class Parser:
                 f"{cells[big]:,} (raise max_cells to read it anyway)",
                 source=self.source, line=self.line_of(blocks[big][1]), variable=big,
                 cells=total)
+
+
+def _states(count: str, listed: str) -> tuple[str, ...] | None:
+    """The states a plain variable block lists (:func:`~causal._bif_lexer.plain_variable`),
+    or None where they are not ``count`` distinct names: the tokens then say what is wrong."""
+    if "," in listed:
+        states = tuple(" ".join(x.split()) for x in listed.split(","))
+    else:
+        states = tuple(listed.split())
+    if not states or not all(states) or int(count) != len(states) \
+            or len(set(states)) != len(states):
+        return None
+    return states
+
+
+def _parents(listed: str | None) -> tuple[str, ...] | None:
+    """The parents a plain probability header lists (:func:`~causal._bif_lexer.plain_header`),
+    or None where one is empty or more than a word: the tokens then read them."""
+    parents = tuple(p.strip() for p in listed.split(",")) if listed else ()
+    if all(parents) and all(" " not in p and "\t" not in p for p in parents):
+        return parents
+    return None
 
 
 def find_cycle(parents: dict[str, tuple[str, ...]]) -> list[str] | None:

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import causal._bif_parser as bif_parser
 from causal.bif import ROW_TOLERANCE, BayesNetSpec, format_bif, parse_bif, read_bif, write_bif
 from causal.errors import (
     BIFParseError,
@@ -494,3 +497,49 @@ def test_a_gzip_file_of_several_members_or_zero_padded_reads_as_gzip_reads_it(tm
     path.write_bytes(bytes(damaged))
     with pytest.raises(BIFParseError, match="joined.bif.gz: the gzip stream is damaged"):
         read_bif(path)
+
+
+# ------------------------------------------------------- the plain scan and the token reader
+
+_PLAIN_PARTS = ["network", " n ", "{", " ", "}", "\n", "variable", " A ", "{",
+                " type discrete [ 2 ] { a, b }; ", "}", "\n", "variable", " B ", "{",
+                " type discrete [ 3 ] { x, y z, w }; ", "}", "\n", "probability", " ( A ) ",
+                "{", " table 0.2, 0.8; ", "}", "\n", "probability", " ( B | A ) ", "{",
+                " (a) 0.1, 0.2, 0.7; (b) 0.3, 0.3, 0.4; ", "}", "\n"]
+# Edits that keep the plain form (names, headers, state lists that may be wrong) and
+# some that break it.
+_EDITS = ["", " ", "\n\t", " A ", " B ", " C ", " ( A | A ) ", " ( B | A, A ) ", " ( B | C ) ",
+          " ( A B ) ", " ( B | ) ", " ( C ) ", " (B|A) ", " type discrete [ 2 ] { a, a }; ",
+          " type discrete [ 3 ] { a, b }; ", " type discrete [ 1 ] { , }; ",
+          " type discrete [ 2 ] { a b }; ", " type discrete [2] {a,b}; ", " table 0.5, 0.5; ",
+          " (a) 0.5, 0.5; (b) 0.5, 0.5; ", "variable A {", "probability ( A ) { table 1; }"]
+_BETWEEN = [i for i, p in enumerate(_PLAIN_PARTS)  # the parts between keywords and braces
+            if p not in ("network", "variable", "probability", "{", "}")]
+_BREAKS = ["{", "}", ";", '"', "|", ",", "(", ")", "variable", "probability", "network",
+           " property p = 1; "]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(_BETWEEN), st.sampled_from(_EDITS))
+                | st.tuples(st.integers(0, len(_PLAIN_PARTS) - 1), st.sampled_from(_BREAKS)),
+                max_size=2))
+def test_a_file_reads_the_same_with_or_without_the_plain_scan(edits):
+    # Parser.plain_blocks reads plain files without tokens; any file must give the same
+    # spec, or the same error, as the token by token reader.
+    parts = list(_PLAIN_PARTS)
+    for i, piece in edits:
+        parts[i] = piece
+    text = "".join(parts)
+
+    def outcome():
+        try:
+            return parse_bif(text)
+        except CausalError as e:
+            return type(e), str(e)
+
+    plain, real = outcome(), bif_parser.plain_file
+    bif_parser.plain_file = lambda text: None
+    try:
+        assert outcome() == plain
+    finally:
+        bif_parser.plain_file = real

@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from causal._bif_lexer import keyword, plain_header, plain_variable, space_end, token
+from causal._bif_lexer import keyword, plain_file, plain_header, plain_variable, space_end, token
 
 TOKEN = re.compile(r'\s*(?:"([^"]*)"|([{}()\[\];,|])|([^\s{}()\[\];,|"]+))')
 KEYWORD = re.compile(r"([A-Za-z]+)(?=[\s,]|$)(.*)", re.DOTALL)
@@ -18,6 +18,9 @@ PLAIN_VARIABLE = re.compile(
     r'\s+([^\s{}()\[\];,|"]+)\s*\{\s*type\s+discrete\s*\[\s*(\d+)\s*\]\s*\{([^{}";]*)\}'
     r'\s*;\s*\}')
 PLAIN_HEADER = re.compile(r'\s*\(\s*([^\s{}()\[\];,|"]+)\s*(?:\|([^{}()\[\];|"]*))?\)\s*\{')
+PLAIN_FILE = re.compile(
+    r'(?:\s*network\s+[^\s{}()\[\];,|"]+\s*\{\s*\})?(?:\s*(?:variable'
+    + PLAIN_VARIABLE.pattern + "|probability" + PLAIN_HEADER.pattern + r'[^{}"]*\}))*\s*')
 
 # Whatever a BIF file's structure is made of, plus Unicode whitespace and digits.
 PIECES = list('{}()[];,|" \t\n\x0b\u00a0\u2003aXy_.>=-0٣') + [
@@ -79,6 +82,22 @@ def test_plain_header_is_its_expression(text):
     assert plain_header(text, 0) == (None if m is None else (*m.groups(), m.end()))
 
 
+def _plain_file_text():
+    """Files of plain blocks, with a few pieces changed."""
+    parts = ["network", " ", "n", " ", "{", " ", "}", "\n", "variable", " ", "A", " ", "{",
+             " type discrete [ 2 ] { a, b }; ", "}", "\n", "probability", " ", "(", " A ", "|",
+             " B ", ")", " ", "{", " (a) 0.5, 0.5; ", "}", "\n", "probability", "(A)", "{", "}"]
+    return st.lists(st.tuples(st.integers(0, len(parts) - 1), st.sampled_from(PIECES + [""])),
+                    max_size=2).map(lambda edits: _edited(parts, edits))
+
+
+@settings(max_examples=300)
+@given(st.one_of(texts, _plain_file_text()))
+def test_plain_file_is_its_expression(text):
+    plain = '"' not in text and PLAIN_FILE.fullmatch(text) is not None
+    assert (plain_file(text) is not None) == plain
+
+
 def test_examples():
     assert token('  "a b" x', 0) == ("quoted", "a b", 3, 7)
     assert token(" >=3;", 0) == ("word", ">=3", 1, 4)
@@ -90,3 +109,8 @@ def test_examples():
     assert plain_variable(" X { type discrete [ 2 ] { a, b }; }", 0) == ("X", "2", " a, b ", 36)
     assert plain_header(" ( X | A, B ) {", 0) == ("X", " A, B ", 15)
     assert plain_header(" ( X ) {", 0) == ("X", None, 8)
+    assert plain_file("network n { }\nvariable X { type discrete [ 2 ] { a, b }; }\n"
+                      "probability ( X ) { table 0.5, 0.5; }\n") == (
+        "n", [("variable", 14, "X", "2", " a, b "), ("probability", 59, "X", None, 78, 95)])
+    assert plain_file("") == (None, [])
+    assert plain_file('network "n" { }') is None
