@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from causal._query import Compiled, bind, broadcast_batch, query_name, runner_for
+from causal._query import Compiled, bind, broadcast_batch, first_answer, query_name, runner_for
 from causal._values import categorical_rows, category_states, one_hot, state_indices, state_lookup
 from causal.errors import CausalError
 from causal.surgery import is_do_box
@@ -59,11 +59,14 @@ class Prepared:
 
     # A plain class: building a dataclass costs every cold start ~1 ms.
     __slots__ = ("answer", "binder", "categories", "cod", "compiled", "fixed", "labels",
-                 "lookups", "masses", "name", "normalise", "runners", "table")
+                 "lookups", "masses", "name", "normalise", "pattern", "runners", "table")
 
-    def __init__(self, compiled: Compiled, lookups: dict, masses: dict, fixed: frozenset, *,
-                 cod: Ty, labels: dict, name: str, normalise: bool) -> None:
-        self.compiled, self.lookups, self.masses, self.fixed = compiled, lookups, masses, fixed
+    def __init__(self, pattern: tuple, lookups: dict, masses: dict, *, cod: Ty, labels: dict,
+                 name: str, normalise: bool) -> None:
+        #: (targets, evidence, do, fixed): the key of the compiled query
+        self.pattern, self.lookups, self.masses, self.fixed = pattern, lookups, masses, pattern[3]
+        #: [Compiled] once compiled (:func:`_compiled`): a first answer may need none
+        self.compiled: list = []
         self.cod, self.labels, self.name, self.normalise = cod, labels, name, normalise
         #: the runners, by the shapes of the changing arrays
         self.runners: dict = {}
@@ -136,11 +139,17 @@ def fast_query(model: Any, targets: Any, do: Any, evidence: Any, on_zero: str = 
     first = not table
     if first:
         table.append(False)  # a one-off query tabulates nothing: the second call does
+        if not batch and not hard:
+            array = first_answer(model, *prepared.pattern[:2], observed)
+            if array is not None:
+                array = _normalised(prepared, array, ())
+                return None if array is None else _kernel(prepared, array)
     elif table[0] is False:
         table[0] = _tabulate(model, prepared)
     if table[0]:
         return _look_up(prepared, table[0], (*observed.values(), *hard.values()), batch)
-    unchanging = not (prepared.compiled.changing or prepared.compiled.constants)
+    compiled = _compiled(model, prepared)
+    unchanging = not (compiled.changing or compiled.constants)
     if not batch and prepared.answer and unchanging:
         return _kernel(prepared, prepared.answer[0].copy())  # the values change nothing
     if batch:
@@ -168,7 +177,7 @@ def _contract(model: Any, prepared: Prepared, observed: dict, hard: dict,
     do_arrays = {v: prepared.masses[v][i] for v, i in hard.items()}  # point masses
     # evidence and interventions name different variables (else the general path)
     fixed = {v: i for v, i in (*observed.items(), *hard.items()) if v in prepared.fixed}
-    compiled = prepared.compiled
+    compiled = _compiled(model, prepared)
     changing, zero = bind(compiled, model._arrays, do_arrays, observed, fixed=fixed,
                           states=model._states, backend=model._backend, changing=True,
                           scale=False)  # the runner checks its answer for underflow
@@ -200,7 +209,7 @@ def _one(model: Any, prepared: Prepared, values: dict, *, once: bool = False) ->
     arrays = [get(values) for get in getters]
     runner = prepared.runners.get(None)
     if runner is None and once:
-        compiled = prepared.compiled
+        compiled = _compiled(model, prepared)
         every = dict(zip(compiled.changing, arrays))
         answer = contract_once(compiled.diagram, [
             every[j] if j in every else model._arrays[source[1]]
@@ -215,7 +224,7 @@ def _one(model: Any, prepared: Prepared, values: dict, *, once: bool = False) ->
 def _runner_of_one(model: Any, prepared: Prepared, arrays: list) -> Any:
     """The pattern's runner for one value per variable (kept), compiled with ``arrays``,
     those of the changing boxes; None where it does not apply."""
-    compiled = prepared.compiled
+    compiled = _compiled(model, prepared)
     boxes = compiled.diagram.boxes
     changing = {boxes[j]: a for j, a in zip(compiled.changing, arrays)}
     runner = prepared.runners[None] = runner_for(compiled, changing, model._arrays)
@@ -229,7 +238,7 @@ def _binder(model: Any, prepared: Prepared) -> tuple[list, list]:
     what :func:`causal._query.bind` does for any value, resolved once (and kept)."""
     if prepared.binder:
         return prepared.binder[0]
-    compiled = prepared.compiled
+    compiled = _compiled(model, prepared)
 
     def getter(source):
         kind, key, cuts = source
@@ -370,13 +379,19 @@ def _prepare(model: Any, targets: tuple, evidence: tuple, do: tuple) -> Prepared
         return None
     states = model._states
     fixed = frozenset(v for v in (*evidence, *do) if v not in targets)
-    compiled = model._compile(targets, evidence, frozenset(do), fixed)
     lookups = {v: state_lookup(states[v]) for v in (*evidence, *do)}
     masses = {v: _point_masses(model, v) for v in do}
     name = query_name(targets, dict.fromkeys(do), dict.fromkeys(evidence))
-    return Prepared(compiled, lookups, masses, fixed, cod=Ty(*targets),
+    return Prepared((targets, evidence, frozenset(do), fixed), lookups, masses, cod=Ty(*targets),
                     labels={v: states[v] for v in targets}, name=name,
                     normalise=bool(evidence) or not ops.exact)
+
+
+def _compiled(model: Any, prepared: Prepared) -> Compiled:
+    """The pattern's compiled query, compiled on first need (and kept)."""
+    if not prepared.compiled:
+        prepared.compiled.append(model._compile(*prepared.pattern))
+    return prepared.compiled[0]
 
 
 def _point_masses(model: Any, v: str) -> Any:

@@ -22,6 +22,7 @@ tables stay as they are, the same arrays on every call, and a repeated query fol
 from __future__ import annotations
 
 from collections.abc import Mapping
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,9 @@ from causal.requisite import requisite_diagram
 from causal.surgery import is_do_box, surgery
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import Frozen
+from markov.arrays.steps import NumpyOps
 from markov.contraction.cache import PLANS
+from markov.contraction.once import ONE_EINSUM, contract_once
 from markov.errors import ZeroProbabilityEvidence
 
 
@@ -116,6 +119,25 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
     fold = frozenset(j for j, source in enumerate(sources) if _is_table(source))
     changing = tuple(j for j in range(len(sources)) if j not in fold)
     return Compiled(diagram, sources, tuple(constants), fold, changing)
+
+
+def first_answer(model: Any, targets: tuple, evidence: tuple, observed: dict) -> Any:
+    """The unnormalised answer to ``targets`` given one state index per ``evidence``
+    variable (``observed``), with no intervention, without compiling the query (a pattern's
+    first call): the diagram of the targets and observed variables (their ancestors'
+    mechanisms) contracted at once (:func:`~markov.contraction.once.contract_once`), then
+    read at the observed states. None where that does not apply (a variable both target and
+    observed, a large or exact network, an answer in need of rescaling): the compiled query
+    answers then."""
+    diagram = model._diagram(targets + evidence, pruned=True)
+    if prod(len(model._states[v]) for v in diagram.wires) > ONE_EINSUM:
+        return None  # the compiled query prunes more, and finds a better order
+    arrays = model._arrays
+    answer = contract_once(diagram, [arrays.get(box) for box in diagram.boxes])
+    if answer is None:
+        return None
+    answer = answer[(Ellipsis, *(observed[v] for v in evidence))]
+    return answer if NumpyOps.fits(answer, 0) else None
 
 
 def _is_table(source: tuple) -> bool:

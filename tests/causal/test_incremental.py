@@ -99,3 +99,52 @@ def test_a_first_answer_contracted_once_equals_the_compiled_one(name):
         assert not PLANS.entries("runner")  # contracted once: nothing compiled
         general = m.query(targets, evidence=evidence, on_zero="uniform", max_memory=2**40)
         np.testing.assert_allclose(first.array, general.array, rtol=0, atol=1e-12)
+
+
+def test_a_first_answer_on_a_small_network_compiles_no_query():
+    # The first call contracts the diagram of the targets and evidence and reads it at the
+    # evidence: no compiled query, no runner; the second call compiles.
+    PLANS.clear()
+    m = load("asia")
+    first = m.query("lung", evidence={"dysp": "yes", "asia": "no"})
+    assert not PLANS.entries("query") and not PLANS.entries("runner")
+    again = m.query("lung", evidence={"dysp": "yes", "asia": "no"})
+    assert PLANS.entries("query")
+    np.testing.assert_allclose(first.array, again.array, rtol=0, atol=1e-15)
+    assert first.labels == again.labels and first.name == again.name
+
+
+def _general(m, targets, evidence, on_zero):
+    return m.query(targets, evidence=evidence, on_zero=on_zero, max_memory=2**40)
+
+
+@pytest.mark.parametrize("on_zero", ["uniform", "prior", "nan", "raise"])
+def test_a_first_answer_at_zero_or_underflowing_evidence_is_the_general_one(on_zero):
+    # zero-probability evidence goes the general way (which applies the policy); evidence of
+    # probability 1e-320 has an answer that a plain contraction cannot normalise: the
+    # compiled query rescales it
+    from markov.errors import ZeroProbabilityEvidence
+
+    tables = {"X": [0.5, 0.5], "Y": [[1.0, 0.0], [0.3, 0.7]], "Z": [[1 - 1e-320, 1e-320]] * 2}
+    for evidence in ({"Y": 1, "X": 0}, {"Z": 1}):
+        outcomes = []
+        for general in (False, True):
+            m = CausalModel({"X": [], "Y": ["X"], "Z": ["Y"]}, tables)
+            try:
+                answer = _general(m, "X", evidence, on_zero) if general else \
+                    m.query("X", evidence=evidence, on_zero=on_zero)
+                outcomes.append(answer.array)
+            except ZeroProbabilityEvidence as e:
+                outcomes.append(str(e))
+        if isinstance(outcomes[0], str):
+            assert outcomes[0] == outcomes[1]
+        else:
+            np.testing.assert_allclose(outcomes[0], outcomes[1], rtol=1e-12, atol=0)
+            assert np.isfinite(outcomes[0]).all() or on_zero == "nan"
+
+
+def test_a_first_answer_for_a_target_also_observed_is_the_general_one():
+    m = load("asia")
+    first = m.query(["lung", "xray"], evidence={"xray": "yes"})
+    general = _general(load("asia"), ["lung", "xray"], {"xray": "yes"}, "raise")
+    np.testing.assert_allclose(first.array, general.array, rtol=0, atol=1e-12)
