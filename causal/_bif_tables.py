@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 
@@ -169,31 +169,44 @@ def _in_order(axes: Axes, heads: list[str]) -> list[int] | None:
     the first), written ``(a, b)`` up to whitespace: a comparison of two strings instead of
     a lookup per name. None (the caller then reads the names one by one) for any other
     order, and wherever a state is not a single word without ',' or parentheses."""
-    states = [axes.states[p] for p in axes.parents]
+    states = tuple([axes.states[p] for p in axes.parents])
     n = math.prod(axes.cards)
     if len(heads) != n:
         return None
-    for names in states:  # single words, without ',' or parentheses
-        words = " ".join(names)
-        if len(words.split()) != len(names) or "," in words or "(" in words or ")" in words:
-            return None
     found = " ".join(" \0 ".join(heads).split())
     # The second row says which order to try first (both where it is written otherwise).
     first_fastest = len(states) > 1 and len(states[0]) > 1 and " ".join(heads[1].split()) == \
         "(" + ", ".join([states[0][1], *(s[0] for s in states[1:])])
     if not first_fastest:
-        expected = " \0 ".join(["(" + ", ".join(c) for c in itertools.product(*states)])
-        if " ".join(expected.split()) == found:
+        expected = _headers(states, False)
+        if expected is None:
+            return None
+        if expected == found:
             return list(range(n))
-    expected = " \0 ".join(["(" + ", ".join(c[::-1])
-                             for c in itertools.product(*states[::-1])])
-    if len(states) > 1 and " ".join(expected.split()) == found:  # the first fastest
+    if len(states) > 1 and _headers(states, True) == found:  # the first fastest
         rows, stride = [0], n
         for card in axes.cards:  # each parent outside those before it
             stride //= card
             rows = [r + i * stride for i in range(card) for r in rows]
         return rows
     return None
+
+
+@lru_cache(maxsize=32)
+def _headers(states: tuple[tuple[str, ...], ...], first_fastest: bool) -> str | None:
+    """The row headers of parents with ``states``, every combination in order (the last
+    parent varying fastest, or the first), each ``(a, b`` and joined by ``' \\0 '``; None
+    where a state is not a single word without ',' or parentheses. Kept: the tables of a
+    file share a few lists of parent states."""
+    for names in states:
+        words = " ".join(names)
+        if len(words.split()) != len(names) or "," in words or "(" in words or ")" in words:
+            return None
+    if first_fastest:
+        rows = [c[::-1] for c in itertools.product(*states[::-1])]
+    else:
+        rows = itertools.product(*states)
+    return " \0 ".join(["(" + ", ".join(c) for c in rows])
 
 
 def _plain_rows(axes: Axes, body: str, offset: int, bulk: bool = False) -> Entries | None:
@@ -254,8 +267,12 @@ def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: boo
         plain = _plain_rows(axes, body, offset, bulk)
         if plain is not None:
             return plain
-    index = axes.index
     found = Entries()
+    s = body.strip()
+    if bulk and not axes.parents and s.startswith("table") and s[5:6].isspace() \
+            and s.find(";") == len(s) - 1 and s.count(",") == card - 1:
+        found.table = (s[5:-1].split(","), offset + body.find("t"))  # a root's one entry
+        return found
     entries = split_entries(body)
     last = entries[-1]
     if last.strip():
@@ -272,7 +289,7 @@ def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: boo
                 names, text = row_header(s)
             except ValueError as e:
                 raise error(str(e), at, var) from None
-            r = _row_index(axes, names, index)
+            r = _row_index(axes, names, axes.index)
             parts = text.replace(",", " ").split()
             problem = r if isinstance(r, str) else _count(parts, card, f"row ({', '.join(names)})")
             if problem is not None:

@@ -512,6 +512,8 @@ _EDITS = ["", " ", "\n\t", " A ", " B ", " C ", " ( A | A ) ", " ( B | A, A ) ",
           " ( A B ) ", " ( B | ) ", " ( C ) ", " (B|A) ", " type discrete [ 2 ] { a, a }; ",
           " type discrete [ 3 ] { a, b }; ", " type discrete [ 1 ] { , }; ",
           " type discrete [ 2 ] { a b }; ", " type discrete [2] {a,b}; ", " table 0.5, 0.5; ",
+          " table 0.2 0.8; ", "table 0.2,0.8 ;", " table 0.5, 0.5; table 0.5, 0.5; ",
+          " table 0.2, 0.3, 0.5; ", " table 0.2, , 0.8; ", " table 0.2 , 0.8;\n",
           " (a) 0.5, 0.5; (b) 0.5, 0.5; ", "variable A {", "probability ( A ) { table 1; }"]
 _BETWEEN = [i for i, p in enumerate(_PLAIN_PARTS)  # the parts between keywords and braces
             if p not in ("network", "variable", "probability", "{", "}")]
