@@ -71,34 +71,43 @@ def plain_variable(text: str, pos: int) -> tuple[str, str, str, int] | None:
     name = _one_word(text[pos:open_head]) if text[pos:pos + 1].isspace() else None
     if end < 0 or name is None or text[close + 1:end].strip() != ";":
         return None
-    head = text[open_head + 1:open_states].strip()  # type discrete [ N ]
-    if not (head.startswith("type") and head[4:5].isspace()):
-        return None
-    head = head[4:].lstrip()
-    if not head.startswith("discrete"):
-        return None
-    head = head[8:].lstrip()
-    count = head[1:-1].strip()
+    count = _count(text[open_head + 1:open_states])
     listed = text[open_states + 1:close]
-    if not (head[:1] == "[" and head[-1:] == "]" and count.isdecimal()) \
-            or "{" in listed or '"' in listed or ";" in listed:
+    if count is None or "{" in listed or '"' in listed or ";" in listed:
         return None
     return name, count, listed, end + 1
+
+
+def _count(kind: str) -> str | None:
+    """N of ``type discrete [ N ]`` (N decimal digits, whitespace around the parts)."""
+    words = kind.replace("[", " [ ").replace("]", " ] ").split()
+    if words[:3] == ["type", "discrete", "["] and words[4:] == ["]"] and words[3].isdecimal():
+        return words[3]
+    return None
 
 
 def plain_header(text: str, pos: int) -> tuple[str, str | None, int] | None:
     """``( CHILD | LISTED ) {`` or ``( CHILD ) {`` after whitespace at ``pos``, LISTED
     holding none of ``{}()[];|"``, as ``(CHILD, LISTED or None, end)``; None otherwise."""
-    pos = space_end(text, pos)
-    close = text.find(")", pos) if text.startswith("(", pos) else -1
-    brace = space_end(text, close + 1) if close >= 0 else -1
-    if brace < 0 or not text.startswith("{", brace):
+    brace = text.find("{", pos)
+    found = None if brace < 0 else _header(text[pos:brace])
+    return None if found is None else (*found, brace + 1)
+
+
+_NOT_LISTED = frozenset('{}()[];|"')
+
+
+def _header(head: str) -> tuple[str, str | None] | None:
+    """``( CHILD | LISTED )`` or ``( CHILD )`` with whitespace around, as (CHILD, LISTED or
+    None); None otherwise (:func:`plain_header`)."""
+    head = head.strip()
+    if head[:1] != "(" or head[-1:] != ")":
         return None
-    child, bar, listed = text[pos + 1:close].partition("|")
+    child, bar, listed = head[1:-1].partition("|")
     child = _one_word(child)
-    if child is None or (bar and any(c in listed for c in '{}()[];|"')):
+    if child is None or not _NOT_LISTED.isdisjoint(listed):
         return None
-    return child, (listed if bar else None), brace + 1
+    return child, (listed if bar else None)
 
 
 def plain_file(text: str) -> tuple[str | None, list[tuple]] | None:
@@ -108,34 +117,41 @@ def plain_file(text: str) -> tuple[str | None, list[tuple]] | None:
     a body holding no brace, all without quotes. The network's name (or None) and the blocks
     in order, ``("variable", start, NAME, N, LISTED)`` or ``("probability", start, CHILD,
     LISTED or None, body start, body end)``, ``start`` where the keyword is; None for any
-    other text, which the reader then reads token by token."""
+    other text, which the reader then reads token by token. The text is cut at every '}':
+    each piece is then one block (a variable's two), read by a few str methods."""
     if '"' in text:
         return None
-    n, name, blocks = len(text), None, []
-    pos = space_end(text, 0)
-    if text.startswith("network", pos):
-        brace = text.find("{", pos)
-        close = text.find("}", brace) if brace >= 0 else -1
-        name = _one_word(text[pos + 7:brace]) if text[pos + 7:pos + 8].isspace() else None
-        if close < 0 or name is None or text[brace + 1:close].strip():
-            return None  # properties, or another form: token by token
-        pos = close + 1
-    while True:
-        pos = space_end(text, pos)
-        if pos == n:
-            return name, blocks
-        if text.startswith("variable", pos):
-            found = plain_variable(text, pos + 8)
-            if found is None:
+    pieces = text.split("}")
+    if pieces.pop().strip():
+        return None
+    name, blocks, at, i, n = None, [], 0, 0, len(pieces)
+    while i < n:
+        piece = pieces[i]
+        head, brace, rest = piece.partition("{")
+        words = head.split()
+        keyword = words[0] if brace and words else None
+        start = at + len(head) - len(head.lstrip())
+        if keyword == "variable" and i + 1 < n and len(words) == 2:
+            kind, brace, listed = rest.partition("{")
+            count = _count(kind) if brace else None
+            if count is None or pieces[i + 1].strip() != ";" or "{" in listed \
+                    or ";" in listed or not NON_WORD.isdisjoint(words[1]):
                 return None
-            blocks.append(("variable", pos, *found[:3]))
-            pos = found[3]
-        elif text.startswith("probability", pos):
-            found = plain_header(text, pos + 11)
-            end = -1 if found is None else text.find("}", found[2])
-            if end < 0 or "{" in text[found[2]:end]:
+            blocks.append(("variable", start, words[1], count, listed))
+            at += len(piece) + len(pieces[i + 1]) + 2
+            i += 2
+            continue
+        if keyword == "network" and i == 0 and len(words) == 2 \
+                and NON_WORD.isdisjoint(words[1]) and not rest.strip():
+            name = words[1]
+        elif keyword is not None and head.lstrip().startswith("probability"):
+            found = _header(head[start - at + 11:])
+            if found is None or "{" in rest:
                 return None
-            blocks.append(("probability", pos, found[0], found[1], found[2], end))
-            pos = end + 1
+            body = at + len(head) + 1
+            blocks.append(("probability", start, found[0], found[1], body, at + len(piece)))
         else:
             return None
+        at += len(piece) + 1
+        i += 1
+    return name, blocks
