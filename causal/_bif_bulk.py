@@ -73,13 +73,14 @@ def _gaps(ends: np.ndarray) -> np.ndarray:
     return gaps
 
 
-def decimals(packed: bytes, chunk: int = 1 << 16, few: int = 600) -> np.ndarray | None:
+def decimals(packed: bytes, chunk: int = 1 << 16, few: int = 1200) -> np.ndarray | None:
     """The float64 values of ``packed``, numbers separated by single commas with no
     whitespace (:func:`packed_numbers`), each equal to ``float()`` of its text; None if one is
     not a :data:`NUMBER`. Read ``chunk`` bytes at a time, so that the work arrays stay in the
     processor's cache; up to ``few`` numbers (or any number of them where a quarter have an
-    exponent; ``few=0`` takes the array steps always) are read by ``float()`` one by one,
-    which is faster than the array steps' fixed cost (~0.2 ms) below about 700 numbers.
+    exponent; ``few=0`` takes the array steps always) are read by ``float()`` one by one:
+    the array steps' fixed cost is ~0.2 ms in a warm process but ~0.5 ms in the first read
+    of a fresh one (numpy's first calls), where ``float()`` takes ~0.4 µs a number.
 
     >>> decimals(b"0.25,1,.5,3.,1e-3,0.1000000000000000055511151231257827")
     array([2.5e-01, 1.0e+00, 5.0e-01, 3.0e+00, 1.0e-03, 1.0e-01])
@@ -216,8 +217,9 @@ def all_tables_at_once(blocks: dict[str, tuple[Axes, str, int]], error: Error
 
 
 #: Up to this many numbers, rows are checked by Python's sum: the array steps' fixed cost
-#: (about thirty microseconds) is most of a small file's.
-_FEW = 256
+#: (thirty microseconds warm, several times that in a fresh process's first read) is most of
+#: a small file's.
+_FEW = 1000
 
 
 def _rows_sum_to_one(values: list[float], shapes: list) -> bool:
