@@ -146,7 +146,7 @@ def agrum_asker(engine, variable: str, values: list[int], targets):
 
 # ---- the table --------------------------------------------------------------------------------
 
-def cold(name: str, repeats: int = 3) -> tuple[float, float]:
+def cold(name: str, repeats: int = 7) -> tuple[float, float]:
     """Seconds of a fresh process: import, load, first posterior (ours, pyAgrum), the median
     of ``repeats`` processes reading compiled bytecode as installed packages do
     (:mod:`bench.cold`)."""

@@ -1,8 +1,9 @@
-"""The BIF reader's lexical layer, written with str methods: tokens, the keywords of table
-entries, and the plain forms of variable blocks and probability headers that nearly every
-published file uses. Regular expressions would say the same in a few lines, but compiling the
-five a plain file needs costs a cold start about 1.5 ms; ``tests/causal/test_bif_tokens.py``
-keeps them as the specification these functions are checked against."""
+"""The BIF reader's lexical layer, written with str methods: tokens, names in lists, the
+entries of a block, a row's header and the keywords of entries, and the plain forms of
+variable blocks, probability headers and whole files that nearly every published file uses.
+Regular expressions would say the same in a few lines, but compiling the five a plain file
+needs costs a cold start about 1.5 ms; ``tests/causal/test_bif_tokens.py`` keeps them as the
+specification these functions are checked against."""
 
 from __future__ import annotations
 
@@ -53,6 +54,67 @@ def keyword(entry: str) -> tuple[str | None, str]:
     if k and (not rest or rest[0] == "," or rest[0].isspace()):
         return entry[:k], rest
     return None, entry
+
+
+def name_items(tokens: list[tuple[str, str]]) -> list[str]:
+    """Names in a list: comma-separated items whose words are joined by one space (pgmpy
+    accepts ``{ low value, high value }``), or, with no comma at all, one name per word."""
+    if not any(kind == "," for kind, _ in tokens):
+        return [value for _, value in tokens]
+    items, words = [], []
+    for kind, value in tokens + [(",", ",")]:
+        if kind == ",":
+            if not words:
+                raise ValueError("empty name in a comma-separated list")
+            items.append(" ".join(words))
+            words = []
+        else:
+            words.append(value)
+    return items
+
+
+def row_header(entry: str) -> tuple[list[str], str]:
+    """Split a row ``(yes, >=3) 0.1, 0.9`` into its parent states and the text after ')'."""
+    if '"' not in entry:  # the common case, with str methods only
+        close = entry.find(")")
+        if close < 0:
+            raise ValueError("a row without ')'")
+        inner = entry[1:close]
+        if "," in inner:
+            names = [" ".join(part.split()) for part in inner.split(",")]
+            if not all(names):
+                raise ValueError("empty name in a comma-separated list")
+            return names, entry[close + 1:]
+        return inner.split(), entry[close + 1:]
+    tokens, pos = [], 1  # quoted names may hold ')' or ','
+    while True:
+        found = token(entry, pos)
+        if found is None:
+            raise ValueError("a row without ')' or with an unterminated quoted name")
+        kind, value, _, pos = found
+        if value == ")" and kind == "punct":
+            return name_items(tokens), entry[pos:]
+        if kind == "punct" and value != ",":
+            raise ValueError(f"unexpected {value!r} in a row's parent states")
+        tokens.append((",", ",") if kind == "punct" else ("name", value))
+
+
+def split_entries(body: str) -> list[str]:
+    """The ';'-separated entries of a probability block, skipping quoted names."""
+    if '"' not in body:
+        return body.split(";")
+    entries, start, pos = [], 0, 0
+    while True:
+        semi = body.find(";", pos)
+        quote = body.find('"', pos, len(body) if semi < 0 else semi)
+        if quote >= 0:
+            pos = body.find('"', quote + 1) + 1  # never 0: the block's end saw quotes close
+            continue
+        if semi < 0:
+            entries.append(body[start:])
+            return entries
+        entries.append(body[start:semi])
+        start = pos = semi + 1
 
 
 def _one_word(text: str) -> str | None:

@@ -9,8 +9,8 @@ import re
 import warnings
 
 from causal._bif_bulk import all_tables_at_once
-from causal._bif_lexer import plain_file, plain_header, plain_variable, space_end, token
-from causal._bif_tables import Axes, checked_table, name_items, read_entries
+from causal._bif_lexer import name_items, plain_file, plain_header, plain_variable, space_end, token
+from causal._bif_tables import Axes, checked_table, read_entries
 from causal.errors import BIFParseError, RenormalisedRows, TableTooLarge
 from diagrams._lazy import record
 

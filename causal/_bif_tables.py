@@ -16,7 +16,7 @@ from functools import cache, cached_property, lru_cache
 
 import numpy as np
 
-from causal._bif_lexer import keyword, token
+from causal._bif_lexer import keyword, row_header, split_entries
 
 #: Largest distance of a row's sum from 1 that is taken as rounding: bnlearn's published
 #: tables are off by up to ~3e-7; a row further off is an error unless the reader is asked to
@@ -80,67 +80,6 @@ class Entries:
 
 
 # ------------------------------------------------------------------------------ row parsing
-
-def name_items(tokens: list[tuple[str, str]]) -> list[str]:
-    """Names in a list: comma-separated items whose words are joined by one space (pgmpy
-    accepts ``{ low value, high value }``), or, with no comma at all, one name per word."""
-    if not any(kind == "," for kind, _ in tokens):
-        return [value for _, value in tokens]
-    items, words = [], []
-    for kind, value in tokens + [(",", ",")]:
-        if kind == ",":
-            if not words:
-                raise ValueError("empty name in a comma-separated list")
-            items.append(" ".join(words))
-            words = []
-        else:
-            words.append(value)
-    return items
-
-
-def row_header(entry: str) -> tuple[list[str], str]:
-    """Split a row ``(yes, >=3) 0.1, 0.9`` into its parent states and the text after ')'."""
-    if '"' not in entry:  # the common case, with str methods only
-        close = entry.find(")")
-        if close < 0:
-            raise ValueError("a row without ')'")
-        inner = entry[1:close]
-        if "," in inner:
-            names = [" ".join(part.split()) for part in inner.split(",")]
-            if not all(names):
-                raise ValueError("empty name in a comma-separated list")
-            return names, entry[close + 1:]
-        return inner.split(), entry[close + 1:]
-    tokens, pos = [], 1  # quoted names may hold ')' or ','
-    while True:
-        found = token(entry, pos)
-        if found is None:
-            raise ValueError("a row without ')' or with an unterminated quoted name")
-        kind, value, _, pos = found
-        if value == ")" and kind == "punct":
-            return name_items(tokens), entry[pos:]
-        if kind == "punct" and value != ",":
-            raise ValueError(f"unexpected {value!r} in a row's parent states")
-        tokens.append((",", ",") if kind == "punct" else ("name", value))
-
-
-def split_entries(body: str) -> list[str]:
-    """The ';'-separated entries of a probability block, skipping quoted names."""
-    if '"' not in body:
-        return body.split(";")
-    entries, start, pos = [], 0, 0
-    while True:
-        semi = body.find(";", pos)
-        quote = body.find('"', pos, len(body) if semi < 0 else semi)
-        if quote >= 0:
-            pos = body.find('"', quote + 1) + 1  # never 0: the block's end saw quotes close
-            continue
-        if semi < 0:
-            entries.append(body[start:])
-            return entries
-        entries.append(body[start:semi])
-        start = pos = semi + 1
-
 
 def _count(parts: list[str], expected: int, what: str) -> str | None:
     if len(parts) != expected:

@@ -129,9 +129,10 @@ def first_answer(model: Any, targets: tuple, evidence: tuple, observed: dict) ->
     read at the observed states. None where that does not apply (a variable both target and
     observed, a large or exact network, an answer in need of rescaling): the compiled query
     answers then."""
-    diagram = model._diagram(targets + evidence, pruned=True)
-    if prod(len(model._states[v]) for v in diagram.wires) > ONE_EINSUM:
+    order = model._ancestors(targets + evidence)
+    if prod(len(model._states[v]) for v in order) > ONE_EINSUM:
         return None  # the compiled query prunes more, and finds a better order
+    diagram = model._diagram(targets + evidence, order=order)
     arrays = model._arrays
     answer = contract_once(diagram, [arrays.get(box) for box in diagram.boxes])
     if answer is None:

@@ -232,24 +232,29 @@ class StructuralModel:
         """
         return self._diagram(self._names(outputs, "output"))
 
-    def _diagram(self, outputs: tuple[str, ...], *, pruned: bool = False) -> Diagram:
+    def _diagram(self, outputs: tuple[str, ...], *, pruned: bool = False,
+                 order: list[str] | None = None) -> Diagram:
         """The diagram with ``outputs``; ``pruned``: with the mechanisms of the outputs'
-        ancestors only, which is ``.pruned()`` of the whole one, built directly."""
-        order = self._order
-        if pruned:
-            keep, stack = set(outputs), list(outputs)
-            while stack:
-                for p in self._parents[stack.pop()]:
-                    if p not in keep:
-                        keep.add(p)
-                        stack.append(p)
-            order = [v for v in order if v in keep]
+        ancestors only, which is ``.pruned()`` of the whole one, built directly (``order``:
+        those ancestors, as :meth:`_ancestors` gives them, where the caller has them)."""
+        if order is None:
+            order = self._ancestors(outputs) if pruned else self._order
         index = {v: i for i, v in enumerate(order)}
         # well formed by construction: a topological order, each box typed by its parents
         return Diagram._trusted(order, [self._box(v) for v in order],
                                 [tuple(index[p] for p in self._parents[v]) for v in order],
                                 [(index[v],) for v in order], inputs=(),
                                 outputs=[index[v] for v in outputs])
+
+    def _ancestors(self, outputs: tuple[str, ...]) -> list[str]:
+        """The variables among ``outputs`` and their ancestors, in the model's order."""
+        keep, stack = set(outputs), list(outputs)
+        while stack:
+            for p in self._parents[stack.pop()]:
+                if p not in keep:
+                    keep.add(p)
+                    stack.append(p)
+        return [v for v in self._order if v in keep]
 
     def _box(self, v: str) -> Box:
         """The box of ``v``'s mechanism in :attr:`diagram`."""
