@@ -11,6 +11,7 @@ from diagrams import Ty
 from diagrams._lazy import lazy_module
 from markov import Kernel
 from markov.arrays import backend as B
+from markov.arrays.binding import check_all
 
 nx = lazy_module("networkx")
 
@@ -94,8 +95,6 @@ def mechanisms(variables, parents, cpts, states, intervened):
                              f"{list(parents[v])}")
     # Every table checked at once (a few array operations for a network's hundreds of
     # tables), as each Kernel would check its own; the first at fault is named.
-    from markov.arrays.binding import check_all  # here: from_checked needs none
-
     check_all([(arrays[v], 1, box_names[v]) for v in variables])
     kernels = {}
     for v in variables:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from causal._values import one_hot
+from causal.requisite import requisite_diagram
 from causal.surgery import is_do_box, surgery
 from diagrams import Box, Diagram, Ty
 from diagrams._lazy import Frozen
@@ -79,8 +80,6 @@ def compile_query(diagram_of, states: Mapping, key: tuple, *, positive=None) -> 
     if do:
         d = surgery(d, sorted(do)).pruned()
     if positive is not None and fixed and fixed >= set(evidence):
-        from causal.requisite import requisite_diagram  # here: a first answer needs none
-
         d = requisite_diagram(d, targets, fixed, positive)
     keep = [w for w, ty in enumerate(d.wires) if ty not in fixed]
     new = {w: i for i, w in enumerate(keep)}

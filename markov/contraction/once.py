@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from markov.arrays.steps import NumpyOps
+from markov.contraction.elimination import eliminate, label_uses, linear_to_ssa
 
 #: Joint states (the product of every wire's size) up to which one einsum over every box is
 #: the cheapest contraction: about a hundred microseconds at this size.
@@ -91,9 +92,6 @@ def _stepwise(arrays: Sequence, terms: Sequence, outputs: tuple, sizes: dict) ->
     """Along the min-weight order, a two-operand einsum a step (each summing out the wires
     no later operand or output uses); None where that order costs over :data:`ONE_OFF` or
     a step would need more than 52 labels."""
-    # here: one einsum, a small network's first answer, needs no elimination order
-    from markov.contraction.elimination import eliminate, label_uses, linear_to_ssa
-
     symbols = {w: chr(0x100 + w) for w in sizes}  # one character a wire, for the search
     written = ["".join(symbols[w] for w in dict.fromkeys(t)) for t in terms]
     by_symbol = {symbols[w]: n for w, n in sizes.items()}
