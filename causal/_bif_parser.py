@@ -369,7 +369,7 @@ def _parents(listed: str | None) -> tuple[str, ...] | None:
     """The parents a plain probability header lists (:func:`~causal._bif_lexer.plain_header`),
     or None where one is empty or more than a word: the tokens then read them."""
     parents = tuple(p.strip() for p in listed.split(",")) if listed else ()
-    if all(parents) and all(" " not in p and "\t" not in p for p in parents):
+    if all(len(p.split()) == 1 for p in parents):
         return parents
     return None
 

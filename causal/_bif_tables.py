@@ -207,9 +207,9 @@ def read_entries(axes: Axes, body: str, offset: int, error: Error, *, plain: boo
         if plain is not None:
             return plain
     found = Entries()
-    s = body.strip()
-    if bulk and not axes.parents and s.startswith("table") and s[5:6].isspace() \
-            and s.find(";") == len(s) - 1 and s.count(",") == card - 1:
+    s = body.strip() if bulk and not axes.parents else ""
+    if s.startswith("table") and s[5:6].isspace() and s.find(";") == len(s) - 1 \
+            and s.count(",") == card - 1:
         found.table = (s[5:-1].split(","), offset + body.find("t"))  # a root's one entry
         return found
     entries = split_entries(body)

@@ -545,3 +545,16 @@ def test_a_file_reads_the_same_with_or_without_the_plain_scan(edits):
         assert outcome() == plain
     finally:
         bif_parser.plain_file = real
+
+
+def test_parents_split_by_any_whitespace_are_read_as_the_token_reader_reads_them():
+    # a header's parents with no comma are one name per word, a line break included: the
+    # plain scan leaves such a header to the tokens
+    text = ("variable A { type discrete [ 2 ] { a, b }; }\n"
+            "variable C { type discrete [ 2 ] { a, b }; }\n"
+            "variable B { type discrete [ 2 ] { x, y }; }\n"
+            "probability ( A ) { table 0.5, 0.5; }\nprobability ( C ) { table 0.5, 0.5; }\n"
+            "probability ( B | A\nC ) { (a, a) 0.5, 0.5; (a, b) 0.5, 0.5; (b, a) 0.5, 0.5; "
+            "(b, b) 0.5, 0.5; }\n")
+    assert parse_bif(text).parents["B"] == ("A", "C")
+    assert parse_bif(text.replace("A\nC", "A\tC")).parents["B"] == ("A", "C")
